@@ -1,0 +1,136 @@
+//===- Passes.td - QNN transformation passes ---------------*- tablegen -*-===//
+//
+// Part of the qmlir project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QMLIR_DIALECT_QNN_TRANSFORMS_PASSES_TD
+#define QMLIR_DIALECT_QNN_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def QNNFoldBatchNorm : Pass<"qnn-fold-batch-norm", "func::FuncOp"> {
+  let summary = "Fold qnn.batch_norm into the producing convolution";
+  let description = [{
+    Folds an inference batch normalization into the `tosa.conv2d` or
+    `tosa.depthwise_conv2d` that produces its input, when the convolution
+    has no other user and its weight, bias and the BN parameters are
+    constants:
+
+    `W'[o] = W[o] * g[o]`, `b'[o] = (b[o] - mean[o]) * g[o] + beta[o]`,
+    `g = gamma / sqrt(variance + epsilon)`, computed in double precision.
+
+    BN's `beta` and `gamma` are kept on the convolution as the discardable
+    attribute `qnn.folded_bn = {beta = array<f32: ...>, gamma = array<f32:
+    ...>}` for analytic bias correction. A batch norm that cannot be folded
+    is left in place with a remark; it still lowers (`qnn-lower-to-llvm`).
+
+    Before:
+    ```mlir
+    %c = tosa.conv2d %x, %w, %b, %zp, %zp {...} : (...) -> tensor<1x16x16x8xf32>
+    %y = qnn.batch_norm %c, %mean, %var, %gamma, %beta {epsilon = 1.0e-03 : f32}
+        : (...) -> tensor<1x16x16x8xf32>
+    ```
+    After:
+    ```mlir
+    %y = tosa.conv2d %x, %w_folded, %b_folded, %zp, %zp {...,
+           qnn.folded_bn = {beta = array<f32: ...>, gamma = array<f32: ...>}}
+        : (...) -> tensor<1x16x16x8xf32>
+    ```
+  }];
+  let dependentDialects = ["tosa::TosaDialect"];
+}
+
+def QNNInsertObservers : Pass<"qnn-insert-observers", "func::FuncOp"> {
+  let summary = "Insert calibration observers on the activations to quantize";
+  let description = [{
+    Inserts an uncalibrated `qnn.observe` after every float tensor argument
+    of the function and after every quantizable group: a `tosa.conv2d`,
+    `tosa.depthwise_conv2d` or `tosa.matmul` (with a following constant bias
+    `tosa.add`), followed by an optional `tosa.clamp` (ReLU/ReLU6), and after
+    `tosa.avg_pool2d`. Existing observers are not duplicated.
+
+    Before:
+    ```mlir
+    %c = tosa.conv2d %x, ... ; %r = tosa.clamp %c {min_val = 0.0, max_val = 6.0}
+    ```
+    After:
+    ```mlir
+    %o = qnn.observe %x : tensor<1x16x16x3xf32>
+    %c = tosa.conv2d %o, ... ; %r = tosa.clamp %c ...
+    %o1 = qnn.observe %r : tensor<1x16x16x8xf32>
+    ```
+  }];
+  let dependentDialects = ["qnn::QNNDialect"];
+}
+
+def QNNQuantize : Pass<"qnn-quantize", "func::FuncOp"> {
+  let summary = "Quantize calibrated convolutions and matmuls to qnn ops";
+  let description = [{
+    Rewrites every quantizable group (see `qnn-insert-observers`) whose input
+    and output are calibrated into a `qnn.conv2d` / `qnn.matmul`:
+    activations asymmetric u8 per tensor (range widened to include 0),
+    weights symmetric i8 in [-127, 127] per output channel (or per tensor),
+    bias i32 with scale `s_in * s_w[c]`, and the requantization
+    `M[c] = s_in * s_w[c] / s_out` as a fixed-point multiplier and shift with
+    the chosen rounding mode. A fused ReLU/ReLU6 becomes the output clamp.
+    Boundaries to the float ops left in place (pooling, reshapes, the
+    function results) are `quant.qcast` / `quant.dcast`; the observers are
+    removed. An uncalibrated observer on a quantized path is an error.
+
+    Before:
+    ```mlir
+    %o = qnn.observe %x {max = 1.0 : f32, min = 0.0 : f32} : tensor<1x16x16x3xf32>
+    %c = tosa.conv2d %o, %w, %b, %zp, %zp {...} : (...) -> tensor<1x16x16x8xf32>
+    %r = tosa.clamp %c {max_val = 3.40282347E+38 : f32, min_val = 0.0 : f32} : ...
+    %o1 = qnn.observe %r {max = 4.2 : f32, min = 0.0 : f32} : tensor<1x16x16x8xf32>
+    ```
+    After:
+    ```mlir
+    %q = quant.qcast %x : tensor<1x16x16x3xf32> to tensor<1x16x16x3x!quant.uniform<u8:f32, 0.0039:0>>
+    %wq = quant.scast %wi8 : tensor<8x3x3x3xi8> to tensor<8x3x3x3x!quant.uniform<i8<-127:127>:f32:0, {...}>>
+    %y = qnn.conv2d %q, %wq, %bias {clamp_max = 255 : i32, clamp_min = 0 : i32, ...}
+        : ... -> tensor<1x16x16x8x!quant.uniform<u8:f32, 0.0165:0>>
+    %f = quant.dcast %y : ... to tensor<1x16x16x8xf32>
+    ```
+  }];
+  let options = [
+    Option<"perChannel", "per-channel", "bool", /*default=*/"true",
+           "Quantize weights per output channel (else per tensor)">,
+    Option<"rounding", "rounding", "std::string", /*default=*/"\"double_round\"",
+           "Requantization rounding: double_round, single_round, half_even">,
+  ];
+  let dependentDialects = ["qnn::QNNDialect", "quant::QuantDialect",
+                           "arith::ArithDialect", "tensor::TensorDialect"];
+}
+
+def QNNTileAndVectorize : Pass<"qnn-tile-and-vectorize", "func::FuncOp"> {
+  let summary = "Tile and vectorize the integer linalg kernels";
+  let description = [{
+    Prepares the linalg ops produced by `convert-qnn-to-linalg` (and the
+    float ones from TOSA) for vector code: 2-D convolutions are tiled so that
+    the output height and kernel height are 1 and decomposed into 1-D
+    convolutions; matmuls are tiled into register-sized blocks; then every
+    linalg op with static shapes is vectorized (`linalg::vectorize`) and the
+    vector patterns (transfer folding, contraction lowering) applied. Ops the
+    vectorizer rejects stay as linalg and lower to loops.
+
+    Before:
+    ```mlir
+    %0 = linalg.depthwise_conv_2d_nhwc_hwc {...} ins(%x, %w : tensor<1x18x18x16xi32>, tensor<3x3x16xi32>) outs(%acc : tensor<1x8x8x16xi32>) -> tensor<1x8x8x16xi32>
+    ```
+    After:
+    ```mlir
+    %r = scf.for %oh = ... {
+      scf.for %kh = ... {
+        %v = vector.transfer_read ... : tensor<1x17x16xi32>, vector<1x17x16xi32>
+        %m = arith.muli %vx, %vw : vector<1x8x16xi32>
+        ...
+    ```
+  }];
+  let dependentDialects = ["linalg::LinalgDialect", "scf::SCFDialect",
+                           "vector::VectorDialect", "tensor::TensorDialect",
+                           "arith::ArithDialect", "affine::AffineDialect"];
+}
+
+#endif // QMLIR_DIALECT_QNN_TRANSFORMS_PASSES_TD

@@ -1,0 +1,53 @@
+//===- Pipelines.h - qmlir pass pipelines -----------------------*- C++ -*-===//
+//
+// Part of the qmlir project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QMLIR_PIPELINES_PIPELINES_H
+#define QMLIR_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+
+namespace mlir::qmlir {
+
+/// Options of `qnn-lower-to-llvm`.
+struct LowerToLLVMPipelineOptions
+    : public PassPipelineOptions<LowerToLLVMPipelineOptions> {
+  Option<bool> vectorize{*this, "vectorize",
+                         llvm::cl::desc("Tile and vectorize the linalg ops "
+                                        "(else plain loops: the reference)"),
+                         llvm::cl::init(true)};
+};
+
+/// Lowers a module of TOSA float ops, qnn ops and quant casts on tensors to
+/// the LLVM dialect: convert-qnn-to-linalg, TOSA to linalg, tiling and
+/// vectorization, bufferization, then the standard conversions to LLVM.
+void buildLowerToLLVMPipeline(OpPassManager &pm,
+                              const LowerToLLVMPipelineOptions &options);
+
+/// Options of `qnn-ptq`, the post-training quantization pipeline.
+struct PTQPipelineOptions : public PassPipelineOptions<PTQPipelineOptions> {
+  Option<std::string> calibDir{
+      *this, "calib-dir",
+      llvm::cl::desc("Directory of calibration inputs (*.bin, raw f32)")};
+  Option<bool> perChannel{*this, "per-channel",
+                          llvm::cl::desc("Per-output-channel weight scales"),
+                          llvm::cl::init(true)};
+  Option<std::string> rounding{
+      *this, "rounding",
+      llvm::cl::desc("Requantization rounding: double_round, single_round, "
+                     "half_even"),
+      llvm::cl::init("double_round")};
+};
+
+/// fold batch norm -> insert observers -> calibrate (JIT) -> quantize.
+void buildPTQPipeline(OpPassManager &pm, const PTQPipelineOptions &options);
+
+/// Registers `qnn-lower-to-llvm` and `qnn-ptq`.
+void registerPipelines();
+
+} // namespace mlir::qmlir
+
+#endif // QMLIR_PIPELINES_PIPELINES_H

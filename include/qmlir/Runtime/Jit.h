@@ -1,0 +1,55 @@
+//===- Jit.h - JIT execution of lowered models ------------------*- C++ -*-===//
+//
+// Part of the qmlir project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QMLIR_RUNTIME_JIT_H
+#define QMLIR_RUNTIME_JIT_H
+
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/IR/BuiltinOps.h"
+
+#include <memory>
+#include <vector>
+
+namespace mlir::qmlir {
+
+/// A JIT-compiled function of one f32 tensor argument and one f32 tensor
+/// result, called through its C interface (`_mlir_ciface_<name>`).
+class JitFunction {
+public:
+  /// Compiles `module`, already lowered to the LLVM dialect, whose function
+  /// `name` was marked `llvm.emit_c_interface` before lowering. Diagnostics
+  /// go to the module's context.
+  static FailureOr<std::unique_ptr<JitFunction>>
+  create(ModuleOp module, StringRef name, ArrayRef<int64_t> inputShape,
+         int64_t resultRank, unsigned optLevel = 3);
+
+  /// Runs on `input` (row-major, `inputShape`); fills `output` and its shape.
+  /// Returns an error message on failure, an empty string on success.
+  std::string run(ArrayRef<float> input, std::vector<float> &output,
+                  SmallVectorImpl<int64_t> &outputShape) const;
+
+private:
+  JitFunction() = default;
+  std::unique_ptr<ExecutionEngine> engine;
+  void (*entry)(void *, void *) = nullptr;
+  SmallVector<int64_t> inputShape;
+  int64_t resultRank = 0;
+};
+
+/// Marks `funcName` in `module` with `llvm.emit_c_interface`.
+LogicalResult markForCInterface(ModuleOp module, StringRef funcName);
+
+/// Reads a raw little-endian f32 file of exactly `count` values.
+/// Returns an error message on failure, an empty string on success.
+std::string readF32File(StringRef path, int64_t count,
+                        std::vector<float> &values);
+
+/// The `*.bin` files of `dir`, sorted by name, or an error message.
+std::string listInputFiles(StringRef dir, std::vector<std::string> &files);
+
+} // namespace mlir::qmlir
+
+#endif // QMLIR_RUNTIME_JIT_H

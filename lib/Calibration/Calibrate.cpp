@@ -1,0 +1,206 @@
+//===- Calibrate.cpp - Min-max calibration through the JIT ----------------===//
+//
+// Part of the qmlir project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qmlir/Calibration/Passes.h"
+
+#include "qmlir/Dialect/QNN/IR/QNNOps.h"
+#include "qmlir/InitAll.h"
+#include "qmlir/Pipelines/Pipelines.h"
+#include "qmlir/Runtime/Jit.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+
+#include <cmath>
+#include <limits>
+
+namespace mlir::qmlir {
+#define GEN_PASS_DEF_QNNCALIBRATE
+#include "qmlir/Calibration/Passes.h.inc"
+} // namespace mlir::qmlir
+
+using namespace mlir;
+using namespace mlir::qmlir;
+
+namespace {
+
+/// Reduces `value` to a scalar with `combine`, starting from `init`.
+Value reduceAll(OpBuilder &b, Location loc, Value value, float init,
+                bool isMax) {
+  auto type = cast<RankedTensorType>(value.getType());
+  Type f32 = b.getF32Type();
+  Value flat = value;
+  if (type.getRank() != 1) {
+    ReassociationIndices all;
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      all.push_back(d);
+    flat = tensor::CollapseShapeOp::create(
+        b, loc, value, SmallVector<ReassociationIndices>{all});
+  }
+  Value cst = arith::ConstantOp::create(b, loc, f32, b.getF32FloatAttr(init));
+  Value empty = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{}, f32);
+  Value acc = linalg::FillOp::create(b, loc, cst, empty).getResult(0);
+  auto reduce = linalg::ReduceOp::create(
+      b, loc, ValueRange{flat}, ValueRange{acc}, ArrayRef<int64_t>{0},
+      [&](OpBuilder &nb, Location nl, ValueRange args) {
+        Value r = isMax ? arith::MaximumFOp::create(nb, nl, args[0], args[1])
+                              .getResult()
+                        : arith::MinimumFOp::create(nb, nl, args[0], args[1])
+                              .getResult();
+        linalg::YieldOp::create(nb, nl, r);
+      });
+  return tensor::ExtractOp::create(b, loc, reduce.getResult(0), ValueRange{});
+}
+
+struct QNNCalibratePass : qmlir::impl::QNNCalibrateBase<QNNCalibratePass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    func::FuncOp func;
+    SmallVector<qnn::ObserveOp> observers;
+    for (auto f : module.getOps<func::FuncOp>()) {
+      SmallVector<qnn::ObserveOp> found;
+      f.walk([&](qnn::ObserveOp op) { found.push_back(op); });
+      if (found.empty())
+        continue;
+      if (func) {
+        f.emitError("qnn-calibrate: observers in more than one function "
+                    "('")
+            << func.getSymName() << "' and '" << f.getSymName() << "')";
+        return signalPassFailure();
+      }
+      func = f;
+      observers = std::move(found);
+    }
+    if (!func) {
+      module.emitRemark("qnn-calibrate: no qnn.observe ops, nothing to do");
+      return;
+    }
+    auto argTypes = func.getFunctionType().getInputs();
+    auto inType =
+        argTypes.size() == 1 ? dyn_cast<RankedTensorType>(argTypes[0]) : nullptr;
+    if (!inType || !inType.hasStaticShape() ||
+        !inType.getElementType().isF32()) {
+      func.emitError("qnn-calibrate supports functions with one static f32 "
+                     "tensor argument");
+      return signalPassFailure();
+    }
+    if (calibDir.empty()) {
+      module.emitError("qnn-calibrate needs calib-dir=<directory of *.bin "
+                       "calibration inputs>");
+      return signalPassFailure();
+    }
+    std::vector<std::string> files;
+    if (std::string error = listInputFiles(calibDir, files); !error.empty()) {
+      module.emitError("qnn-calibrate: ") << error;
+      return signalPassFailure();
+    }
+    if (maxInputs > 0 && files.size() > maxInputs)
+      files.resize(maxInputs);
+
+    // The calibration module lives in its own context: it is rewritten and
+    // lowered to LLVM without touching the IR being compiled.
+    DialectRegistry registry;
+    registerAllDialects(registry);
+    registerAllTranslations(registry);
+    MLIRContext jitContext(registry);
+    jitContext.disableMultithreading();
+    std::string text;
+    {
+      llvm::raw_string_ostream os(text);
+      func->print(os, OpPrintingFlags().printGenericOpForm());
+    }
+    OwningOpRef<ModuleOp> jitModule =
+        ModuleOp::create(UnknownLoc::get(&jitContext));
+    {
+      ParserConfig config(&jitContext);
+      if (failed(parseSourceString(text, jitModule->getBody(), config))) {
+        func.emitError("qnn-calibrate: cannot copy the function for the JIT");
+        return signalPassFailure();
+      }
+    }
+    auto jitFunc = *jitModule->getOps<func::FuncOp>().begin();
+    SmallVector<qnn::ObserveOp> jitObservers;
+    jitFunc.walk([&](qnn::ObserveOp op) { jitObservers.push_back(op); });
+
+    // Return [min_0, max_0, min_1, max_1, ...] instead of the results.
+    auto ret = cast<func::ReturnOp>(jitFunc.getBody().back().getTerminator());
+    OpBuilder b(ret);
+    Location loc = ret.getLoc();
+    SmallVector<Value> stats;
+    for (qnn::ObserveOp observer : jitObservers) {
+      stats.push_back(reduceAll(b, loc, observer.getResult(),
+                                std::numeric_limits<float>::infinity(), false));
+      stats.push_back(reduceAll(b, loc, observer.getResult(),
+                                -std::numeric_limits<float>::infinity(), true));
+    }
+    Value packed = tensor::FromElementsOp::create(
+        b, loc, RankedTensorType::get({(int64_t)stats.size()}, b.getF32Type()),
+        stats);
+    func::ReturnOp::create(b, loc, packed);
+    ret.erase();
+    jitFunc.setFunctionType(
+        b.getFunctionType(inType, TypeRange{packed.getType()}));
+    jitFunc.setSymName("qmlir_calibrate");
+    jitFunc.setPublic();
+    if (failed(markForCInterface(*jitModule, "qmlir_calibrate")))
+      return signalPassFailure();
+
+    PassManager pm(&jitContext);
+    buildLowerToLLVMPipeline(pm, LowerToLLVMPipelineOptions());
+    if (failed(pm.run(*jitModule))) {
+      func.emitError("qnn-calibrate: lowering the calibration copy failed");
+      return signalPassFailure();
+    }
+    auto jit = JitFunction::create(*jitModule, "qmlir_calibrate",
+                                   inType.getShape(), /*resultRank=*/1);
+    if (failed(jit)) {
+      func.emitError("qnn-calibrate: JIT compilation failed");
+      return signalPassFailure();
+    }
+
+    size_t n = observers.size();
+    std::vector<float> lo(n, std::numeric_limits<float>::infinity());
+    std::vector<float> hi(n, -std::numeric_limits<float>::infinity());
+    std::vector<float> input, output;
+    SmallVector<int64_t> outShape;
+    for (const std::string &file : files) {
+      if (std::string error =
+              readF32File(file, inType.getNumElements(), input);
+          !error.empty()) {
+        module.emitError("qnn-calibrate: calibration input ") << error;
+        return signalPassFailure();
+      }
+      if (std::string error = (*jit)->run(input, output, outShape);
+          !error.empty()) {
+        module.emitError("qnn-calibrate: ") << error;
+        return signalPassFailure();
+      }
+      for (size_t i = 0; i < n; ++i) {
+        lo[i] = std::min(lo[i], output[2 * i]);
+        hi[i] = std::max(hi[i], output[2 * i + 1]);
+      }
+    }
+    Builder attrs(&getContext());
+    for (size_t i = 0; i < n; ++i) {
+      if (!std::isfinite(lo[i]) || !std::isfinite(hi[i])) {
+        observers[i].emitError("qnn-calibrate: non-finite range [")
+            << lo[i] << ", " << hi[i] << "]";
+        return signalPassFailure();
+      }
+      observers[i].setMinAttr(attrs.getF32FloatAttr(lo[i]));
+      observers[i].setMaxAttr(attrs.getF32FloatAttr(hi[i]));
+    }
+  }
+};
+
+} // namespace

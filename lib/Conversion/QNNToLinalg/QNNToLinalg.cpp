@@ -1,0 +1,756 @@
+//===- QNNToLinalg.cpp - qnn to linalg + arith patterns -------------------===//
+//
+// Part of the qmlir project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qmlir/Conversion/QNNToLinalg/QNNToLinalg.h"
+
+#include "qmlir/Dialect/QNN/IR/QNNOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
+
+using namespace mlir;
+using namespace mlir::qmlir;
+
+//===----------------------------------------------------------------------===//
+// Type conversion
+//===----------------------------------------------------------------------===//
+
+QuantStorageTypeConverter::QuantStorageTypeConverter() {
+  addConversion([](Type type) { return type; });
+  addConversion([](RankedTensorType type) -> Type {
+    if (auto q = dyn_cast<quant::QuantizedType>(type.getElementType()))
+      return type.clone(q.getStorageType());
+    return type;
+  });
+}
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Helpers
+//===----------------------------------------------------------------------===//
+
+SmallVector<utils::IteratorType> parallelIterators(int64_t rank) {
+  return SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel);
+}
+
+Value i32Const(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIntOp::create(b, loc, v, 32);
+}
+Value i64Const(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIntOp::create(b, loc, v, 64);
+}
+
+/// A constant 1-D i32 tensor.
+Value i32TensorConst(OpBuilder &b, Location loc, ArrayRef<int32_t> values) {
+  auto type = RankedTensorType::get({(int64_t)values.size()}, b.getI32Type());
+  return arith::ConstantOp::create(b, loc, type,
+                                   DenseElementsAttr::get(type, values));
+}
+
+/// Widens integer tensor `value` (storage of quantized type `q`) to i32 and
+/// subtracts `zeroPoints` (one, or one per element of dimension `axis`).
+Value widen(OpBuilder &b, Location loc, Value value, quant::QuantizedType q,
+            ArrayRef<int64_t> zeroPoints = {}, int64_t axis = -1) {
+  auto type = cast<RankedTensorType>(value.getType());
+  int64_t rank = type.getRank();
+  auto outType = type.clone(b.getI32Type());
+  Value init = tensor::EmptyOp::create(b, loc, type.getShape(),
+                                       b.getI32Type());
+  bool perAxis = zeroPoints.size() > 1;
+  SmallVector<Value> inputs = {value};
+  SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(rank)};
+  if (perAxis) {
+    SmallVector<int32_t> zps(zeroPoints.begin(), zeroPoints.end());
+    inputs.push_back(i32TensorConst(b, loc, zps));
+    maps.push_back(AffineMap::get(rank, 0, b.getAffineDimExpr(axis)));
+  }
+  maps.push_back(b.getMultiDimIdentityMap(rank));
+  bool isSigned = q.isSigned();
+  int64_t zp = zeroPoints.size() == 1 ? zeroPoints[0] : 0;
+  auto generic = linalg::GenericOp::create(
+      b, loc, outType, inputs, init, maps, parallelIterators(rank),
+      [&](OpBuilder &nb, Location nl, ValueRange args) {
+        Value v = isSigned ? arith::ExtSIOp::create(nb, nl, nb.getI32Type(),
+                                                    args[0])
+                                 .getResult()
+                           : arith::ExtUIOp::create(nb, nl, nb.getI32Type(),
+                                                    args[0])
+                                 .getResult();
+        if (perAxis)
+          v = arith::SubIOp::create(nb, nl, v, args[1]);
+        else if (zp != 0)
+          v = arith::SubIOp::create(nb, nl, v, i32Const(nb, nl, zp));
+        linalg::YieldOp::create(nb, nl, v);
+      });
+  return generic.getResult(0);
+}
+
+/// Emits the fixed-point requantization of the i32 scalar `acc` with
+/// multiplier `m` and total right shift `t` (i32 scalars) in `mode`, adds the
+/// output zero point and clamps. Returns an i32. Bit-exact with
+/// requant::requantize in lib/Support/Requantize.cpp.
+Value emitRequantize(OpBuilder &b, Location loc, Value acc, Value m, Value t,
+                     qnn::RoundingMode mode, int64_t zp, int64_t lo,
+                     int64_t hi) {
+  Type i64 = b.getI64Type();
+  auto c64 = [&](int64_t v) { return i64Const(b, loc, v); };
+  Value x = arith::ExtSIOp::create(b, loc, i64, acc);
+  Value m64 = arith::ExtSIOp::create(b, loc, i64, m);
+  Value t64 = arith::ExtSIOp::create(b, loc, i64, t);
+  auto clampI32 = [&](Value v) {
+    v = arith::MaxSIOp::create(b, loc, v, c64(INT32_MIN));
+    return arith::MinSIOp::create(b, loc, v, c64(INT32_MAX)).getResult();
+  };
+  Value result;
+  switch (mode) {
+  case qnn::RoundingMode::DoubleRound: {
+    // Left shift (saturating) for shifts below 31, then the saturating
+    // rounding doubling high multiply, then a rounding divide by 2^(t-31).
+    Value left = arith::MaxSIOp::create(
+        b, loc, arith::SubIOp::create(b, loc, c64(31), t64), c64(0));
+    Value xs = clampI32(arith::ShLIOp::create(b, loc, x, left));
+    Value ab = arith::MulIOp::create(b, loc, xs, m64);
+    Value nonNeg =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, ab, c64(0));
+    Value nudge = arith::SelectOp::create(b, loc, nonNeg, c64(1ll << 30),
+                                          c64(1 - (1ll << 30)));
+    Value high = arith::DivSIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, ab, nudge), c64(1ll << 31));
+    Value exp = arith::MaxSIOp::create(
+        b, loc, arith::SubIOp::create(b, loc, t64, c64(31)), c64(0));
+    Value mask = arith::SubIOp::create(
+        b, loc, arith::ShLIOp::create(b, loc, c64(1), exp), c64(1));
+    Value rem = arith::AndIOp::create(b, loc, high, mask);
+    Value neg =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, high, c64(0));
+    Value threshold = arith::AddIOp::create(
+        b, loc, arith::ShRSIOp::create(b, loc, mask, c64(1)),
+        arith::ExtUIOp::create(b, loc, i64, neg));
+    Value up = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, rem,
+                                     threshold);
+    result = arith::AddIOp::create(b, loc,
+                                   arith::ShRSIOp::create(b, loc, high, exp),
+                                   arith::ExtUIOp::create(b, loc, i64, up));
+    break;
+  }
+  case qnn::RoundingMode::SingleRound: {
+    Value p = arith::MulIOp::create(b, loc, x, m64);
+    Value positive =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, t64, c64(0));
+    Value tm1 = arith::MaxSIOp::create(
+        b, loc, arith::SubIOp::create(b, loc, t64, c64(1)), c64(0));
+    Value round = arith::SelectOp::create(
+        b, loc, positive, arith::ShLIOp::create(b, loc, c64(1), tm1), c64(0));
+    result = clampI32(arith::ShRSIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, p, round), t64));
+    break;
+  }
+  case qnn::RoundingMode::HalfEven: {
+    Value p = arith::MulIOp::create(b, loc, x, m64);
+    Value q = arith::ShRSIOp::create(b, loc, p, t64);
+    Value r = arith::SubIOp::create(b, loc, p,
+                                    arith::ShLIOp::create(b, loc, q, t64));
+    Value positive =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, t64, c64(0));
+    Value tm1 = arith::MaxSIOp::create(
+        b, loc, arith::SubIOp::create(b, loc, t64, c64(1)), c64(0));
+    Value half = arith::ShLIOp::create(b, loc, c64(1), tm1);
+    Value above =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, r, half);
+    Value tie = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, r, half);
+    Value odd = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::ne,
+        arith::AndIOp::create(b, loc, q, c64(1)), c64(0));
+    Value up = arith::AndIOp::create(
+        b, loc, positive,
+        arith::OrIOp::create(b, loc, above,
+                             arith::AndIOp::create(b, loc, tie, odd)));
+    result = clampI32(arith::AddIOp::create(
+        b, loc, q, arith::ExtUIOp::create(b, loc, i64, up)));
+    break;
+  }
+  }
+  Value out = arith::AddIOp::create(b, loc, result, c64(zp));
+  out = arith::MaxSIOp::create(b, loc, out, c64(lo));
+  out = arith::MinSIOp::create(b, loc, out, c64(hi));
+  return arith::TruncIOp::create(b, loc, b.getI32Type(), out);
+}
+
+/// Requantizes the i32 tensor `acc` (channels on the last dimension) into
+/// the storage type of `outType`.
+template <typename OpTy>
+Value requantizeTensor(OpBuilder &b, Location loc, OpTy op, Value acc) {
+  auto accType = cast<RankedTensorType>(acc.getType());
+  auto outQ = cast<quant::UniformQuantizedType>(
+      cast<ShapedType>(op.getOutput().getType()).getElementType());
+  int64_t rank = accType.getRank();
+  Type storage = outQ.getStorageType();
+  Value init = tensor::EmptyOp::create(b, loc, accType.getShape(), storage);
+  bool perChannel = op.getMultiplier().size() > 1;
+  SmallVector<Value> inputs = {acc};
+  SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(rank)};
+  if (perChannel) {
+    inputs.push_back(i32TensorConst(b, loc, op.getMultiplier()));
+    inputs.push_back(i32TensorConst(b, loc, op.getShift()));
+    AffineMap channelMap =
+        AffineMap::get(rank, 0, b.getAffineDimExpr(rank - 1));
+    maps.append({channelMap, channelMap});
+  }
+  maps.push_back(b.getMultiDimIdentityMap(rank));
+  int64_t m0 = op.getMultiplier()[0], t0 = op.getShift()[0];
+  qnn::RoundingMode mode = op.getRounding();
+  int64_t zp = outQ.getZeroPoint();
+  int64_t lo = op.getClampMin(), hi = op.getClampMax();
+  auto generic = linalg::GenericOp::create(
+      b, loc, accType.clone(storage), inputs, init, maps,
+      parallelIterators(rank), [&](OpBuilder &nb, Location nl, ValueRange args) {
+        Value m = perChannel ? args[1] : i32Const(nb, nl, m0);
+        Value t = perChannel ? args[2] : i32Const(nb, nl, t0);
+        Value r = emitRequantize(nb, nl, args[0], m, t, mode, zp, lo, hi);
+        linalg::YieldOp::create(
+            nb, nl, arith::TruncIOp::create(nb, nl, storage, r).getResult());
+      });
+  return generic.getResult(0);
+}
+
+/// Broadcasts `bias[c] - correction[c]` over an i32 tensor of `shape`
+/// (channels last); `correction` may be empty.
+Value broadcastBias(OpBuilder &b, Location loc, Value bias,
+                    ArrayRef<int32_t> correction, ArrayRef<int64_t> shape) {
+  int64_t rank = shape.size();
+  Value init = tensor::EmptyOp::create(b, loc, shape, b.getI32Type());
+  AffineMap channelMap = AffineMap::get(rank, 0, b.getAffineDimExpr(rank - 1));
+  SmallVector<Value> inputs = {bias};
+  SmallVector<AffineMap> maps = {channelMap};
+  if (!correction.empty()) {
+    inputs.push_back(i32TensorConst(b, loc, correction));
+    maps.push_back(channelMap);
+  }
+  maps.push_back(b.getMultiDimIdentityMap(rank));
+  bool correct = !correction.empty();
+  return linalg::GenericOp::create(
+             b, loc, init.getType(), inputs, init, maps,
+             parallelIterators(rank),
+             [&](OpBuilder &nb, Location nl, ValueRange args) {
+               Value v = args[0];
+               if (correct)
+                 v = arith::SubIOp::create(nb, nl, v, args[1]);
+               linalg::YieldOp::create(nb, nl, v);
+             })
+      .getResult(0);
+}
+
+/// Constant weights of a quantized op as int64 values (with the weight zero
+/// point subtracted), or std::nullopt if the weights are not constant.
+std::optional<SmallVector<int64_t>>
+getConstantWeights(Value weight, quant::QuantizedType q, int64_t axis) {
+  DenseElementsAttr attr;
+  if (!matchPattern(weight, m_Constant(&attr)))
+    return std::nullopt;
+  auto type = cast<ShapedType>(weight.getType());
+  int64_t inner = 1;
+  for (int64_t d = axis + 1; d < type.getRank(); ++d)
+    inner *= type.getDimSize(d);
+  int64_t channels = type.getDimSize(axis);
+  SmallVector<int64_t> values;
+  int64_t i = 0;
+  for (APInt v : attr.getValues<APInt>()) {
+    int64_t c = (i++ / inner) % channels;
+    int64_t raw = q.isSigned() ? v.getSExtValue() : v.getZExtValue();
+    values.push_back(raw - qnn::getChannelZeroPoint(q, c));
+  }
+  return values;
+}
+
+bool hasZeroPoint(quant::QuantizedType q) {
+  if (auto u = dyn_cast<quant::UniformQuantizedType>(q))
+    return u.getZeroPoint() != 0;
+  return llvm::any_of(cast<quant::UniformQuantizedPerAxisType>(q).getZeroPoints(),
+                      [](int64_t zp) { return zp != 0; });
+}
+
+SmallVector<int64_t> zeroPointsOf(quant::QuantizedType q) {
+  if (auto u = dyn_cast<quant::UniformQuantizedType>(q))
+    return {u.getZeroPoint()};
+  auto p = cast<quant::UniformQuantizedPerAxisType>(q);
+  return SmallVector<int64_t>(p.getZeroPoints());
+}
+
+/// Prepared operands of an integer contraction: the weight to feed the
+/// linalg op (raw i8 when it is signed without zero point, else widened to
+/// i32 with the zero point subtracted) and the input zero-point correction
+/// `zp_in * sum_k W'[k, c]` per output channel (empty if none).
+struct PreparedWeights {
+  Value weight;
+  SmallVector<int32_t> correction;
+  bool subtractInputZeroPoint = false;
+};
+
+/// `reduceAxes`: weight dimensions summed for the correction; `axis`: the
+/// output-channel dimension of the weight.
+FailureOr<PreparedWeights> prepareWeights(OpBuilder &b, Location loc,
+                                          Operation *op, Value weight,
+                                          quant::QuantizedType wQ,
+                                          int64_t axis, int64_t inputZp) {
+  PreparedWeights result;
+  result.weight = weight;
+  if (!wQ.isSigned() || hasZeroPoint(wQ))
+    result.weight = widen(b, loc, weight, wQ, zeroPointsOf(wQ),
+                          isa<quant::UniformQuantizedPerAxisType>(wQ) ? axis
+                                                                      : -1);
+  if (inputZp == 0)
+    return result;
+  auto values = getConstantWeights(weight, wQ, axis);
+  if (!values) {
+    // Non-constant weights: subtract the zero point from the input instead.
+    result.subtractInputZeroPoint = true;
+    return result;
+  }
+  auto type = cast<ShapedType>(weight.getType());
+  int64_t channels = type.getDimSize(axis), inner = 1;
+  for (int64_t d = axis + 1; d < type.getRank(); ++d)
+    inner *= type.getDimSize(d);
+  SmallVector<int64_t> sums(channels, 0);
+  for (int64_t i = 0, e = values->size(); i < e; ++i)
+    sums[(i / inner) % channels] += (*values)[i];
+  for (int64_t s : sums) {
+    int64_t corr = s * inputZp;
+    if (corr < INT32_MIN || corr > INT32_MAX)
+      return op->emitOpError("input zero-point correction overflows i32");
+    result.correction.push_back(static_cast<int32_t>(corr));
+  }
+  return result;
+}
+
+/// Transposes a 4-D tensor with `perm` (linalg.transpose; constants fold).
+Value transpose(OpBuilder &b, Location loc, Value value,
+                ArrayRef<int64_t> perm) {
+  auto type = cast<RankedTensorType>(value.getType());
+  SmallVector<int64_t> shape;
+  for (int64_t p : perm)
+    shape.push_back(type.getDimSize(p));
+  DenseElementsAttr attr;
+  if (matchPattern(value, m_Constant(&attr)) && attr.isSplat())
+    return arith::ConstantOp::create(
+        b, loc, attr.reshape(type.clone(shape)));
+  Value init = tensor::EmptyOp::create(b, loc, shape, type.getElementType());
+  return linalg::TransposeOp::create(b, loc, value, init, perm).getResult()[0];
+}
+
+//===----------------------------------------------------------------------===//
+// qnn.conv2d
+//===----------------------------------------------------------------------===//
+
+struct Conv2DLowering : OpConversionPattern<qnn::Conv2DOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(qnn::Conv2DOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto inType = cast<RankedTensorType>(op.getInput().getType());
+    auto wType = cast<RankedTensorType>(op.getWeight().getType());
+    auto outType = cast<RankedTensorType>(op.getOutput().getType());
+    if (!inType.hasStaticShape() || !wType.hasStaticShape() ||
+        !outType.hasStaticShape())
+      return op.emitOpError("convert-qnn-to-linalg supports static shapes "
+                            "only");
+    auto inQ = cast<quant::UniformQuantizedType>(inType.getElementType());
+    auto wQ = cast<quant::QuantizedType>(wType.getElementType());
+    int64_t inZp = inQ.getZeroPoint();
+
+    FailureOr<PreparedWeights> prepared =
+        prepareWeights(rewriter, loc, op, adaptor.getWeight(), wQ, 0, inZp);
+    if (failed(prepared))
+      return failure();
+
+    // Input: widened to i32, padded with the real value 0.0, which is the
+    // zero point, or 0 once the zero point has been subtracted.
+    Value input = widen(rewriter, loc, adaptor.getInput(), inQ,
+                        {prepared->subtractInputZeroPoint ? inZp : 0});
+    int64_t padValue = prepared->subtractInputZeroPoint ? 0 : inZp;
+    ArrayRef<int64_t> pad = op.getPadding();
+    if (llvm::any_of(pad, [](int64_t p) { return p != 0; })) {
+      SmallVector<OpFoldResult> low = {rewriter.getIndexAttr(0),
+                                       rewriter.getIndexAttr(pad[0]),
+                                       rewriter.getIndexAttr(pad[2]),
+                                       rewriter.getIndexAttr(0)};
+      SmallVector<OpFoldResult> high = {rewriter.getIndexAttr(0),
+                                        rewriter.getIndexAttr(pad[1]),
+                                        rewriter.getIndexAttr(pad[3]),
+                                        rewriter.getIndexAttr(0)};
+      auto padded = RankedTensorType::get(
+          {inType.getDimSize(0), inType.getDimSize(1) + pad[0] + pad[1],
+           inType.getDimSize(2) + pad[2] + pad[3], inType.getDimSize(3)},
+          rewriter.getI32Type());
+      input = tensor::PadOp::create(rewriter, loc, padded, input, low, high,
+                                    i32Const(rewriter, loc, padValue));
+    }
+
+    SmallVector<int64_t> accShape(outType.getShape());
+    Value acc = broadcastBias(rewriter, loc, adaptor.getBias(),
+                              prepared->correction, accShape);
+    auto strides = rewriter.getI64TensorAttr(op.getStrides());
+    auto dilations = rewriter.getI64TensorAttr(op.getDilations());
+    auto accType = RankedTensorType::get(accShape, rewriter.getI32Type());
+
+    int64_t groups = op.getGroups();
+    int64_t channels = inType.getDimSize(3);
+    int64_t outChannels = wType.getDimSize(0);
+    Value weight = prepared->weight;
+    if (groups == channels && outChannels == channels) {
+      // Depthwise: [C, KH, KW, 1] -> [KH, KW, C].
+      auto wT = cast<RankedTensorType>(weight.getType());
+      Value collapsed = tensor::CollapseShapeOp::create(
+          rewriter, loc,
+          RankedTensorType::get({wT.getDimSize(0), wT.getDimSize(1),
+                                 wT.getDimSize(2)},
+                                wT.getElementType()),
+          weight, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+      Value init = tensor::EmptyOp::create(
+          rewriter, loc, ArrayRef<int64_t>{wT.getDimSize(1), wT.getDimSize(2),
+                                           wT.getDimSize(0)},
+          wT.getElementType());
+      Value hwc = linalg::TransposeOp::create(rewriter, loc, collapsed, init,
+                                              ArrayRef<int64_t>{1, 2, 0})
+                      .getResult()[0];
+      acc = linalg::DepthwiseConv2DNhwcHwcOp::create(
+                rewriter, loc, TypeRange{accType}, ValueRange{input, hwc},
+                ValueRange{acc}, strides, dilations)
+                .getResult(0);
+    } else {
+      // Dense or grouped: FHWC -> HWCF, one convolution per group.
+      Value hwcf = transpose(rewriter, loc, weight, {1, 2, 3, 0});
+      auto hwcfType = cast<RankedTensorType>(hwcf.getType());
+      int64_t cg = channels / groups, og = outChannels / groups;
+      auto paddedType = cast<RankedTensorType>(input.getType());
+      for (int64_t g = 0; g < groups; ++g) {
+        Value in = input, w = hwcf, out = acc;
+        if (groups > 1) {
+          auto slice = [&](Value v, ArrayRef<int64_t> shape, int64_t dim,
+                           int64_t offset, int64_t size) {
+            auto vt = cast<RankedTensorType>(v.getType());
+            SmallVector<OpFoldResult> offs(vt.getRank(),
+                                           rewriter.getIndexAttr(0));
+            SmallVector<OpFoldResult> sizes, ones(vt.getRank(),
+                                                  rewriter.getIndexAttr(1));
+            for (int64_t s : shape)
+              sizes.push_back(rewriter.getIndexAttr(s));
+            offs[dim] = rewriter.getIndexAttr(offset);
+            sizes[dim] = rewriter.getIndexAttr(size);
+            return tensor::ExtractSliceOp::create(rewriter, loc, v, offs,
+                                                  sizes, ones)
+                .getResult();
+          };
+          in = slice(input, paddedType.getShape(), 3, g * cg, cg);
+          w = slice(hwcf, hwcfType.getShape(), 3, g * og, og);
+          out = slice(acc, accShape, 3, g * og, og);
+        }
+        Value conv =
+            linalg::Conv2DNhwcHwcfOp::create(
+                rewriter, loc, TypeRange{out.getType()}, ValueRange{in, w},
+                ValueRange{out}, strides, dilations)
+                .getResult(0);
+        if (groups == 1) {
+          acc = conv;
+          break;
+        }
+        SmallVector<OpFoldResult> offs(4, rewriter.getIndexAttr(0)),
+            ones(4, rewriter.getIndexAttr(1)), sizes;
+        for (int64_t s : cast<RankedTensorType>(out.getType()).getShape())
+          sizes.push_back(rewriter.getIndexAttr(s));
+        offs[3] = rewriter.getIndexAttr(g * og);
+        acc = tensor::InsertSliceOp::create(rewriter, loc, conv, acc, offs,
+                                            sizes, ones);
+      }
+    }
+    rewriter.replaceOp(op, requantizeTensor(rewriter, loc, op, acc));
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// qnn.matmul
+//===----------------------------------------------------------------------===//
+
+struct MatmulLowering : OpConversionPattern<qnn::MatmulOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(qnn::MatmulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
+    auto rhsType = cast<RankedTensorType>(op.getRhs().getType());
+    auto outType = cast<RankedTensorType>(op.getOutput().getType());
+    if (!lhsType.hasStaticShape() || !rhsType.hasStaticShape())
+      return op.emitOpError("convert-qnn-to-linalg supports static shapes "
+                            "only");
+    auto lhsQ = cast<quant::UniformQuantizedType>(lhsType.getElementType());
+    auto rhsQ = cast<quant::QuantizedType>(rhsType.getElementType());
+    int64_t lhsZp = lhsQ.getZeroPoint();
+    FailureOr<PreparedWeights> prepared =
+        prepareWeights(rewriter, loc, op, adaptor.getRhs(), rhsQ, 1, lhsZp);
+    if (failed(prepared))
+      return failure();
+    Value lhs = widen(rewriter, loc, adaptor.getLhs(), lhsQ,
+                      {prepared->subtractInputZeroPoint ? lhsZp : 0});
+    SmallVector<int64_t> accShape(outType.getShape());
+    Value acc = broadcastBias(rewriter, loc, adaptor.getBias(),
+                              prepared->correction, accShape);
+    acc = linalg::MatmulOp::create(
+              rewriter, loc, TypeRange{acc.getType()},
+              ValueRange{lhs, prepared->weight}, ValueRange{acc})
+              .getResult(0);
+    rewriter.replaceOp(op, requantizeTensor(rewriter, loc, op, acc));
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// qnn.requantize
+//===----------------------------------------------------------------------===//
+
+struct RequantizeLowering : OpConversionPattern<qnn::RequantizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(qnn::RequantizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(
+        op, requantizeTensor(rewriter, op.getLoc(), op, adaptor.getInput()));
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// quant casts
+//===----------------------------------------------------------------------===//
+
+/// Per-element scale/zero-point access for a per-tensor or per-axis type.
+struct QuantParams {
+  SmallVector<double> scales;
+  SmallVector<int64_t> zeroPoints;
+  int64_t axis = -1;
+
+  explicit QuantParams(quant::QuantizedType q) {
+    if (auto u = dyn_cast<quant::UniformQuantizedType>(q)) {
+      scales = {u.getScale()};
+      zeroPoints = {u.getZeroPoint()};
+    } else {
+      auto p = cast<quant::UniformQuantizedPerAxisType>(q);
+      scales.assign(p.getScales().begin(), p.getScales().end());
+      zeroPoints.assign(p.getZeroPoints().begin(), p.getZeroPoints().end());
+      axis = p.getQuantizedDimension();
+    }
+  }
+
+  /// Adds the scale and zero-point inputs (f32 tensors) of a per-axis cast.
+  void addInputs(OpBuilder &b, Location loc, int64_t rank, Type floatType,
+                 SmallVector<Value> &inputs, SmallVector<AffineMap> &maps) {
+    if (axis < 0)
+      return;
+    auto type = RankedTensorType::get({(int64_t)scales.size()}, floatType);
+    SmallVector<float> s(scales.begin(), scales.end());
+    SmallVector<float> z(zeroPoints.begin(), zeroPoints.end());
+    inputs.push_back(arith::ConstantOp::create(
+        b, loc, type, DenseElementsAttr::get(type, ArrayRef<float>(s))));
+    inputs.push_back(arith::ConstantOp::create(
+        b, loc, type, DenseElementsAttr::get(type, ArrayRef<float>(z))));
+    AffineMap map = AffineMap::get(rank, 0, b.getAffineDimExpr(axis));
+    maps.append({map, map});
+  }
+
+  std::pair<Value, Value> get(OpBuilder &b, Location loc, Type floatType,
+                              ValueRange args) {
+    if (axis >= 0)
+      return {args[1], args[2]};
+    return {arith::ConstantOp::create(b, loc, floatType,
+                                      b.getFloatAttr(floatType, scales[0])),
+            arith::ConstantOp::create(
+                b, loc, floatType, b.getFloatAttr(floatType, zeroPoints[0]))};
+  }
+};
+
+struct QuantizeCastLowering : OpConversionPattern<quant::QuantizeCastOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(quant::QuantizeCastOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto inType = dyn_cast<RankedTensorType>(op.getInput().getType());
+    auto outType = dyn_cast<RankedTensorType>(op.getResult().getType());
+    if (!inType || !outType)
+      return op.emitOpError("only ranked tensors are lowered");
+    auto q = dyn_cast<quant::QuantizedType>(outType.getElementType());
+    if (!q || !isa<quant::UniformQuantizedType,
+                   quant::UniformQuantizedPerAxisType>(q))
+      return op.emitOpError("only !quant.uniform casts are lowered");
+    Type floatType = inType.getElementType();
+    Type storage = q.getStorageType();
+    int64_t rank = inType.getRank();
+    QuantParams params(q);
+    SmallVector<Value> inputs = {adaptor.getInput()};
+    SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(rank)};
+    params.addInputs(rewriter, loc, rank, floatType, inputs, maps);
+    maps.push_back(rewriter.getMultiDimIdentityMap(rank));
+    Value init =
+        tensor::EmptyOp::create(rewriter, loc, inType.getShape(), storage);
+    double lo = q.getStorageTypeMin(), hi = q.getStorageTypeMax();
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, inType.clone(storage), inputs, init, maps,
+        parallelIterators(rank),
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          auto [scale, zp] = params.get(b, l, floatType, args);
+          // ONNX QuantizeLinear: saturate(round_half_even(x / s) + zp).
+          Value v = arith::DivFOp::create(b, l, args[0], scale);
+          v = math::RoundEvenOp::create(b, l, v);
+          v = arith::AddFOp::create(b, l, v, zp);
+          v = arith::MaximumFOp::create(
+              b, l, v,
+              arith::ConstantOp::create(b, l, floatType,
+                                        b.getFloatAttr(floatType, lo)));
+          v = arith::MinimumFOp::create(
+              b, l, v,
+              arith::ConstantOp::create(b, l, floatType,
+                                        b.getFloatAttr(floatType, hi)));
+          v = arith::FPToSIOp::create(b, l, b.getI32Type(), v);
+          linalg::YieldOp::create(
+              b, l, arith::TruncIOp::create(b, l, storage, v).getResult());
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+struct DequantizeCastLowering : OpConversionPattern<quant::DequantizeCastOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(quant::DequantizeCastOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto inType = dyn_cast<RankedTensorType>(op.getInput().getType());
+    auto outType = dyn_cast<RankedTensorType>(op.getResult().getType());
+    if (!inType || !outType)
+      return op.emitOpError("only ranked tensors are lowered");
+    auto q = dyn_cast<quant::QuantizedType>(inType.getElementType());
+    if (!q || !isa<quant::UniformQuantizedType,
+                   quant::UniformQuantizedPerAxisType>(q))
+      return op.emitOpError("only !quant.uniform casts are lowered");
+    Type floatType = outType.getElementType();
+    int64_t rank = inType.getRank();
+    QuantParams params(q);
+    SmallVector<Value> inputs = {adaptor.getInput()};
+    SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(rank)};
+    params.addInputs(rewriter, loc, rank, floatType, inputs, maps);
+    maps.push_back(rewriter.getMultiDimIdentityMap(rank));
+    Value init =
+        tensor::EmptyOp::create(rewriter, loc, outType.getShape(), floatType);
+    bool isSigned = q.isSigned();
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, outType, inputs, init, maps, parallelIterators(rank),
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          auto [scale, zp] = params.get(b, l, floatType, args);
+          // (q - zp) * s, with q - zp exact in the float type.
+          Value v = isSigned
+                        ? arith::SIToFPOp::create(b, l, floatType, args[0])
+                              .getResult()
+                        : arith::UIToFPOp::create(b, l, floatType, args[0])
+                              .getResult();
+          v = arith::SubFOp::create(b, l, v, zp);
+          v = arith::MulFOp::create(b, l, v, scale);
+          linalg::YieldOp::create(b, l, v);
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+struct StorageCastLowering : OpConversionPattern<quant::StorageCastOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(quant::StorageCastOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, adaptor.getInput());
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Float qnn ops
+//===----------------------------------------------------------------------===//
+
+struct BatchNormLowering : OpConversionPattern<qnn::BatchNormOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(qnn::BatchNormOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = cast<RankedTensorType>(op.getType());
+    int64_t rank = type.getRank();
+    Type elem = type.getElementType();
+    AffineMap id = rewriter.getMultiDimIdentityMap(rank);
+    AffineMap channel =
+        AffineMap::get(rank, 0, rewriter.getAffineDimExpr(rank - 1));
+    SmallVector<Value> dims;
+    for (int64_t d = 0; d < rank; ++d)
+      if (type.isDynamicDim(d))
+        dims.push_back(tensor::DimOp::create(rewriter, loc, adaptor.getInput(),
+                                             d));
+    Value init = tensor::EmptyOp::create(rewriter, loc, type, dims);
+    Value eps = arith::ConstantOp::create(
+        rewriter, loc, elem,
+        rewriter.getFloatAttr(elem, op.getEpsilon().convertToDouble()));
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, type,
+        ValueRange{adaptor.getInput(), adaptor.getMean(),
+                   adaptor.getVariance(), adaptor.getGamma(),
+                   adaptor.getBeta()},
+        init, SmallVector<AffineMap>{id, channel, channel, channel, channel, id},
+        parallelIterators(rank),
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value centered = arith::SubFOp::create(b, l, args[0], args[1]);
+          Value inv = math::RsqrtOp::create(
+              b, l, arith::AddFOp::create(b, l, args[2], eps));
+          Value v = arith::MulFOp::create(
+              b, l, centered, arith::MulFOp::create(b, l, inv, args[3]));
+          linalg::YieldOp::create(
+              b, l, arith::AddFOp::create(b, l, v, args[4]).getResult());
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+struct ObserveLowering : OpConversionPattern<qnn::ObserveOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(qnn::ObserveOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, adaptor.getInput());
+    return success();
+  }
+};
+
+} // namespace
+
+void qmlir::populateQNNToLinalgConversionPatterns(
+    const TypeConverter &typeConverter, RewritePatternSet &patterns) {
+  patterns.add<Conv2DLowering, MatmulLowering, RequantizeLowering,
+               QuantizeCastLowering, DequantizeCastLowering,
+               StorageCastLowering, BatchNormLowering, ObserveLowering>(
+      typeConverter, patterns.getContext());
+}

@@ -1,0 +1,142 @@
+//===- FoldBatchNorm.cpp - Fold qnn.batch_norm into convolutions ----------===//
+//
+// Part of the qmlir project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qmlir/Dialect/QNN/Transforms/Passes.h"
+
+#include "mlir/IR/Matchers.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+#include <cmath>
+
+namespace mlir::qmlir {
+#define GEN_PASS_DEF_QNNFOLDBATCHNORM
+#include "qmlir/Dialect/QNN/Transforms/Passes.h.inc"
+} // namespace mlir::qmlir
+
+using namespace mlir;
+using namespace mlir::qmlir;
+
+namespace {
+
+/// Returns the float values of a constant tensor, or std::nullopt.
+std::optional<SmallVector<double>> getConstantValues(Value value) {
+  DenseElementsAttr attr;
+  if (!matchPattern(value, m_Constant(&attr)) ||
+      !isa<FloatType>(attr.getElementType()))
+    return std::nullopt;
+  SmallVector<double> values;
+  for (APFloat v : attr.getValues<APFloat>())
+    values.push_back(v.convertToDouble());
+  return values;
+}
+
+Value createF32Constant(PatternRewriter &rewriter, Location loc,
+                        ArrayRef<int64_t> shape, ArrayRef<double> values) {
+  SmallVector<float> floats(values.begin(), values.end());
+  auto type = RankedTensorType::get(shape, rewriter.getF32Type());
+  auto attr = DenseElementsAttr::get(type, ArrayRef<float>(floats));
+  return tosa::ConstOp::create(rewriter, loc, type, attr);
+}
+
+/// Folds `qnn.batch_norm(conv(x))` into the convolution's weight and bias.
+struct FoldBatchNormIntoConv : OpRewritePattern<qnn::BatchNormOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(qnn::BatchNormOp bn,
+                                PatternRewriter &rewriter) const override {
+    Operation *conv = bn.getInput().getDefiningOp();
+    if (!conv || !isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp>(conv))
+      return rewriter.notifyMatchFailure(bn, "producer is not a convolution");
+    if (!conv->getResult(0).hasOneUse())
+      return rewriter.notifyMatchFailure(bn, "convolution has other users");
+    auto outType = cast<RankedTensorType>(bn.getType());
+    if (!outType.getElementType().isF32() || !outType.hasStaticShape())
+      return rewriter.notifyMatchFailure(bn, "only static f32 is folded");
+
+    Value weight = conv->getOperand(1), bias = conv->getOperand(2);
+    auto w = getConstantValues(weight);
+    auto b = getConstantValues(bias);
+    auto mean = getConstantValues(bn.getMean());
+    auto var = getConstantValues(bn.getVariance());
+    auto gamma = getConstantValues(bn.getGamma());
+    auto beta = getConstantValues(bn.getBeta());
+    if (!w || !b || !mean || !var || !gamma || !beta)
+      return rewriter.notifyMatchFailure(bn, "non-constant parameters");
+
+    int64_t channels = outType.getDimSize(outType.getRank() - 1);
+    auto wType = cast<RankedTensorType>(weight.getType());
+    if ((int64_t)mean->size() != channels || (b->size() != 1 &&
+                                              (int64_t)b->size() != channels))
+      return rewriter.notifyMatchFailure(bn, "parameter sizes differ");
+
+    double eps = bn.getEpsilon().convertToDouble();
+    SmallVector<double> g(channels);
+    for (int64_t c = 0; c < channels; ++c) {
+      if ((*var)[c] + eps <= 0.0)
+        return rewriter.notifyMatchFailure(bn, "non-positive variance");
+      g[c] = (*gamma)[c] / std::sqrt((*var)[c] + eps);
+    }
+
+    // tosa.conv2d weights are OHWI: the channel is the outermost index.
+    // tosa.depthwise_conv2d weights are [KH, KW, C, M]: channel c * M + m is
+    // the innermost C*M block.
+    SmallVector<double> newW = *w;
+    if (isa<tosa::Conv2DOp>(conv)) {
+      int64_t inner = newW.size() / channels;
+      for (int64_t i = 0, e = newW.size(); i < e; ++i)
+        newW[i] *= g[i / inner];
+    } else {
+      for (int64_t i = 0, e = newW.size(); i < e; ++i)
+        newW[i] *= g[i % channels];
+    }
+    SmallVector<double> newB(channels);
+    for (int64_t c = 0; c < channels; ++c)
+      newB[c] = ((*b)[b->size() == 1 ? 0 : c] - (*mean)[c]) * g[c] +
+                (*beta)[c];
+
+    Location loc = bn.getLoc();
+    rewriter.setInsertionPoint(conv);
+    Value wConst = createF32Constant(rewriter, loc, wType.getShape(), newW);
+    Value bConst = createF32Constant(rewriter, loc, {channels}, newB);
+    Operation *folded = rewriter.clone(*conv);
+    folded->setOperand(1, wConst);
+    folded->setOperand(2, bConst);
+    folded->setLoc(rewriter.getFusedLoc({conv->getLoc(), loc}));
+
+    SmallVector<float> betaF(beta->begin(), beta->end());
+    SmallVector<float> gammaF(gamma->begin(), gamma->end());
+    folded->setAttr(
+        "qnn.folded_bn",
+        rewriter.getDictionaryAttr(
+            {rewriter.getNamedAttr("beta", rewriter.getDenseF32ArrayAttr(betaF)),
+             rewriter.getNamedAttr("gamma",
+                                   rewriter.getDenseF32ArrayAttr(gammaF))}));
+    rewriter.replaceOp(bn, folded->getResults());
+    rewriter.eraseOp(conv);
+    return success();
+  }
+};
+
+struct QNNFoldBatchNormPass
+    : qmlir::impl::QNNFoldBatchNormBase<QNNFoldBatchNormPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    populateFoldBatchNormPatterns(patterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+    getOperation().walk([](qnn::BatchNormOp bn) {
+      bn.emitRemark("batch norm not folded: it needs a single-use "
+                    "tosa.conv2d/depthwise_conv2d producer with constant f32 "
+                    "weight, bias and statistics; it stays as a float op");
+    });
+  }
+};
+
+} // namespace
+
+void qmlir::populateFoldBatchNormPatterns(RewritePatternSet &patterns) {
+  patterns.add<FoldBatchNormIntoConv>(patterns.getContext());
+}

@@ -1,0 +1,398 @@
+//===- Quantize.cpp - Quantize calibrated groups to qnn ops ---------------===//
+//
+// Part of the qmlir project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qmlir/Dialect/QNN/Transforms/Passes.h"
+
+#include "QuantizableGroup.h"
+#include "qmlir/Support/Requantize.h"
+
+#include "mlir/IR/Matchers.h"
+
+#include <cmath>
+
+namespace mlir::qmlir {
+#define GEN_PASS_DEF_QNNQUANTIZE
+#include "qmlir/Dialect/QNN/Transforms/Passes.h.inc"
+} // namespace mlir::qmlir
+
+using namespace mlir;
+using namespace mlir::qmlir;
+
+namespace {
+
+constexpr int64_t kWeightMax = 127;
+
+/// Asymmetric u8 per-tensor type for the calibrated range [lo, hi]; the range
+/// is widened to contain 0 so that 0.0 (padding, ReLU) is exact.
+quant::UniformQuantizedType getActivationType(MLIRContext *ctx, double lo,
+                                              double hi) {
+  lo = std::min(lo, 0.0);
+  hi = std::max(hi, 0.0);
+  double scale = (hi - lo) / 255.0;
+  if (!(scale > 0.0) || !std::isfinite(scale))
+    scale = 1.0;
+  int64_t zp = std::clamp<int64_t>(std::llround(-lo / scale), 0, 255);
+  return quant::UniformQuantizedType::get(
+      /*flags=*/0, IntegerType::get(ctx, 8), Float32Type::get(ctx), scale, zp,
+      0, 255);
+}
+
+/// Symmetric scale for a weight channel with largest magnitude `absMax`.
+double getWeightScale(double absMax) {
+  return absMax > 0.0 ? absMax / kWeightMax : 1.0;
+}
+
+/// Weights of one group in the qnn layout ([O, KH, KW, C/groups] for
+/// convolutions, [K, N] for matmuls), with the output-channel axis.
+struct FloatWeights {
+  SmallVector<int64_t> shape;
+  SmallVector<double> values;
+  int64_t axis;
+};
+
+std::optional<SmallVector<double>> getFloats(Value value) {
+  DenseElementsAttr attr;
+  if (!matchPattern(value, m_Constant(&attr)) ||
+      !isa<FloatType>(attr.getElementType()))
+    return std::nullopt;
+  SmallVector<double> values;
+  for (APFloat v : attr.getValues<APFloat>())
+    values.push_back(v.convertToDouble());
+  return values;
+}
+
+class Quantizer {
+public:
+  Quantizer(func::FuncOp func, bool perChannel, qnn::RoundingMode rounding)
+      : func(func), perChannel(perChannel), rounding(rounding),
+        builder(func.getContext()) {}
+
+  LogicalResult run();
+
+private:
+  LogicalResult quantizeGroup(QuantizableGroup group);
+  /// Finds the observer of `value`, looking through shape-only ops.
+  qnn::ObserveOp findObserver(Value value);
+  /// The observer that consumes the group's result, if any.
+  qnn::ObserveOp findOutputObserver(Value end);
+  /// A quantized value for float `value` whose range `observer` recorded.
+  Value getQuantized(Value value, qnn::ObserveOp observer,
+                     quant::UniformQuantizedType type);
+  std::optional<FloatWeights> getWeights(QuantizableGroup group);
+
+  func::FuncOp func;
+  bool perChannel;
+  qnn::RoundingMode rounding;
+  OpBuilder builder;
+  /// Float value -> quantized value computing the same thing.
+  DenseMap<Value, Value> quantized;
+};
+
+qnn::ObserveOp Quantizer::findObserver(Value value) {
+  while (Operation *def = value.getDefiningOp()) {
+    if (auto observer = dyn_cast<qnn::ObserveOp>(def))
+      return observer;
+    if (!isa<tosa::ReshapeOp>(def))
+      return {};
+    value = def->getOperand(0);
+  }
+  return {};
+}
+
+qnn::ObserveOp Quantizer::findOutputObserver(Value end) {
+  if (!end.hasOneUse())
+    return {};
+  return dyn_cast<qnn::ObserveOp>(*end.getUsers().begin());
+}
+
+Value Quantizer::getQuantized(Value value, qnn::ObserveOp observer,
+                              quant::UniformQuantizedType type) {
+  if (value == observer.getResult())
+    if (Value q = quantized.lookup(value))
+      if (cast<ShapedType>(q.getType()).getElementType() == type)
+        return q;
+  auto floatType = cast<RankedTensorType>(value.getType());
+  builder.setInsertionPointAfterValue(value);
+  Value q = quant::QuantizeCastOp::create(builder, value.getLoc(),
+                                          floatType.clone(type), value);
+  if (value == observer.getResult())
+    quantized[value] = q;
+  return q;
+}
+
+std::optional<FloatWeights>
+Quantizer::getWeights(QuantizableGroup group) {
+  Operation *anchor = group.anchor;
+  Value weight = anchor->getOperand(1);
+  auto values = getFloats(weight);
+  if (!values)
+    return std::nullopt;
+  ArrayRef<int64_t> shape = cast<ShapedType>(weight.getType()).getShape();
+  FloatWeights result;
+  if (isa<tosa::Conv2DOp>(anchor)) {
+    // OHWI is already the qnn layout.
+    result.shape.assign(shape.begin(), shape.end());
+    result.values = std::move(*values);
+    result.axis = 0;
+  } else if (isa<tosa::DepthwiseConv2DOp>(anchor)) {
+    // [KH, KW, C, M] -> [C * M, KH, KW, 1].
+    int64_t kh = shape[0], kw = shape[1], c = shape[2], m = shape[3];
+    result.shape = {c * m, kh, kw, 1};
+    result.values.resize(values->size());
+    for (int64_t i = 0; i < kh; ++i)
+      for (int64_t j = 0; j < kw; ++j)
+        for (int64_t k = 0; k < c * m; ++k)
+          result.values[(k * kh + i) * kw + j] =
+              (*values)[(i * kw + j) * c * m + k];
+    result.axis = 0;
+  } else {
+    // tosa.matmul rhs [1, K, N] -> [K, N].
+    if (shape.size() != 3 || shape[0] != 1)
+      return std::nullopt;
+    result.shape = {shape[1], shape[2]};
+    result.values = std::move(*values);
+    result.axis = 1;
+  }
+  return result;
+}
+
+LogicalResult Quantizer::quantizeGroup(QuantizableGroup group) {
+  Operation *anchor = group.anchor;
+  MLIRContext *ctx = func.getContext();
+  Location loc = anchor->getLoc();
+  Value input = anchor->getOperand(0);
+
+  qnn::ObserveOp inObserver = findObserver(input);
+  qnn::ObserveOp outObserver = findOutputObserver(group.end);
+  if (!inObserver || !outObserver) {
+    anchor->emitRemark("left in float: its input and output are not both "
+                       "observed (run qnn-insert-observers)");
+    return success();
+  }
+  for (qnn::ObserveOp observer : {inObserver, outObserver})
+    if (!observer.isCalibrated())
+      return observer.emitError("observer has no calibration statistics; run "
+                                "qnn-calibrate before qnn-quantize");
+  auto inFloatType = cast<RankedTensorType>(input.getType());
+  auto outFloatType = cast<RankedTensorType>(group.end.getType());
+  if (!inFloatType.getElementType().isF32() || !inFloatType.hasStaticShape() ||
+      !outFloatType.hasStaticShape()) {
+    anchor->emitRemark("left in float: only static f32 tensors are quantized");
+    return success();
+  }
+
+  std::optional<FloatWeights> weights = getWeights(group);
+  if (!weights) {
+    anchor->emitRemark("left in float: weights are not a constant tensor");
+    return success();
+  }
+  // Bias: conv operand 2, or the constant added to the matmul.
+  std::optional<SmallVector<double>> bias;
+  int64_t channels = weights->shape[weights->axis];
+  if (isa<tosa::MatMulOp>(anchor)) {
+    if (group.biasAdd) {
+      Value other = group.biasAdd.getInput1() == anchor->getResult(0)
+                        ? group.biasAdd.getInput2()
+                        : group.biasAdd.getInput1();
+      bias = getFloats(other);
+    } else {
+      bias = SmallVector<double>(channels, 0.0);
+    }
+  } else {
+    bias = getFloats(anchor->getOperand(2));
+  }
+  if (!bias || (bias->size() != 1 && (int64_t)bias->size() != channels)) {
+    anchor->emitRemark("left in float: bias is not a constant per channel");
+    return success();
+  }
+  if (bias->size() == 1)
+    bias = SmallVector<double>(channels, (*bias)[0]);
+
+  quant::UniformQuantizedType inType =
+      getActivationType(ctx, inObserver.getMin()->convertToDouble(),
+                        inObserver.getMax()->convertToDouble());
+  quant::UniformQuantizedType outType =
+      getActivationType(ctx, outObserver.getMin()->convertToDouble(),
+                        outObserver.getMax()->convertToDouble());
+
+  // Weight scales: per output channel (or one for the tensor).
+  int64_t numW = weights->values.size();
+  SmallVector<double> absMax(channels, 0.0);
+  auto channelOf = [&](int64_t i) {
+    return weights->axis == 0 ? i / (numW / channels) : i % channels;
+  };
+  for (int64_t i = 0; i < numW; ++i)
+    absMax[channelOf(i)] =
+        std::max(absMax[channelOf(i)], std::abs(weights->values[i]));
+  SmallVector<double> wScales(channels);
+  double tensorMax = *llvm::max_element(absMax);
+  for (int64_t c = 0; c < channels; ++c)
+    wScales[c] = getWeightScale(perChannel ? absMax[c] : tensorMax);
+  SmallVector<int8_t> wq(numW);
+  for (int64_t i = 0; i < numW; ++i)
+    wq[i] = static_cast<int8_t>(std::clamp<double>(
+        std::nearbyint(weights->values[i] / wScales[channelOf(i)]),
+        -kWeightMax, kWeightMax));
+
+  // Bias (scale s_in * s_w) and requantization multipliers.
+  SmallVector<int32_t> bq(channels), multiplier(channels), shift(channels);
+  for (int64_t c = 0; c < channels; ++c) {
+    double biasScale = inType.getScale() * wScales[c];
+    double b = std::nearbyint((*bias)[c] / biasScale);
+    if (std::abs(b) > 2147483647.0)
+      return anchor->emitError("bias of channel ")
+             << c << " does not fit in i32 at scale " << biasScale;
+    bq[c] = static_cast<int32_t>(b);
+    requant::FixedPointMultiplier fp;
+    double m = biasScale / outType.getScale();
+    if (!requant::quantizeMultiplier(m, fp))
+      return anchor->emitError("requantization multiplier ")
+             << m << " of channel " << c
+             << " is not representable as a fixed-point multiplier";
+    multiplier[c] = fp.multiplier;
+    shift[c] = fp.shift;
+  }
+  if (!perChannel) {
+    multiplier.resize(1);
+    shift.resize(1);
+  }
+
+  // The fused activation becomes the output clamp.
+  int64_t clampMin = 0, clampMax = 255;
+  if (group.clamp) {
+    auto lo = dyn_cast<FloatAttr>(group.clamp.getMinValAttr());
+    auto hi = dyn_cast<FloatAttr>(group.clamp.getMaxValAttr());
+    if (!lo || !hi)
+      return group.clamp.emitError("expected float clamp bounds");
+    auto toQ = [&](double v) {
+      double q = std::nearbyint(v / outType.getScale()) + outType.getZeroPoint();
+      return static_cast<int64_t>(std::clamp(q, 0.0, 255.0));
+    };
+    clampMin = std::max<int64_t>(clampMin, toQ(lo.getValueAsDouble()));
+    clampMax = std::min<int64_t>(clampMax, toQ(hi.getValueAsDouble()));
+  }
+
+  // Build the quantized op after the group's last op, so that everything it
+  // reads dominates it; the output observer follows and keeps the range.
+  Operation *endOp = group.end.getDefiningOp();
+  Value inQ;
+  if (!isa<tosa::MatMulOp>(anchor))
+    inQ = getQuantized(input, inObserver, inType);
+  builder.setInsertionPointAfter(endOp);
+  auto i8 = builder.getIntegerType(8);
+  auto wStorageType = RankedTensorType::get(weights->shape, i8);
+  Value wConst = arith::ConstantOp::create(
+      builder, loc, wStorageType,
+      DenseElementsAttr::get(wStorageType, ArrayRef<int8_t>(wq)));
+  Type wElemType;
+  if (perChannel)
+    wElemType = quant::UniformQuantizedPerAxisType::get(
+        quant::QuantizationFlags::Signed, i8, builder.getF32Type(), wScales,
+        SmallVector<int64_t>(channels, 0), weights->axis, -kWeightMax,
+        kWeightMax);
+  else
+    wElemType = quant::UniformQuantizedType::get(
+        quant::QuantizationFlags::Signed, i8, builder.getF32Type(), wScales[0],
+        0, -kWeightMax, kWeightMax);
+  Value wQuant = quant::StorageCastOp::create(
+      builder, loc, wStorageType.clone(wElemType), wConst);
+  auto biasType = RankedTensorType::get({channels}, builder.getI32Type());
+  Value biasConst = arith::ConstantOp::create(
+      builder, loc, biasType,
+      DenseElementsAttr::get(biasType, ArrayRef<int32_t>(bq)));
+
+  auto multiplierAttr = builder.getDenseI32ArrayAttr(multiplier);
+  auto shiftAttr = builder.getDenseI32ArrayAttr(shift);
+  auto clampMinAttr = builder.getI32IntegerAttr(clampMin);
+  auto clampMaxAttr = builder.getI32IntegerAttr(clampMax);
+  auto roundingAttr = qnn::RoundingModeAttr::get(ctx, rounding);
+
+  Value result;
+  if (isa<tosa::MatMulOp>(anchor)) {
+    // tosa.matmul is batched [1, M, K] x [1, K, N]; qnn.matmul is 2-D.
+    ArrayRef<int64_t> s = inFloatType.getShape();
+    if (s.size() != 3 || s[0] != 1)
+      return anchor->emitError("only unbatched (batch 1) tosa.matmul is "
+                               "quantized");
+    SmallVector<ReassociationIndices> reassoc = {{0, 1}, {2}};
+    Value lhs2d = tensor::CollapseShapeOp::create(builder, loc, input, reassoc);
+    Value lhsQ = getQuantized(lhs2d, inObserver, inType);
+    builder.setInsertionPointAfter(lhsQ.getDefiningOp());
+    auto outQType = RankedTensorType::get({s[1], weights->shape[1]}, outType);
+    Value mm = qnn::MatmulOp::create(builder, loc, outQType, lhsQ, wQuant,
+                                     biasConst, multiplierAttr, shiftAttr,
+                                     clampMinAttr, clampMaxAttr, roundingAttr);
+    Value deq = quant::DequantizeCastOp::create(
+        builder, loc, outQType.clone(builder.getF32Type()), mm);
+    result = tensor::ExpandShapeOp::create(builder, loc, outFloatType, deq,
+                                           reassoc);
+  } else {
+    auto getI64Array = [&](StringRef name) {
+      return cast<DenseI64ArrayAttr>(anchor->getAttr(name));
+    };
+    int64_t groups =
+        isa<tosa::DepthwiseConv2DOp>(anchor) ? inFloatType.getDimSize(3) : 1;
+    auto outQType = outFloatType.clone(outType);
+    Value conv = qnn::Conv2DOp::create(
+        builder, loc, outQType, inQ, wQuant, biasConst,
+        getI64Array("stride"), getI64Array("pad"), getI64Array("dilation"),
+        builder.getI64IntegerAttr(groups), multiplierAttr, shiftAttr,
+        clampMinAttr, clampMaxAttr, roundingAttr);
+    result = quant::DequantizeCastOp::create(builder, loc, outFloatType, conv);
+    quantized[outObserver.getResult()] = conv;
+  }
+
+  // Float users see the dequantized value through the observer; quantized
+  // consumers take the quantized value from `quantized`.
+  outObserver.getInputMutable().assign(result);
+  for (Operation *op : {group.clamp.getOperation(),
+                        group.biasAdd.getOperation(), anchor})
+    if (op && op->use_empty())
+      op->erase();
+  return success();
+}
+
+LogicalResult Quantizer::run() {
+  SmallVector<QuantizableGroup> groups;
+  func.walk([&](Operation *op) {
+    if (auto group = matchQuantizableGroup(op))
+      groups.push_back(*group);
+  });
+  for (QuantizableGroup group : groups)
+    if (failed(quantizeGroup(group)))
+      return failure();
+  // The observers have served; they are identities.
+  func.walk([](qnn::ObserveOp observer) {
+    observer.replaceAllUsesWith(observer.getInput());
+    observer->erase();
+  });
+  // Casts and reshapes whose float value nobody reads anymore.
+  SmallVector<Operation *> deadCasts;
+  func.walk([&](Operation *op) {
+    if (isa<quant::DequantizeCastOp, tensor::ExpandShapeOp>(op))
+      deadCasts.push_back(op);
+  });
+  for (Operation *op : llvm::reverse(deadCasts))
+    if (op->use_empty())
+      op->erase();
+  return success();
+}
+
+struct QNNQuantizePass : qmlir::impl::QNNQuantizeBase<QNNQuantizePass> {
+  using Base::Base;
+  void runOnOperation() override {
+    std::optional<qnn::RoundingMode> mode = qnn::symbolizeRoundingMode(rounding);
+    if (!mode) {
+      getOperation().emitError("unknown rounding mode '")
+          << rounding << "' (expected double_round, single_round or half_even)";
+      return signalPassFailure();
+    }
+    if (failed(Quantizer(getOperation(), perChannel, *mode).run()))
+      signalPassFailure();
+  }
+};
+
+} // namespace

@@ -1,0 +1,146 @@
+//===- TileAndVectorize.cpp - Tile and vectorize linalg kernels -----------===//
+//
+// Part of the qmlir project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qmlir/Dialect/QNN/Transforms/Passes.h"
+
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
+#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::qmlir {
+#define GEN_PASS_DEF_QNNTILEANDVECTORIZE
+#include "qmlir/Dialect/QNN/Transforms/Passes.h.inc"
+} // namespace mlir::qmlir
+
+using namespace mlir;
+using namespace mlir::qmlir;
+
+namespace {
+
+/// Largest number of vector elements one op may be vectorized into.
+constexpr int64_t kMaxVectorElements = 4096;
+
+/// Largest divisor of `n` not above `cap`, so that every tile is full and
+/// keeps a static shape.
+int64_t divisorTile(int64_t n, int64_t cap) {
+  for (int64_t t = std::min(n, cap); t > 1; --t)
+    if (n % t == 0)
+      return t;
+  return 1;
+}
+
+/// Tile sizes (0 = untiled) for `op`, or an empty vector to leave it alone.
+SmallVector<int64_t> getTileSizes(linalg::LinalgOp op) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  if (llvm::any_of(ranges, ShapedType::isDynamic))
+    return {};
+  // 2-D convolutions and poolings: output height and kernel height become 1
+  // so that the 1-D decomposition applies.
+  if (isa<linalg::Conv2DNhwcHwcfOp>(op)) // n, oh, ow, f, kh, kw, c
+    return {1, 1, divisorTile(ranges[2], 8), divisorTile(ranges[3], 16), 1, 0,
+            divisorTile(ranges[6], 16)};
+  if (isa<linalg::DepthwiseConv2DNhwcHwcOp, linalg::PoolingNhwcSumOp,
+          linalg::PoolingNhwcMaxOp>(op)) // n, oh, ow, c, kh, kw
+    return {1, 1, divisorTile(ranges[2], 8), divisorTile(ranges[3], 16), 1, 0};
+  if (isa<linalg::MatmulOp>(op)) // m, n, k
+    return {divisorTile(ranges[0], 8), divisorTile(ranges[1], 16),
+            divisorTile(ranges[2], 32)};
+  if (op.getNumLoops() == 0 || linalg::isaConvolutionOpInterface(op))
+    return {};
+  // Everything else: one innermost row of up to 16 elements per tile, the
+  // reduction dimensions whole.
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  SmallVector<int64_t> sizes(ranges.size(), 0);
+  int64_t innermost = -1;
+  for (int64_t i = 0, e = ranges.size(); i < e; ++i)
+    if (linalg::isParallelIterator(iterators[i])) {
+      sizes[i] = 1;
+      innermost = i;
+    }
+  if (innermost >= 0)
+    sizes[innermost] = divisorTile(ranges[innermost], 16);
+  return sizes;
+}
+
+int64_t getVectorElements(linalg::LinalgOp op) {
+  int64_t n = 1;
+  for (int64_t r : op.getStaticLoopRanges())
+    n *= r;
+  return n;
+}
+
+struct QNNTileAndVectorizePass
+    : qmlir::impl::QNNTileAndVectorizeBase<QNNTileAndVectorizePass> {
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    MLIRContext *ctx = &getContext();
+    IRRewriter rewriter(ctx);
+
+    // 1. Tile.
+    SmallVector<linalg::LinalgOp> ops;
+    func.walk([&](linalg::LinalgOp op) {
+      if (op.hasPureTensorSemantics())
+        ops.push_back(op);
+    });
+    for (linalg::LinalgOp op : ops) {
+      SmallVector<int64_t> sizes = getTileSizes(op);
+      if (sizes.empty() || llvm::all_of(sizes, [](int64_t s) { return !s; }))
+        continue;
+      scf::SCFTilingOptions options;
+      options.setTileSizes(getAsIndexOpFoldResult(ctx, sizes));
+      rewriter.setInsertionPoint(op);
+      FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+          rewriter, cast<TilingInterface>(op.getOperation()), options);
+      if (failed(tiled))
+        continue;
+      rewriter.replaceOp(op, tiled->replacements);
+    }
+
+    // 2. Decompose 2-D convolutions with unit height into 1-D ones.
+    {
+      RewritePatternSet patterns(ctx);
+      linalg::populateDecomposeConvolutionPatterns(patterns);
+      tensor::populateFoldTensorEmptyPatterns(patterns);
+      scf::ForOp::getCanonicalizationPatterns(patterns, ctx);
+      tensor::ExtractSliceOp::getCanonicalizationPatterns(patterns, ctx);
+      if (failed(applyPatternsGreedily(func, std::move(patterns))))
+        return signalPassFailure();
+    }
+
+    // 3. Vectorize what the vectorizer accepts; the rest lowers to loops.
+    ops.clear();
+    func.walk([&](linalg::LinalgOp op) {
+      if (op.hasPureTensorSemantics() &&
+          getVectorElements(op) <= kMaxVectorElements)
+        ops.push_back(op);
+    });
+    for (linalg::LinalgOp op : ops) {
+      if (failed(linalg::vectorizeOpPrecondition(op)))
+        continue;
+      rewriter.setInsertionPoint(op);
+      FailureOr<linalg::VectorizationResult> result =
+          linalg::vectorize(rewriter, op);
+      if (succeeded(result))
+        rewriter.replaceOp(op, result->replacements);
+    }
+
+    // 4. Clean up the vector code.
+    RewritePatternSet patterns(ctx);
+    vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
+    vector::populateVectorReductionToContractPatterns(patterns);
+    vector::populateSinkVectorOpsPatterns(patterns);
+    vector::TransferReadOp::getCanonicalizationPatterns(patterns, ctx);
+    vector::TransferWriteOp::getCanonicalizationPatterns(patterns, ctx);
+    if (failed(applyPatternsGreedily(func, std::move(patterns))))
+      return signalPassFailure();
+  }
+};
+
+} // namespace
