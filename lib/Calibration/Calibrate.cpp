@@ -149,7 +149,7 @@ struct QNNCalibratePass : qmlir::impl::QNNCalibrateBase<QNNCalibratePass> {
     func::ReturnOp::create(b, loc, packed);
     ret.erase();
     jitFunc.setFunctionType(
-        b.getFunctionType(inType, TypeRange{packed.getType()}));
+        b.getFunctionType(jitFunc.getArgumentTypes(), packed.getType()));
     jitFunc.setSymName("qmlir_calibrate");
     jitFunc.setPublic();
     if (failed(markForCInterface(*jitModule, "qmlir_calibrate")))

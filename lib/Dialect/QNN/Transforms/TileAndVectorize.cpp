@@ -140,6 +140,19 @@ struct QNNTileAndVectorizePass
     vector::TransferWriteOp::getCanonicalizationPatterns(patterns, ctx);
     if (failed(applyPatternsGreedily(func, std::move(patterns))))
       return signalPassFailure();
+
+    // 5. Lower n-D vector ops that convert-vector-to-llvm does not handle.
+    RewritePatternSet lowering(ctx);
+    vector::populateVectorMultiReductionLoweringPatterns(
+        lowering, vector::VectorMultiReductionLowering::InnerReduction);
+    vector::populateVectorContractLoweringPatterns(
+        lowering, vector::VectorContractLowering::OuterProduct);
+    vector::populateVectorTransposeLoweringPatterns(
+        lowering, vector::VectorTransposeLowering::EltWise);
+    vector::populateVectorShapeCastLoweringPatterns(lowering);
+    vector::populateVectorBroadcastLoweringPatterns(lowering);
+    if (failed(applyPatternsGreedily(func, std::move(lowering))))
+      return signalPassFailure();
   }
 };
 

@@ -133,4 +133,26 @@ def QNNTileAndVectorize : Pass<"qnn-tile-and-vectorize", "func::FuncOp"> {
                            "arith::ArithDialect", "affine::AffineDialect"];
 }
 
+def QNNExpandStridedCopies : Pass<"qnn-expand-strided-copies",
+                                  "func::FuncOp"> {
+  let summary = "Turn memref.copy of non-contiguous buffers into linalg.copy";
+  let description = [{
+    `finalize-memref-to-llvm` lowers a `memref.copy` between non-contiguous
+    (strided) buffers to a call to `memrefCopy` from MLIR's C runner
+    library, which a standalone object (AArch64 under qemu, an embedded
+    library) does not have. This pass rewrites those copies to `linalg.copy`,
+    which lowers to loops; contiguous copies stay `memref.copy` (memcpy).
+
+    Before:
+    ```mlir
+    memref.copy %a, %b : memref<1x8xi32, strided<[64, 1], offset: ?>> to memref<1x8xi32>
+    ```
+    After:
+    ```mlir
+    linalg.copy ins(%a : memref<1x8xi32, strided<[64, 1], offset: ?>>) outs(%b : memref<1x8xi32>)
+    ```
+  }];
+  let dependentDialects = ["linalg::LinalgDialect"];
+}
+
 #endif // QMLIR_DIALECT_QNN_TRANSFORMS_PASSES_TD
