@@ -1,0 +1,22 @@
+//===- Object.h - Object file emission --------------------------*- C++ -*-===//
+//
+// Part of the qmlir project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QMLIR_TARGET_OBJECT_H
+#define QMLIR_TARGET_OBJECT_H
+
+#include "mlir/IR/BuiltinOps.h"
+
+namespace mlir::qmlir {
+
+/// Translates `module` (LLVM dialect) to LLVM IR, optimizes it at O3 for
+/// `triple`/`cpu`/`features` and writes a relocatable object to `path`.
+/// `cpu` "host" selects the host CPU and its features.
+LogicalResult emitObjectFile(ModuleOp module, StringRef triple, StringRef cpu,
+                             StringRef features, StringRef path);
+
+} // namespace mlir::qmlir
+
+#endif // QMLIR_TARGET_OBJECT_H

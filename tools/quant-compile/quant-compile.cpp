@@ -1,0 +1,307 @@
+//===- quant-compile.cpp - End-to-end int8 compiler driver ----------------===//
+//
+// Part of the qmlir project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Takes a float model (TOSA + qnn.batch_norm), quantizes it with the qnn-ptq
+// pipeline on a calibration set, compiles float and int8 versions, compares
+// them on the calibration and evaluation sets (SQNR, top-1 agreement), and
+// optionally emits an object file for x86-64 or AArch64.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qmlir/InitAll.h"
+#include "qmlir/Pipelines/Pipelines.h"
+#include "qmlir/Runtime/Jit.h"
+#include "qmlir/Target/Object.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+#include <cmath>
+#include <cstring>
+
+using namespace mlir;
+using namespace mlir::qmlir;
+namespace cl = llvm::cl;
+
+static cl::opt<std::string> inputFile(cl::Positional,
+                                      cl::desc("<float model .mlir>"),
+                                      cl::Required);
+static cl::opt<std::string> calibDir("calib",
+                                     cl::desc("Calibration inputs (*.bin)"),
+                                     cl::Required);
+static cl::opt<std::string> evalDir(
+    "eval", cl::desc("Held-out inputs (*.bin) for the report"));
+static cl::opt<std::string>
+    floatRefDir("float-ref",
+                cl::desc("Expected float outputs for --eval (same names): "
+                         "checks the float compilation"));
+static cl::opt<double> floatTolerance(
+    "float-tolerance", cl::desc("Max abs error allowed against --float-ref"),
+    cl::init(1e-4));
+static cl::opt<std::string> rounding("rounding",
+                                     cl::desc("double_round, single_round, "
+                                              "half_even"),
+                                     cl::init("double_round"));
+static cl::opt<bool> perChannel("per-channel",
+                                cl::desc("Per-channel weight scales"),
+                                cl::init(true));
+static cl::opt<double> minSqnr("min-sqnr",
+                               cl::desc("Fail if an SQNR (dB) is below this"),
+                               cl::init(-1e30));
+static cl::opt<double> minTop1("min-top1",
+                               cl::desc("Fail if a top-1 agreement (0..1) is "
+                                        "below this"),
+                               cl::init(0.0));
+static cl::opt<std::string>
+    emitQuantizedIR("emit-quantized-ir",
+                    cl::desc("Write the quantized IR (qnn ops) to this file"));
+static cl::opt<std::string>
+    target("target", cl::desc("Object target: x86_64 or aarch64"),
+           cl::init(""));
+static cl::opt<std::string> outputFile("o", cl::desc("Object file to write"),
+                                       cl::init(""));
+static cl::opt<std::string>
+    dumpOutputs("dump-outputs",
+                cl::desc("Write the int8 model's --eval outputs (f32 bits, "
+                         "hex) to this file"));
+static cl::opt<bool> vectorize("vectorize",
+                               cl::desc("Vectorize (else reference loops)"),
+                               cl::init(true));
+
+namespace {
+
+struct Model {
+  OwningOpRef<ModuleOp> module;
+  SmallVector<int64_t> inputShape;
+  int64_t outputRank = 0;
+};
+
+LogicalResult lower(ModuleOp module) {
+  PassManager pm(module.getContext());
+  LowerToLLVMPipelineOptions options;
+  options.vectorize = vectorize;
+  buildLowerToLLVMPipeline(pm, options);
+  return pm.run(module);
+}
+
+FailureOr<std::unique_ptr<JitFunction>> compile(ModuleOp source,
+                                                const Model &model) {
+  OwningOpRef<ModuleOp> module(cast<ModuleOp>(source->clone()));
+  if (failed(markForCInterface(*module, "main")) || failed(lower(*module)))
+    return failure();
+  return JitFunction::create(*module, "main", model.inputShape,
+                             model.outputRank);
+}
+
+struct Report {
+  double signal = 0, noise = 0;
+  int64_t agree = 0, count = 0;
+  double sqnr() const {
+    return noise == 0 ? INFINITY : 10.0 * std::log10(signal / noise);
+  }
+  double top1() const { return count ? double(agree) / count : 0.0; }
+};
+
+int64_t argmax(ArrayRef<float> v) {
+  return std::max_element(v.begin(), v.end()) - v.begin();
+}
+
+int fail(const Twine &message) {
+  llvm::errs() << "quant-compile: error: " << message << "\n";
+  return 1;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  registerAllPasses();
+  cl::ParseCommandLineOptions(argc, argv, "qmlir end-to-end int8 compiler\n");
+
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  registerAllTranslations(registry);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context);
+  Model model;
+  model.module = parseSourceFile<ModuleOp>(inputFile, sourceMgr,
+                                           ParserConfig(&context));
+  if (!model.module)
+    return fail("cannot parse '" + inputFile + "'");
+  auto mainFunc = model.module->lookupSymbol<func::FuncOp>("main");
+  if (!mainFunc)
+    return fail("the model has no function @main");
+  auto inType = mainFunc.getNumArguments() == 1
+                    ? dyn_cast<RankedTensorType>(mainFunc.getArgumentTypes()[0])
+                    : nullptr;
+  auto outType = mainFunc.getNumResults() == 1
+                     ? dyn_cast<RankedTensorType>(mainFunc.getResultTypes()[0])
+                     : nullptr;
+  if (!inType || !outType || !inType.hasStaticShape() ||
+      !inType.getElementType().isF32() || !outType.getElementType().isF32())
+    return fail("@main must take one static f32 tensor and return one f32 "
+                "tensor");
+  model.inputShape.assign(inType.getShape().begin(), inType.getShape().end());
+  model.outputRank = outType.getRank();
+  int64_t inCount = inType.getNumElements();
+
+  llvm::outs() << "model:       " << inputFile << "  (input " << inType
+               << ", output " << outType << ")\n";
+
+  // Float reference compilation.
+  auto floatJit = compile(*model.module, model);
+  if (failed(floatJit))
+    return fail("float compilation failed");
+
+  // Quantization.
+  OwningOpRef<ModuleOp> quantized(cast<ModuleOp>(model.module->clone()));
+  {
+    PassManager pm(&context);
+    PTQPipelineOptions options;
+    options.calibDir = calibDir;
+    options.perChannel = perChannel;
+    options.rounding = rounding;
+    buildPTQPipeline(pm, options);
+    if (failed(pm.run(*quantized)))
+      return fail("quantization failed");
+  }
+  int convs = 0, matmuls = 0;
+  quantized->walk([&](Operation *op) {
+    StringRef name = op->getName().getStringRef();
+    convs += name == "qnn.conv2d";
+    matmuls += name == "qnn.matmul";
+  });
+  llvm::outs() << "quantized:   " << convs << " qnn.conv2d, " << matmuls
+               << " qnn.matmul (u8 activations per tensor, i8 weights "
+               << (perChannel ? "per channel" : "per tensor") << ", "
+               << rounding << ")\n";
+  if (!emitQuantizedIR.empty()) {
+    std::string error;
+    auto file = openOutputFile(emitQuantizedIR, &error);
+    if (!file)
+      return fail(error);
+    quantized->print(file->os());
+    file->keep();
+  }
+  auto quantJit = compile(*quantized, model);
+  if (failed(quantJit))
+    return fail("int8 compilation failed");
+
+  // Report on the calibration and evaluation sets.
+  bool ok = true;
+  std::unique_ptr<llvm::ToolOutputFile> dump;
+  if (!dumpOutputs.empty()) {
+    std::string error;
+    dump = openOutputFile(dumpOutputs, &error);
+    if (!dump)
+      return fail(error);
+  }
+  SmallVector<std::pair<std::string, std::string>> sets = {
+      {"calibration", calibDir}};
+  if (!evalDir.empty())
+    sets.push_back({"evaluation", evalDir});
+  for (auto &[setName, dir] : sets) {
+    std::vector<std::string> files;
+    if (std::string error = listInputFiles(dir, files); !error.empty())
+      return fail(error);
+    Report report;
+    double floatRefError = 0.0;
+    for (const std::string &file : files) {
+      std::vector<float> input, fOut, qOut;
+      SmallVector<int64_t> shape;
+      if (std::string e = readF32File(file, inCount, input); !e.empty())
+        return fail(e);
+      if (std::string e = (*floatJit)->run(input, fOut, shape); !e.empty())
+        return fail(e);
+      if (std::string e = (*quantJit)->run(input, qOut, shape); !e.empty())
+        return fail(e);
+      for (size_t i = 0; i < fOut.size(); ++i) {
+        report.signal += double(fOut[i]) * fOut[i];
+        report.noise += double(fOut[i] - qOut[i]) * (fOut[i] - qOut[i]);
+      }
+      report.agree += argmax(fOut) == argmax(qOut);
+      ++report.count;
+      if (setName == "evaluation" && !floatRefDir.empty()) {
+        std::vector<float> expected;
+        SmallString<128> refPath(floatRefDir);
+        llvm::sys::path::append(refPath, llvm::sys::path::filename(file));
+        if (std::string e = readF32File(refPath, fOut.size(), expected);
+            !e.empty())
+          return fail(e);
+        for (size_t i = 0; i < fOut.size(); ++i)
+          floatRefError = std::max<double>(floatRefError,
+                                           std::abs(fOut[i] - expected[i]));
+      }
+      if (dump && setName == "evaluation") {
+        dump->os() << llvm::sys::path::filename(file);
+        for (float v : qOut) {
+          uint32_t bits;
+          std::memcpy(&bits, &v, 4);
+          dump->os() << ' ' << llvm::format_hex_no_prefix(bits, 8);
+        }
+        dump->os() << '\n';
+      }
+    }
+    llvm::outs() << llvm::format("%-12s %3d inputs: SQNR %6.2f dB, top-1 "
+                                 "agreement %5.1f%% (%d/%d)\n",
+                                 (setName + ":").c_str(), (int)report.count,
+                                 report.sqnr(), 100.0 * report.top1(),
+                                 (int)report.agree, (int)report.count);
+    if (setName == "evaluation" && !floatRefDir.empty()) {
+      llvm::outs() << llvm::format("float check:  max |compiled - reference| "
+                                   "= %.3g (tolerance %.3g)\n",
+                                   floatRefError, floatTolerance.getValue());
+      if (!(floatRefError <= floatTolerance)) {
+        llvm::errs() << "quant-compile: float outputs differ from the "
+                        "reference\n";
+        ok = false;
+      }
+    }
+    if (report.sqnr() < minSqnr || report.top1() < minTop1) {
+      llvm::errs() << "quant-compile: " << setName
+                   << " accuracy below the threshold (--min-sqnr " << minSqnr
+                   << ", --min-top1 " << minTop1 << ")\n";
+      ok = false;
+    }
+  }
+  if (dump)
+    dump->keep();
+
+  if (!target.empty()) {
+    if (outputFile.empty())
+      return fail("--target needs -o <object file>");
+    std::string triple, cpu, features;
+    if (target == "x86_64") {
+      triple = "x86_64-unknown-linux-gnu";
+      cpu = "host";
+    } else if (target == "aarch64") {
+      triple = "aarch64-unknown-linux-gnu";
+      cpu = "generic";
+      features = "+neon,+dotprod,+i8mm";
+    } else {
+      return fail("unknown --target '" + target + "' (x86_64, aarch64)");
+    }
+    OwningOpRef<ModuleOp> object(cast<ModuleOp>(quantized->clone()));
+    if (failed(markForCInterface(*object, "main")) || failed(lower(*object)) ||
+        failed(emitObjectFile(*object, triple, cpu, features, outputFile)))
+      return fail("object emission failed");
+    llvm::outs() << "object:      " << outputFile << " (" << triple << " "
+                 << features << ")\n";
+  }
+  return ok ? 0 : 1;
+}
