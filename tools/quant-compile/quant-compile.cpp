@@ -76,6 +76,11 @@ static cl::opt<std::string>
     dumpOutputs("dump-outputs",
                 cl::desc("Write the int8 model's --eval outputs (f32 bits, "
                          "hex) to this file"));
+static cl::opt<std::string>
+    entryName("entry",
+              cl::desc("Symbol of the compiled model in the object file (its "
+                       "C interface is _mlir_ciface_<entry>)"),
+              cl::init("qmlir_model"));
 static cl::opt<bool> vectorize("vectorize",
                                cl::desc("Vectorize (else reference loops)"),
                                cl::init(true));
@@ -297,11 +302,14 @@ int main(int argc, char **argv) {
       return fail("unknown --target '" + target + "' (x86_64, aarch64)");
     }
     OwningOpRef<ModuleOp> object(cast<ModuleOp>(quantized->clone()));
-    if (failed(markForCInterface(*object, "main")) || failed(lower(*object)) ||
+    object->lookupSymbol<func::FuncOp>("main").setSymName(entryName);
+    if (failed(markForCInterface(*object, entryName)) ||
+        failed(lower(*object)) ||
         failed(emitObjectFile(*object, triple, cpu, features, outputFile)))
       return fail("object emission failed");
     llvm::outs() << "object:      " << outputFile << " (" << triple << " "
-                 << features << ")\n";
+                 << features << "), entry _mlir_ciface_" << entryName
+                 << "\n";
   }
   return ok ? 0 : 1;
 }
