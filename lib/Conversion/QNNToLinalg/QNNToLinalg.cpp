@@ -208,7 +208,7 @@ Value requantizeTensor(OpBuilder &b, Location loc, OpTy op, Value acc) {
   int64_t m0 = op.getMultiplier()[0], t0 = op.getShift()[0];
   qnn::RoundingMode mode = op.getRounding();
   int64_t zp = outQ.getZeroPoint();
-  int64_t lo = op.getClampMin(), hi = op.getClampMax();
+  int64_t lo = op.getClampMinAttr().getInt(), hi = op.getClampMaxAttr().getInt();
   auto generic = linalg::GenericOp::create(
       b, loc, accType.clone(storage), inputs, init, maps,
       parallelIterators(rank), [&](OpBuilder &nb, Location nl, ValueRange args) {

@@ -115,7 +115,7 @@ static LogicalResult verifyRequantization(OpTy op, int64_t channels) {
     if (s < 0 || s > 62)
       return op.emitOpError("shift must be in [0, 62], got ") << s;
   }
-  int64_t lo = op.getClampMin(), hi = op.getClampMax();
+  int64_t lo = op.getClampMinAttr().getInt(), hi = op.getClampMaxAttr().getInt();
   if (lo > hi)
     return op.emitOpError("clamp_min ")
            << lo << " is greater than clamp_max " << hi;
