@@ -170,9 +170,9 @@ LogicalResult BatchNormOp::verify() {
   if (!std::isfinite(eps) || eps < 0.0f)
     return emitOpError("epsilon must be finite and non-negative, got ") << eps;
   int64_t channels = inType.getDimSize(inType.getRank() - 1);
-  for (auto [value, name] :
-       llvm::zip(ValueRange{getMean(), getVariance(), getGamma(), getBeta()},
-                 ArrayRef<StringRef>{"mean", "variance", "gamma", "beta"})) {
+  Value params[] = {getMean(), getVariance(), getGamma(), getBeta()};
+  StringRef names[] = {"mean", "variance", "gamma", "beta"};
+  for (auto [value, name] : llvm::zip(params, names)) {
     auto type = cast<RankedTensorType>(value.getType());
     if (type.getRank() != 1)
       return emitOpError() << name << " must be 1-D, got " << type;

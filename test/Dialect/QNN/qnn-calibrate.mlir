@@ -1,0 +1,28 @@
+// RUN: rm -rf %t && mkdir -p %t/calib %t/empty %t/bad
+// RUN: python3 -c "import struct,sys; open(sys.argv[1],'wb').write(struct.pack('<4f', 1, -2, 3, 0.5))" %t/calib/a.bin
+// RUN: python3 -c "import struct,sys; open(sys.argv[1],'wb').write(struct.pack('<4f', 0, 4, -1, 2))" %t/calib/b.bin
+// RUN: python3 -c "import struct,sys; open(sys.argv[1],'wb').write(struct.pack('<3f', 0, 4, -1))" %t/bad/short.bin
+// RUN: quant-opt %s --qnn-calibrate=calib-dir=%t/calib | FileCheck %s
+// RUN: quant-opt %s --qnn-calibrate="calib-dir=%t/calib max-inputs=1" | FileCheck %s --check-prefix=ONE
+// RUN: not quant-opt %s --qnn-calibrate=calib-dir=%t/missing 2>&1 | FileCheck %s --check-prefix=MISSING
+// RUN: not quant-opt %s --qnn-calibrate=calib-dir=%t/empty 2>&1 | FileCheck %s --check-prefix=EMPTY
+// RUN: not quant-opt %s --qnn-calibrate=calib-dir=%t/bad 2>&1 | FileCheck %s --check-prefix=SIZE
+// RUN: not quant-opt %s --qnn-calibrate 2>&1 | FileCheck %s --check-prefix=NODIR
+
+// The ranges are the exact extremes over both inputs.
+// CHECK-LABEL: func @main
+// CHECK: %[[O0:.*]] = qnn.observe %{{.*}} {max = 4.000000e+00 : f32, min = -2.000000e+00 : f32}
+// CHECK: %[[A:.*]] = tosa.abs %[[O0]]
+// CHECK: qnn.observe %[[A]] {max = 4.000000e+00 : f32, min = 0.000000e+00 : f32}
+// ONE: qnn.observe %{{.*}} {max = 3.000000e+00 : f32, min = -2.000000e+00 : f32}
+// ONE: qnn.observe %{{.*}} {max = 3.000000e+00 : f32, min = 5.000000e-01 : f32}
+// MISSING: error: qnn-calibrate: input directory '{{.*}}missing' does not exist
+// EMPTY: error: qnn-calibrate: no inputs (*.bin) in '{{.*}}empty'
+// SIZE: error: qnn-calibrate: calibration input '{{.*}}short.bin' has 12 bytes, expected 16 (4 f32 values)
+// NODIR: error: qnn-calibrate needs calib-dir=<directory of *.bin calibration inputs>
+func.func @main(%x: tensor<2x2xf32>) -> tensor<2x2xf32> {
+  %0 = qnn.observe %x : tensor<2x2xf32>
+  %1 = tosa.abs %0 : (tensor<2x2xf32>) -> tensor<2x2xf32>
+  %2 = qnn.observe %1 : tensor<2x2xf32>
+  return %2 : tensor<2x2xf32>
+}

@@ -1,0 +1,89 @@
+// RUN: quant-opt %s --qnn-quantize --split-input-file --verify-diagnostics | FileCheck %s
+// RUN: quant-opt %s --qnn-quantize=per-channel=false --split-input-file --verify-diagnostics | FileCheck %s --check-prefix=TENSOR
+// RUN: quant-opt %s --qnn-quantize=rounding=half_even --split-input-file --verify-diagnostics | FileCheck %s --check-prefix=EVEN
+
+// Input range [0, 2.55] -> scale 0.01, zp 0; output [0, 5.1] -> 0.02, zp 0.
+// Weights [0.5, -0.25] per channel -> scales 0.5/127, 0.25/127, both q = +-127.
+// Bias 0.1 / (0.01 * 0.5/127) = 2540; 0.2 / (0.01 * 0.25/127) = 10160.
+// M = 0.01 * (0.5/127) / 0.02 = 0.0019685... = 1082196484 * 2^-39.
+// ReLU6: clamp [0, min(255, 6 / 0.02)].
+// CHECK-LABEL: func @conv_relu6
+// CHECK-SAME: (%[[X:.*]]: tensor<1x2x2x1xf32>)
+// CHECK: %[[Q:.*]] = quant.qcast %[[X]] : tensor<1x2x2x1xf32> to tensor<1x2x2x1x!quant.uniform<u8:f32, {{0.0099999|0.01}}{{[0-9]*}}>>
+// CHECK: %[[W:.*]] = arith.constant dense<{{\[\[\[\[}}127]]], {{\[\[\[}}-127]]]]> : tensor<2x1x1x1xi8>
+// CHECK: %[[WQ:.*]] = quant.scast %[[W]] : tensor<2x1x1x1xi8> to tensor<2x1x1x1x!quant.uniform<i8<-127:127>:f32:0, {0.003937007874015748,0.001968503937007874}>>
+// CHECK: %[[B:.*]] = arith.constant dense<[2540, 10160]> : tensor<2xi32>
+// CHECK: %[[C:.*]] = qnn.conv2d %[[Q]], %[[WQ]], %[[B]] {clamp_max = 255 : i32, clamp_min = 0 : i32, dilations = array<i64: 1, 1>, groups = 1 : i64, multiplier = array<i32: 1082196484, 1082196484>, padding = array<i64: 0, 0, 0, 0>, rounding = #qnn.rounding<double_round>, shift = array<i32: 39, 40>, strides = array<i64: 1, 1>}
+// CHECK: %[[D:.*]] = quant.dcast %[[C]] : tensor<1x2x2x2x!quant.uniform<u8:f32, {{0.0199999|0.02}}{{[0-9]*}}>> to tensor<1x2x2x2xf32>
+// CHECK-NOT: qnn.observe
+// CHECK-NOT: tosa.conv2d
+// CHECK: return %[[D]]
+// TENSOR-LABEL: func @conv_relu6
+// TENSOR: dense<{{\[\[\[\[}}127]]], {{\[\[\[}}-64]]]]> : tensor<2x1x1x1xi8>
+// TENSOR: quant.scast {{.*}} to tensor<2x1x1x1x!quant.uniform<i8<-127:127>:f32, 0.003937007874015748>>
+// TENSOR: multiplier = array<i32: 1082196484>{{.*}}shift = array<i32: 39>
+// EVEN-LABEL: func @conv_relu6
+// EVEN: rounding = #qnn.rounding<half_even>
+func.func @conv_relu6(%x: tensor<1x2x2x1xf32>) -> tensor<1x2x2x2xf32> {
+  %w = "tosa.const"() <{values = dense<[[[[0.5]]], [[[-0.25]]]]> : tensor<2x1x1x1xf32>}> : () -> tensor<2x1x1x1xf32>
+  %b = "tosa.const"() <{values = dense<[0.1, 0.2]> : tensor<2xf32>}> : () -> tensor<2xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %o0 = qnn.observe %x {min = 0.0 : f32, max = 2.55 : f32} : tensor<1x2x2x1xf32>
+  %c = tosa.conv2d %o0, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x1xf32>, tensor<2x1x1x1xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x2xf32>
+  %r = tosa.clamp %c {min_val = 0.0 : f32, max_val = 6.0 : f32} : (tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32>
+  %o1 = qnn.observe %r {min = 0.0 : f32, max = 5.1 : f32} : tensor<1x2x2x2xf32>
+  return %o1 : tensor<1x2x2x2xf32>
+}
+
+// -----
+
+// Two quantized convolutions in a row share the quantized value: no
+// dequantize/quantize pair between them.
+// CHECK-LABEL: func @chain
+// CHECK: %[[C1:.*]] = qnn.conv2d
+// CHECK-NOT: quant.dcast
+// CHECK: qnn.conv2d %[[C1]]
+// TENSOR-LABEL: func @chain
+// EVEN-LABEL: func @chain
+func.func @chain(%x: tensor<1x2x2x1xf32>) -> tensor<1x2x2x1xf32> {
+  %w = "tosa.const"() <{values = dense<0.5> : tensor<1x1x1x1xf32>}> : () -> tensor<1x1x1x1xf32>
+  %b = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %o0 = qnn.observe %x {min = -1.0 : f32, max = 1.0 : f32} : tensor<1x2x2x1xf32>
+  %c1 = tosa.conv2d %o0, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x1xf32>, tensor<1x1x1x1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x1xf32>
+  %o1 = qnn.observe %c1 {min = -0.5 : f32, max = 0.5 : f32} : tensor<1x2x2x1xf32>
+  %c2 = tosa.conv2d %o1, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x1xf32>, tensor<1x1x1x1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x1xf32>
+  %o2 = qnn.observe %c2 {min = -0.25 : f32, max = 0.25 : f32} : tensor<1x2x2x1xf32>
+  return %o2 : tensor<1x2x2x1xf32>
+}
+
+// -----
+
+// The pass fails on this function: nothing is printed for it.
+func.func @uncalibrated(%x: tensor<1x2x2x1xf32>) -> tensor<1x2x2x1xf32> {
+  %w = "tosa.const"() <{values = dense<0.5> : tensor<1x1x1x1xf32>}> : () -> tensor<1x1x1x1xf32>
+  %b = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  // expected-error @+1 {{observer has no calibration statistics; run qnn-calibrate before qnn-quantize}}
+  %o0 = qnn.observe %x : tensor<1x2x2x1xf32>
+  %c1 = tosa.conv2d %o0, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x1xf32>, tensor<1x1x1x1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x1xf32>
+  %o1 = qnn.observe %c1 {min = -0.5 : f32, max = 0.5 : f32} : tensor<1x2x2x1xf32>
+  return %o1 : tensor<1x2x2x1xf32>
+}
+
+// -----
+
+// Non-constant weights stay in float, with a remark.
+// CHECK-LABEL: func @dynamic_weights
+// CHECK: tosa.conv2d
+// TENSOR-LABEL: func @dynamic_weights
+// EVEN-LABEL: func @dynamic_weights
+func.func @dynamic_weights(%x: tensor<1x2x2x1xf32>, %w: tensor<1x1x1x1xf32>) -> tensor<1x2x2x1xf32> {
+  %b = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %o0 = qnn.observe %x {min = -1.0 : f32, max = 1.0 : f32} : tensor<1x2x2x1xf32>
+  // expected-remark @+1 {{left in float: weights are not a constant tensor}}
+  %c1 = tosa.conv2d %o0, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x1xf32>, tensor<1x1x1x1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x1xf32>
+  %o1 = qnn.observe %c1 {min = -0.5 : f32, max = 0.5 : f32} : tensor<1x2x2x1xf32>
+  return %o1 : tensor<1x2x2x1xf32>
+}
