@@ -12,20 +12,21 @@ config.suffixes = [".mlir", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.qmlir_obj_root, "test")
 config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py",
-                   "lit.site.cfg.py", "models", "Unit", "GPU-proto-notes",
+                   "lit.site.cfg.py", "models", "GPU-proto-notes",
                    "Inputs"]
 
 config.environment["FILECHECK_OPTS"] = (
     "-enable-var-scope --allow-unused-prefixes=false")
 
 llvm_config.use_default_substitutions()
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%qmlir_src", config.qmlir_src_root))
 config.substitutions.append(("%models",
     os.path.join(config.qmlir_src_root, "test", "Integration", "models")))
 
 tool_dirs = [config.qmlir_tools_dir, config.llvm_tools_dir]
-tools = ["quant-opt", "quant-compile", "quant-translate",
+tools = ["not", "count", "FileCheck", "quant-opt", "quant-compile", "quant-translate",
          "qmlir-requantize-test", "qmlir-requantize-jit-test",
          "qmlir-cuda-launch"]
 llvm_config.add_tool_substitutions(
