@@ -39,8 +39,11 @@ static cl::opt<std::string> inputFile(cl::Positional,
                                       cl::desc("<float model .mlir>"),
                                       cl::Required);
 static cl::opt<std::string> calibDir("calib",
-                                     cl::desc("Calibration inputs (*.bin)"),
-                                     cl::Required);
+                                     cl::desc("Calibration inputs (*.bin)"));
+static cl::opt<bool>
+    floatOnly("float-only",
+              cl::desc("Only compile and check the float model (--eval, "
+                       "--float-ref); no quantization"));
 static cl::opt<std::string> evalDir(
     "eval", cl::desc("Held-out inputs (*.bin) for the report"));
 static cl::opt<std::string>
@@ -57,9 +60,14 @@ static cl::opt<std::string> rounding("rounding",
 static cl::opt<bool> perChannel("per-channel",
                                 cl::desc("Per-channel weight scales"),
                                 cl::init(true));
-static cl::opt<double> minSqnr("min-sqnr",
-                               cl::desc("Fail if an SQNR (dB) is below this"),
-                               cl::init(-1e30));
+static cl::opt<double>
+    minCalibSqnr("min-calib-sqnr",
+                 cl::desc("Fail if the calibration-set SQNR (dB) is below this"),
+                 cl::init(-1e30));
+static cl::opt<double>
+    minEvalSqnr("min-eval-sqnr",
+                cl::desc("Fail if the evaluation-set SQNR (dB) is below this"),
+                cl::init(-1e30));
 static cl::opt<double> minTop1("min-top1",
                                cl::desc("Fail if a top-1 agreement (0..1) is "
                                         "below this"),
@@ -173,6 +181,38 @@ int main(int argc, char **argv) {
   if (failed(floatJit))
     return fail("float compilation failed");
 
+  if (floatOnly) {
+    if (evalDir.empty() || floatRefDir.empty())
+      return fail("--float-only needs --eval and --float-ref");
+    std::vector<std::string> files;
+    if (std::string error = listInputFiles(evalDir, files); !error.empty())
+      return fail(error);
+    double maxError = 0.0;
+    for (const std::string &file : files) {
+      std::vector<float> input, output, expected;
+      SmallVector<int64_t> shape;
+      if (std::string e = readF32File(file, inCount, input); !e.empty())
+        return fail(e);
+      if (std::string e = (*floatJit)->run(input, output, shape); !e.empty())
+        return fail(e);
+      SmallString<128> refPath(floatRefDir);
+      llvm::sys::path::append(refPath, llvm::sys::path::filename(file));
+      if (std::string e = readF32File(refPath, output.size(), expected);
+          !e.empty())
+        return fail(e);
+      for (size_t i = 0; i < output.size(); ++i)
+        maxError = std::max<double>(maxError,
+                                    std::abs(output[i] - expected[i]));
+    }
+    llvm::outs() << llvm::format("float check:  %d inputs, max |compiled - "
+                                 "reference| = %.3g (tolerance %.3g)\n",
+                                 (int)files.size(), maxError,
+                                 floatTolerance.getValue());
+    return maxError <= floatTolerance ? 0 : 1;
+  }
+  if (calibDir.empty())
+    return fail("--calib <directory of calibration inputs> is required");
+
   // Quantization.
   OwningOpRef<ModuleOp> quantized(cast<ModuleOp>(model.module->clone()));
   {
@@ -277,10 +317,11 @@ int main(int argc, char **argv) {
         ok = false;
       }
     }
+    double minSqnr = setName == "evaluation" ? minEvalSqnr : minCalibSqnr;
     if (report.sqnr() < minSqnr || report.top1() < minTop1) {
       llvm::errs() << "quant-compile: " << setName
-                   << " accuracy below the threshold (--min-sqnr " << minSqnr
-                   << ", --min-top1 " << minTop1 << ")\n";
+                   << " accuracy below the threshold (SQNR " << minSqnr
+                   << " dB, top-1 " << minTop1 << ")\n";
       ok = false;
     }
   }
