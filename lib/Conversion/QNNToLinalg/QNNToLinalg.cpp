@@ -330,17 +330,36 @@ FailureOr<PreparedWeights> prepareWeights(OpBuilder &b, Location loc,
   return result;
 }
 
-/// Transposes a 4-D tensor with `perm` (linalg.transpose; constants fold).
+/// Transposes a 4-D tensor with `perm`: folded for constants (weights are),
+/// a linalg.transpose otherwise.
 Value transpose(OpBuilder &b, Location loc, Value value,
                 ArrayRef<int64_t> perm) {
   auto type = cast<RankedTensorType>(value.getType());
   SmallVector<int64_t> shape;
   for (int64_t p : perm)
     shape.push_back(type.getDimSize(p));
+  auto outType = type.clone(shape);
   DenseElementsAttr attr;
-  if (matchPattern(value, m_Constant(&attr)) && attr.isSplat())
-    return arith::ConstantOp::create(
-        b, loc, attr.reshape(type.clone(shape)));
+  if (matchPattern(value, m_Constant(&attr))) {
+    if (attr.isSplat())
+      return arith::ConstantOp::create(b, loc, attr.reshape(outType));
+    SmallVector<APInt> in(attr.getValues<APInt>()), out(in.size());
+    SmallVector<int64_t> inStrides(4, 1), index(4);
+    for (int d = 2; d >= 0; --d)
+      inStrides[d] = inStrides[d + 1] * type.getDimSize(d + 1);
+    for (int64_t i = 0, e = out.size(); i < e; ++i) {
+      int64_t rem = i, src = 0;
+      for (int d = 3; d >= 0; --d) {
+        index[d] = rem % shape[d];
+        rem /= shape[d];
+      }
+      for (int d = 0; d < 4; ++d)
+        src += index[d] * inStrides[perm[d]];
+      out[i] = in[src];
+    }
+    return arith::ConstantOp::create(b, loc,
+                                     DenseElementsAttr::get(outType, out));
+  }
   Value init = tensor::EmptyOp::create(b, loc, shape, type.getElementType());
   return linalg::TransposeOp::create(b, loc, value, init, perm).getResult()[0];
 }
@@ -407,21 +426,11 @@ struct Conv2DLowering : OpConversionPattern<qnn::Conv2DOp> {
     int64_t outChannels = wType.getDimSize(0);
     Value weight = prepared->weight;
     if (groups == channels && outChannels == channels) {
-      // Depthwise: [C, KH, KW, 1] -> [KH, KW, C].
-      auto wT = cast<RankedTensorType>(weight.getType());
-      Value collapsed = tensor::CollapseShapeOp::create(
-          rewriter, loc,
-          RankedTensorType::get({wT.getDimSize(0), wT.getDimSize(1),
-                                 wT.getDimSize(2)},
-                                wT.getElementType()),
-          weight, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
-      Value init = tensor::EmptyOp::create(
-          rewriter, loc, ArrayRef<int64_t>{wT.getDimSize(1), wT.getDimSize(2),
-                                           wT.getDimSize(0)},
-          wT.getElementType());
-      Value hwc = linalg::TransposeOp::create(rewriter, loc, collapsed, init,
-                                              ArrayRef<int64_t>{1, 2, 0})
-                      .getResult()[0];
+      // Depthwise: [C, KH, KW, 1] -> [KH, KW, C, 1] -> [KH, KW, C].
+      Value khwc1 = transpose(rewriter, loc, weight, {1, 2, 0, 3});
+      Value hwc = tensor::CollapseShapeOp::create(
+          rewriter, loc, khwc1,
+          SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
       acc = linalg::DepthwiseConv2DNhwcHwcOp::create(
                 rewriter, loc, TypeRange{accType}, ValueRange{input, hwc},
                 ValueRange{acc}, strides, dilations)
