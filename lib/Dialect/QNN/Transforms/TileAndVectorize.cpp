@@ -149,8 +149,6 @@ struct QNNTileAndVectorizePass
         lowering, vector::VectorContractLowering::OuterProduct);
     vector::populateVectorTransposeLoweringPatterns(
         lowering, vector::VectorTransposeLowering::EltWise);
-    vector::populateVectorShapeCastLoweringPatterns(lowering);
-    vector::populateVectorBroadcastLoweringPatterns(lowering);
     if (failed(applyPatternsGreedily(func, std::move(lowering))))
       return signalPassFailure();
   }
