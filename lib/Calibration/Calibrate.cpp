@@ -156,6 +156,7 @@ struct QNNCalibratePass : qmlir::impl::QNNCalibrateBase<QNNCalibratePass> {
       return signalPassFailure();
 
     PassManager pm(&jitContext);
+    reportFailingPasses(pm);
     buildLowerToLLVMPipeline(pm, LowerToLLVMPipelineOptions());
     if (failed(pm.run(*jitModule))) {
       func.emitError("qnn-calibrate: lowering the calibration copy failed");

@@ -9,6 +9,7 @@
 #include "qmlir/Calibration/Passes.h"
 #include "qmlir/Dialect/QNN/Transforms/Passes.h"
 
+#include "mlir/Pass/PassInstrumentation.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
@@ -27,6 +28,22 @@ void qmlir::buildPTQPipeline(OpPassManager &pm,
   quantize.rounding = options.rounding;
   pm.addNestedPass<func::FuncOp>(createQNNQuantize(quantize));
   pm.addPass(createCanonicalizerPass());
+}
+
+namespace {
+struct FailingPassReporter : public PassInstrumentation {
+  void runAfterPassFailed(Pass *pass, Operation *op) override {
+    // Pipelines and adaptors fail when a nested pass fails; name the leaf.
+    if (pass->getArgument().empty())
+      return;
+    emitError(op->getLoc()) << "pass '" << pass->getArgument()
+                            << "' failed on '" << op->getName() << "'";
+  }
+};
+} // namespace
+
+void qmlir::reportFailingPasses(PassManager &pm) {
+  pm.addInstrumentation(std::make_unique<FailingPassReporter>());
 }
 
 void qmlir::registerPipelines() {

@@ -103,6 +103,7 @@ struct Model {
 
 LogicalResult lower(ModuleOp module) {
   PassManager pm(module.getContext());
+  reportFailingPasses(pm);
   LowerToLLVMPipelineOptions options;
   options.vectorize = vectorize;
   buildLowerToLLVMPipeline(pm, options);
@@ -217,6 +218,7 @@ int main(int argc, char **argv) {
   OwningOpRef<ModuleOp> quantized(cast<ModuleOp>(model.module->clone()));
   {
     PassManager pm(&context);
+    reportFailingPasses(pm);
     PTQPipelineOptions options;
     options.calibDir = calibDir;
     options.perChannel = perChannel;

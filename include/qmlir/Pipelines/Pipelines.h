@@ -45,6 +45,11 @@ struct PTQPipelineOptions : public PassPipelineOptions<PTQPipelineOptions> {
 /// fold batch norm -> insert observers -> calibrate (JIT) -> quantize.
 void buildPTQPipeline(OpPassManager &pm, const PTQPipelineOptions &options);
 
+/// Makes `pm` report, as an error at the failing operation, the name of a
+/// pass that fails, so that a diagnostic about an unsupported op also says
+/// which pass could not handle it.
+void reportFailingPasses(PassManager &pm);
+
 /// Registers `qnn-lower-to-llvm` and `qnn-ptq`.
 void registerPipelines();
 
