@@ -93,97 +93,6 @@ Value widen(OpBuilder &b, Location loc, Value value, quant::QuantizedType q,
   return generic.getResult(0);
 }
 
-/// Emits the fixed-point requantization of the i32 scalar `acc` with
-/// multiplier `m` and total right shift `t` (i32 scalars) in `mode`, adds the
-/// output zero point and clamps. Returns an i32. Bit-exact with
-/// requant::requantize in lib/Support/Requantize.cpp.
-Value emitRequantize(OpBuilder &b, Location loc, Value acc, Value m, Value t,
-                     qnn::RoundingMode mode, int64_t zp, int64_t lo,
-                     int64_t hi) {
-  Type i64 = b.getI64Type();
-  auto c64 = [&](int64_t v) { return i64Const(b, loc, v); };
-  Value x = arith::ExtSIOp::create(b, loc, i64, acc);
-  Value m64 = arith::ExtSIOp::create(b, loc, i64, m);
-  Value t64 = arith::ExtSIOp::create(b, loc, i64, t);
-  auto clampI32 = [&](Value v) {
-    v = arith::MaxSIOp::create(b, loc, v, c64(INT32_MIN));
-    return arith::MinSIOp::create(b, loc, v, c64(INT32_MAX)).getResult();
-  };
-  Value result;
-  switch (mode) {
-  case qnn::RoundingMode::DoubleRound: {
-    // Left shift (saturating) for shifts below 31, then the saturating
-    // rounding doubling high multiply, then a rounding divide by 2^(t-31).
-    Value left = arith::MaxSIOp::create(
-        b, loc, arith::SubIOp::create(b, loc, c64(31), t64), c64(0));
-    Value xs = clampI32(arith::ShLIOp::create(b, loc, x, left));
-    Value ab = arith::MulIOp::create(b, loc, xs, m64);
-    Value nonNeg =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, ab, c64(0));
-    Value nudge = arith::SelectOp::create(b, loc, nonNeg, c64(1ll << 30),
-                                          c64(1 - (1ll << 30)));
-    Value high = arith::DivSIOp::create(
-        b, loc, arith::AddIOp::create(b, loc, ab, nudge), c64(1ll << 31));
-    Value exp = arith::MaxSIOp::create(
-        b, loc, arith::SubIOp::create(b, loc, t64, c64(31)), c64(0));
-    Value mask = arith::SubIOp::create(
-        b, loc, arith::ShLIOp::create(b, loc, c64(1), exp), c64(1));
-    Value rem = arith::AndIOp::create(b, loc, high, mask);
-    Value neg =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, high, c64(0));
-    Value threshold = arith::AddIOp::create(
-        b, loc, arith::ShRSIOp::create(b, loc, mask, c64(1)),
-        arith::ExtUIOp::create(b, loc, i64, neg));
-    Value up = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, rem,
-                                     threshold);
-    result = arith::AddIOp::create(b, loc,
-                                   arith::ShRSIOp::create(b, loc, high, exp),
-                                   arith::ExtUIOp::create(b, loc, i64, up));
-    break;
-  }
-  case qnn::RoundingMode::SingleRound: {
-    Value p = arith::MulIOp::create(b, loc, x, m64);
-    Value positive =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, t64, c64(0));
-    Value tm1 = arith::MaxSIOp::create(
-        b, loc, arith::SubIOp::create(b, loc, t64, c64(1)), c64(0));
-    Value round = arith::SelectOp::create(
-        b, loc, positive, arith::ShLIOp::create(b, loc, c64(1), tm1), c64(0));
-    result = clampI32(arith::ShRSIOp::create(
-        b, loc, arith::AddIOp::create(b, loc, p, round), t64));
-    break;
-  }
-  case qnn::RoundingMode::HalfEven: {
-    Value p = arith::MulIOp::create(b, loc, x, m64);
-    Value q = arith::ShRSIOp::create(b, loc, p, t64);
-    Value r = arith::SubIOp::create(b, loc, p,
-                                    arith::ShLIOp::create(b, loc, q, t64));
-    Value positive =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, t64, c64(0));
-    Value tm1 = arith::MaxSIOp::create(
-        b, loc, arith::SubIOp::create(b, loc, t64, c64(1)), c64(0));
-    Value half = arith::ShLIOp::create(b, loc, c64(1), tm1);
-    Value above =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, r, half);
-    Value tie = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, r, half);
-    Value odd = arith::CmpIOp::create(
-        b, loc, arith::CmpIPredicate::ne,
-        arith::AndIOp::create(b, loc, q, c64(1)), c64(0));
-    Value up = arith::AndIOp::create(
-        b, loc, positive,
-        arith::OrIOp::create(b, loc, above,
-                             arith::AndIOp::create(b, loc, tie, odd)));
-    result = clampI32(arith::AddIOp::create(
-        b, loc, q, arith::ExtUIOp::create(b, loc, i64, up)));
-    break;
-  }
-  }
-  Value out = arith::AddIOp::create(b, loc, result, c64(zp));
-  out = arith::MaxSIOp::create(b, loc, out, c64(lo));
-  out = arith::MinSIOp::create(b, loc, out, c64(hi));
-  return arith::TruncIOp::create(b, loc, b.getI32Type(), out);
-}
-
 /// Requantizes the i32 tensor `acc` (channels on the last dimension) into
 /// the storage type of `outType`.
 template <typename OpTy>
@@ -214,7 +123,7 @@ Value requantizeTensor(OpBuilder &b, Location loc, OpTy op, Value acc) {
       parallelIterators(rank), [&](OpBuilder &nb, Location nl, ValueRange args) {
         Value m = perChannel ? args[1] : i32Const(nb, nl, m0);
         Value t = perChannel ? args[2] : i32Const(nb, nl, t0);
-        Value r = emitRequantize(nb, nl, args[0], m, t, mode, zp, lo, hi);
+        Value r = createFixedPointRequantize(nb, nl, args[0], m, t, mode, zp, lo, hi);
         linalg::YieldOp::create(
             nb, nl, arith::TruncIOp::create(nb, nl, storage, r).getResult());
       });
@@ -755,6 +664,98 @@ struct ObserveLowering : OpConversionPattern<qnn::ObserveOp> {
 };
 
 } // namespace
+
+// Emits the fixed-point requantization of the i32 scalar `acc` with
+// multiplier `m` and total right shift `t` (i32 scalars) in `mode`, adds the
+// output zero point and clamps. Returns an i32. Bit-exact with
+// requant::requantize in lib/Support/Requantize.cpp.
+Value qmlir::createFixedPointRequantize(OpBuilder &b, Location loc, Value acc,
+                                       Value m, Value t,
+                                       qnn::RoundingMode mode, int64_t zp,
+                                       int64_t lo, int64_t hi) {
+  Type i64 = b.getI64Type();
+  auto c64 = [&](int64_t v) { return i64Const(b, loc, v); };
+  Value x = arith::ExtSIOp::create(b, loc, i64, acc);
+  Value m64 = arith::ExtSIOp::create(b, loc, i64, m);
+  Value t64 = arith::ExtSIOp::create(b, loc, i64, t);
+  auto clampI32 = [&](Value v) {
+    v = arith::MaxSIOp::create(b, loc, v, c64(INT32_MIN));
+    return arith::MinSIOp::create(b, loc, v, c64(INT32_MAX)).getResult();
+  };
+  Value result;
+  switch (mode) {
+  case qnn::RoundingMode::DoubleRound: {
+    // Left shift (saturating) for shifts below 31, then the saturating
+    // rounding doubling high multiply, then a rounding divide by 2^(t-31).
+    Value left = arith::MaxSIOp::create(
+        b, loc, arith::SubIOp::create(b, loc, c64(31), t64), c64(0));
+    Value xs = clampI32(arith::ShLIOp::create(b, loc, x, left));
+    Value ab = arith::MulIOp::create(b, loc, xs, m64);
+    Value nonNeg =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, ab, c64(0));
+    Value nudge = arith::SelectOp::create(b, loc, nonNeg, c64(1ll << 30),
+                                          c64(1 - (1ll << 30)));
+    Value high = arith::DivSIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, ab, nudge), c64(1ll << 31));
+    Value exp = arith::MaxSIOp::create(
+        b, loc, arith::SubIOp::create(b, loc, t64, c64(31)), c64(0));
+    Value mask = arith::SubIOp::create(
+        b, loc, arith::ShLIOp::create(b, loc, c64(1), exp), c64(1));
+    Value rem = arith::AndIOp::create(b, loc, high, mask);
+    Value neg =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, high, c64(0));
+    Value threshold = arith::AddIOp::create(
+        b, loc, arith::ShRSIOp::create(b, loc, mask, c64(1)),
+        arith::ExtUIOp::create(b, loc, i64, neg));
+    Value up = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, rem,
+                                     threshold);
+    result = arith::AddIOp::create(b, loc,
+                                   arith::ShRSIOp::create(b, loc, high, exp),
+                                   arith::ExtUIOp::create(b, loc, i64, up));
+    break;
+  }
+  case qnn::RoundingMode::SingleRound: {
+    Value p = arith::MulIOp::create(b, loc, x, m64);
+    Value positive =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, t64, c64(0));
+    Value tm1 = arith::MaxSIOp::create(
+        b, loc, arith::SubIOp::create(b, loc, t64, c64(1)), c64(0));
+    Value round = arith::SelectOp::create(
+        b, loc, positive, arith::ShLIOp::create(b, loc, c64(1), tm1), c64(0));
+    result = clampI32(arith::ShRSIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, p, round), t64));
+    break;
+  }
+  case qnn::RoundingMode::HalfEven: {
+    Value p = arith::MulIOp::create(b, loc, x, m64);
+    Value q = arith::ShRSIOp::create(b, loc, p, t64);
+    Value r = arith::SubIOp::create(b, loc, p,
+                                    arith::ShLIOp::create(b, loc, q, t64));
+    Value positive =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, t64, c64(0));
+    Value tm1 = arith::MaxSIOp::create(
+        b, loc, arith::SubIOp::create(b, loc, t64, c64(1)), c64(0));
+    Value half = arith::ShLIOp::create(b, loc, c64(1), tm1);
+    Value above =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, r, half);
+    Value tie = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, r, half);
+    Value odd = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::ne,
+        arith::AndIOp::create(b, loc, q, c64(1)), c64(0));
+    Value up = arith::AndIOp::create(
+        b, loc, positive,
+        arith::OrIOp::create(b, loc, above,
+                             arith::AndIOp::create(b, loc, tie, odd)));
+    result = clampI32(arith::AddIOp::create(
+        b, loc, q, arith::ExtUIOp::create(b, loc, i64, up)));
+    break;
+  }
+  }
+  Value out = arith::AddIOp::create(b, loc, result, c64(zp));
+  out = arith::MaxSIOp::create(b, loc, out, c64(lo));
+  out = arith::MinSIOp::create(b, loc, out, c64(hi));
+  return arith::TruncIOp::create(b, loc, b.getI32Type(), out);
+}
 
 void qmlir::populateQNNToLinalgConversionPatterns(
     const TypeConverter &typeConverter, RewritePatternSet &patterns) {

@@ -9,6 +9,7 @@
 
 #include "mlir/Pass/Pass.h"
 #include "mlir/Transforms/DialectConversion.h"
+#include "qmlir/Dialect/QNN/IR/QNNAttrs.h"
 
 namespace mlir::qmlir {
 
@@ -20,6 +21,15 @@ class QuantStorageTypeConverter : public TypeConverter {
 public:
   QuantStorageTypeConverter();
 };
+
+/// Builds the fixed-point requantization of the i32 scalar `acc`
+/// with multiplier `m` and total right shift `t` (i32 scalars)
+/// in `mode`, adds the output zero point `zp` and clamps to [lo, hi]; the
+/// result is i32. Bit-exact with requant::requantize (lib/Support). Shared by
+/// the CPU lowering and the GPU kernels.
+Value createFixedPointRequantize(OpBuilder &b, Location loc, Value acc,
+                                 Value m, Value t, qnn::RoundingMode mode,
+                                 int64_t zp, int64_t lo, int64_t hi);
 
 /// Patterns lowering qnn ops and quant.qcast/dcast/scast to linalg + arith.
 void populateQNNToLinalgConversionPatterns(
