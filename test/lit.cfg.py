@@ -38,3 +38,20 @@ if shutil.which("qemu-aarch64") and shutil.which("aarch64-linux-gnu-gcc"):
 if os.path.exists("/usr/local/cuda/bin/ptxas"):
     config.available_features.add("ptxas")
     config.substitutions.append(("%ptxas", "/usr/local/cuda/bin/ptxas"))
+
+# A usable NVIDIA GPU (sm_80+) and driver: the launch tests run, else they are
+# reported as unsupported (skipped).
+import subprocess
+launcher = os.path.join(config.qmlir_tools_dir, "qmlir-cuda-launch")
+if os.path.exists(launcher):
+    config.available_features.add("cuda-launcher")
+    try:
+        probe = subprocess.run([launcher, "--probe"], capture_output=True,
+                               timeout=120)
+        if probe.returncode == 0:
+            config.available_features.add("cuda-gpu")
+        else:
+            lit_config.note("GPU launch tests skipped: " +
+                            probe.stdout.decode().strip())
+    except (OSError, subprocess.TimeoutExpired) as e:
+        lit_config.note("GPU launch tests skipped: " + str(e))
