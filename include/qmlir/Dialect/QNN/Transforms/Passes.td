@@ -117,14 +117,19 @@ def QNNTileAndVectorize : Pass<"qnn-tile-and-vectorize", "func::FuncOp"> {
 
     Before:
     ```mlir
-    %0 = linalg.depthwise_conv_2d_nhwc_hwc {...} ins(%x, %w : tensor<1x18x18x16xi32>, tensor<3x3x16xi32>) outs(%acc : tensor<1x8x8x16xi32>) -> tensor<1x8x8x16xi32>
+    %0 = linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+        ins(%x, %w : tensor<1x10x10x16xi32>, tensor<3x3x16xi8>) outs(%acc : tensor<1x8x8x16xi32>) -> tensor<1x8x8x16xi32>
     ```
-    After:
+    After (one output row per iteration of the outer loop, one kernel row
+    per iteration of the inner one):
     ```mlir
-    %r = scf.for %oh = ... {
-      scf.for %kh = ... {
-        %v = vector.transfer_read ... : tensor<1x17x16xi32>, vector<1x17x16xi32>
-        %m = arith.muli %vx, %vw : vector<1x8x16xi32>
+    %0 = scf.for %oh = %c0 to %c8 step %c1 iter_args(%a = %acc) -> (tensor<1x8x8x16xi32>) {
+      %1 = scf.for %kh = %c0 to %c3 step %c1 iter_args(%b = %a) -> (tensor<1x8x8x16xi32>) {
+        %3 = vector.transfer_read %in[%c0, %c0, %c0], %c0_i32 {in_bounds = [true, true, true]} : tensor<1x10x16xi32>, vector<1x10x16xi32>
+        %4 = vector.transfer_read %w[%c0, %c0], %c0_i8 {in_bounds = [true, true]} : tensor<3x16xi8>, vector<3x16xi8>
+        %6 = vector.extract_strided_slice %3 {offsets = [0, 0, 0], sizes = [1, 8, 16], strides = [1, 1, 1]} : vector<1x10x16xi32> to vector<1x8x16xi32>
+        %23 = arith.muli %6, %22 : vector<1x8x16xi32>
+        %24 = arith.addi %23, %5 : vector<1x8x16xi32>
         ...
     ```
   }];
