@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Bytecode/BytecodeWriter.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
@@ -114,19 +115,23 @@ struct QNNCalibratePass : qmlir::impl::QNNCalibrateBase<QNNCalibratePass> {
     registerAllTranslations(registry);
     MLIRContext jitContext(registry);
     jitContext.disableMultithreading();
-    std::string text;
+    // Bytecode keeps every constant and resource whatever the printing
+    // flags of the tool (e.g. --mlir-elide-elementsattrs-if-larger).
+    std::string bytes;
     {
-      llvm::raw_string_ostream os(text);
-      func->print(os, OpPrintingFlags().printGenericOpForm());
-    }
-    OwningOpRef<ModuleOp> jitModule =
-        ModuleOp::create(UnknownLoc::get(&jitContext));
-    {
-      ParserConfig config(&jitContext);
-      if (failed(parseSourceString(text, jitModule->getBody(), config))) {
+      OwningOpRef<ModuleOp> holder = ModuleOp::create(module.getLoc());
+      holder->getBody()->push_back(func->clone());
+      llvm::raw_string_ostream os(bytes);
+      if (failed(writeBytecodeToFile(*holder, os))) {
         func.emitError("qnn-calibrate: cannot copy the function for the JIT");
         return signalPassFailure();
       }
+    }
+    OwningOpRef<ModuleOp> jitModule =
+        parseSourceString<ModuleOp>(bytes, ParserConfig(&jitContext));
+    if (!jitModule) {
+      func.emitError("qnn-calibrate: cannot copy the function for the JIT");
+      return signalPassFailure();
     }
     auto jitFunc = *jitModule->getOps<func::FuncOp>().begin();
     SmallVector<qnn::ObserveOp> jitObservers;

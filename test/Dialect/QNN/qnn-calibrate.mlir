@@ -9,6 +9,13 @@
 // RUN: not quant-opt %s --qnn-calibrate=calib-dir=%t/bad 2>&1 | FileCheck %s --check-prefix=SIZE
 // RUN: not quant-opt %s --qnn-calibrate 2>&1 | FileCheck %s --check-prefix=NODIR
 
+// The copy for the JIT keeps the constants even when the tool elides them in
+// its output; the ReLU6 output of the small CNN saturates at exactly 6.
+// RUN: quant-opt %models/small_cnn.mlir --qnn-fold-batch-norm --qnn-insert-observers --qnn-calibrate=calib-dir=%models/calib --mlir-elide-elementsattrs-if-larger=4 | FileCheck %s --check-prefix=MODEL
+// MODEL: qnn.observe %arg0 {max = 1.000000e+00 : f32, min = 0.000000e+00 : f32}
+// MODEL: tosa.depthwise_conv2d
+// MODEL: qnn.observe %{{.*}} {max = 6.000000e+00 : f32, min = 0.000000e+00 : f32}
+
 // The ranges are the exact extremes over both inputs.
 // CHECK-LABEL: func @main
 // CHECK: %[[O0:.*]] = qnn.observe %{{.*}} {max = 4.000000e+00 : f32, min = -2.000000e+00 : f32}
