@@ -21,6 +21,10 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -56,6 +60,12 @@ buildGPUKernels(ModuleOp quantized, std::vector<GPUKernelInfo> &kernels);
 /// `chip` (sm_80, sm_90, ...) and returns the PTX text.
 FailureOr<std::string> translateGPUKernelsToPTX(ModuleOp kernels,
                                                 StringRef chip);
+
+/// Lowers a module from buildGPUKernels to NVVM and translates its
+/// gpu.module to LLVM IR (with NVVM intrinsics), without code generation:
+/// what the PTX is made from, for inspection and CPU emulation.
+FailureOr<std::unique_ptr<llvm::Module>>
+translateGPUKernelsToLLVMIR(ModuleOp kernels, llvm::LLVMContext &llvmContext);
 
 } // namespace mlir::qmlir
 

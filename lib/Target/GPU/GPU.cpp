@@ -31,6 +31,11 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Transforms/Passes.h"
+#include "mlir/Target/LLVMIR/Export.h"
 
 using namespace mlir;
 using namespace mlir::qmlir;
@@ -327,4 +332,52 @@ FailureOr<std::string> qmlir::translateGPUKernelsToPTX(ModuleOp kernels,
   if (ptx.empty())
     return kernels.emitError("the NVVM pipeline produced no PTX");
   return ptx;
+}
+
+FailureOr<std::unique_ptr<llvm::Module>>
+qmlir::translateGPUKernelsToLLVMIR(ModuleOp kernels,
+                                   llvm::LLVMContext &llvmContext) {
+  // The passes of buildLowerToNVVMPassPipeline up to, not including, the
+  // serialization to a binary.
+  PassManager pm(kernels.getContext());
+  pm.addPass(createConvertNVGPUToNVVMPass());
+  pm.addPass(createGpuKernelOutliningPass());
+  pm.addPass(createConvertVectorToSCFPass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertNVVMToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  GpuNVVMAttachTargetOptions target;
+  target.chip = "sm_80";
+  target.features = "+ptx70";
+  target.optLevel = 3;
+  pm.addPass(createGpuNVVMAttachTarget(target));
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  ConvertGpuOpsToNVVMOpsOptions toNVVM;
+  toNVVM.useBarePtrCallConv = true;
+  OpPassManager &devicePM = pm.nest<gpu::GPUModuleOp>();
+  devicePM.addPass(createConvertGpuOpsToNVVMOps(toNVVM));
+  devicePM.addPass(createCanonicalizerPass());
+  devicePM.addPass(createCSEPass());
+  devicePM.addPass(createReconcileUnrealizedCastsPass());
+  if (failed(pm.run(kernels)))
+    return kernels.emitError("lowering the GPU kernels to NVVM failed");
+  gpu::GPUModuleOp gpuModule;
+  kernels.walk([&](gpu::GPUModuleOp op) { gpuModule = op; });
+  if (!gpuModule)
+    return kernels.emitError("no gpu.module after lowering");
+  OwningOpRef<ModuleOp> device = ModuleOp::create(gpuModule.getLoc());
+  OpBuilder b(kernels.getContext());
+  b.setInsertionPointToStart(device->getBody());
+  for (Operation &op : gpuModule.getBody()->getOperations())
+    b.clone(op);
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(*device, llvmContext, "qmlir_kernels");
+  if (!llvmModule)
+    return kernels.emitError("translating the GPU kernels to LLVM IR failed");
+  return std::move(llvmModule);
 }
