@@ -132,6 +132,21 @@ int64_t argmax(ArrayRef<float> v) {
   return std::max_element(v.begin(), v.end()) - v.begin();
 }
 
+/// Raises `maxError` to the largest |output - expected| where `expected` is
+/// the file of `floatRefDir` named like `inputFile`. Returns an error message
+/// or an empty string.
+std::string compareWithReference(StringRef inputFile, ArrayRef<float> output,
+                                 double &maxError) {
+  std::vector<float> expected;
+  SmallString<128> refPath(floatRefDir);
+  llvm::sys::path::append(refPath, llvm::sys::path::filename(inputFile));
+  if (std::string e = readF32File(refPath, output.size(), expected); !e.empty())
+    return e;
+  for (size_t i = 0; i < output.size(); ++i)
+    maxError = std::max<double>(maxError, std::abs(output[i] - expected[i]));
+  return "";
+}
+
 int fail(const Twine &message) {
   llvm::errs() << "quant-compile: error: " << message << "\n";
   return 1;
@@ -190,20 +205,15 @@ int main(int argc, char **argv) {
       return fail(error);
     double maxError = 0.0;
     for (const std::string &file : files) {
-      std::vector<float> input, output, expected;
+      std::vector<float> input, output;
       SmallVector<int64_t> shape;
       if (std::string e = readF32File(file, inCount, input); !e.empty())
         return fail(e);
       if (std::string e = (*floatJit)->run(input, output, shape); !e.empty())
         return fail(e);
-      SmallString<128> refPath(floatRefDir);
-      llvm::sys::path::append(refPath, llvm::sys::path::filename(file));
-      if (std::string e = readF32File(refPath, output.size(), expected);
+      if (std::string e = compareWithReference(file, output, maxError);
           !e.empty())
         return fail(e);
-      for (size_t i = 0; i < output.size(); ++i)
-        maxError = std::max<double>(maxError,
-                                    std::abs(output[i] - expected[i]));
     }
     llvm::outs() << llvm::format("float check:  %d inputs, max |compiled - "
                                  "reference| = %.3g (tolerance %.3g)\n",
@@ -283,17 +293,10 @@ int main(int argc, char **argv) {
       }
       report.agree += argmax(fOut) == argmax(qOut);
       ++report.count;
-      if (setName == "evaluation" && !floatRefDir.empty()) {
-        std::vector<float> expected;
-        SmallString<128> refPath(floatRefDir);
-        llvm::sys::path::append(refPath, llvm::sys::path::filename(file));
-        if (std::string e = readF32File(refPath, fOut.size(), expected);
+      if (setName == "evaluation" && !floatRefDir.empty())
+        if (std::string e = compareWithReference(file, fOut, floatRefError);
             !e.empty())
           return fail(e);
-        for (size_t i = 0; i < fOut.size(); ++i)
-          floatRefError = std::max<double>(floatRefError,
-                                           std::abs(fOut[i] - expected[i]));
-      }
       if (dump && setName == "evaluation") {
         dump->os() << llvm::sys::path::filename(file);
         for (float v : qOut) {
