@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 //
 // Translations out of (and, later, into) qmlir IR:
+//   --import-onnx        ONNX model -> TOSA + qnn (float graph IR)
 //   --emit-gpu-kernels   quantized IR -> gpu.module of int8 mma.sync kernels
 //   --emit-ptx           quantized IR -> PTX for --gpu-chip (sm_80, sm_90)
 //
@@ -12,12 +13,14 @@
 
 #include "qmlir/InitAll.h"
 #include "qmlir/Target/GPU.h"
+#include "qmlir/Target/ONNX.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 
@@ -30,16 +33,22 @@ static cl::opt<std::string> inputFile(cl::Positional,
                                       cl::init("-"));
 static cl::opt<std::string> outputFile("o", cl::desc("Output file"),
                                        cl::init("-"));
-enum class Action { None, EmitGPUKernels, EmitPTX };
+enum class Action { None, ImportONNX, EmitGPUKernels, EmitPTX };
 static cl::opt<Action> action(
     cl::desc("Translation:"), cl::init(Action::None),
-    cl::values(clEnumValN(Action::EmitGPUKernels, "emit-gpu-kernels",
+    cl::values(clEnumValN(Action::ImportONNX, "import-onnx",
+                          "ONNX model to TOSA + qnn"),
+               clEnumValN(Action::EmitGPUKernels, "emit-gpu-kernels",
                           "int8 tensor-core kernels as a gpu.module (MLIR)"),
                clEnumValN(Action::EmitPTX, "emit-ptx",
                           "int8 tensor-core kernels as PTX")));
 static cl::opt<std::string> gpuChip("gpu-chip",
                                     cl::desc("NVIDIA target for --emit-ptx"),
                                     cl::init("sm_80"));
+
+static cl::list<std::string>
+    inputShapes("input-shape",
+                cl::desc("Static shape for a model input: name=1x3x48x192"));
 
 static const char *roundingName(qnn::RoundingMode mode) {
   return qnn::stringifyRoundingMode(mode).data();
@@ -59,6 +68,34 @@ int main(int argc, char **argv) {
   context.printOpOnDiagnostic(false);
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+  std::string error;
+  if (action == Action::ImportONNX) {
+    ONNXImportOptions importOptions;
+    for (const std::string &spec : inputShapes)
+      if (!parseInputShape(spec, importOptions)) {
+        llvm::errs() << "quant-translate: bad --input-shape '" << spec
+                     << "' (expected name=1x3x48x192)\n";
+        return 1;
+      }
+    auto file = openInputFile(inputFile, &error);
+    if (!file) {
+      llvm::errs() << error << "\n";
+      return 1;
+    }
+    auto imported = importONNX(file->getBuffer(), &context, importOptions,
+                               inputFile == "-" ? std::string("<stdin>")
+                                                : std::string(inputFile));
+    if (failed(imported))
+      return 1;
+    auto output = openOutputFile(outputFile, &error);
+    if (!output) {
+      llvm::errs() << error << "\n";
+      return 1;
+    }
+    (*imported)->print(output->os());
+    output->keep();
+    return 0;
+  }
   OwningOpRef<ModuleOp> module =
       parseSourceFile<ModuleOp>(inputFile, sourceMgr, ParserConfig(&context));
   if (!module)
@@ -69,7 +106,6 @@ int main(int argc, char **argv) {
   if (failed(gpuModule))
     return 1;
 
-  std::string error;
   auto output = openOutputFile(outputFile, &error);
   if (!output) {
     llvm::errs() << error << "\n";

@@ -1,0 +1,1304 @@
+//===- ImportONNX.cpp - ONNX model import ---------------------------------===//
+//
+// Part of the qmlir project.
+//
+//===----------------------------------------------------------------------===//
+//
+// ONNX (protobuf, through Debian's libonnx) to TOSA + qnn. Shapes come from
+// ONNX's own shape inference; every op of the function gets a static type.
+// Layout: the function keeps ONNX's NCHW; convolutions, pooling and batch
+// norm work on NHWC between a pair of tosa.transpose, and the transposes
+// between consecutive layout-sensitive ops cancel (tosa-reduce-transposes and
+// the transpose folds run after import).
+//
+// This translation unit is built with exceptions: libonnx reports shape
+// inference failures by throwing, and they must become diagnostics.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qmlir/Target/ONNX.h"
+
+#include "qmlir/Dialect/QNN/IR/QNNOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/Dialect/Tosa/Transforms/Passes.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
+
+#include "onnx/onnx_pb.h"
+#include "onnx/shape_inference/implementation.h"
+
+#include <cmath>
+#include <cstring>
+#include <functional>
+
+using namespace mlir;
+using namespace mlir::qmlir;
+
+namespace {
+
+constexpr int64_t kMinOpset = 7, kMaxOpset = 18;
+
+/// Thrown inside the importer to abandon the model after a diagnostic.
+struct ImportError {};
+
+class Importer {
+public:
+  Importer(MLIRContext *ctx, const onnx::ModelProto &model,
+           const ONNXImportOptions &options, StringRef sourceName)
+      : ctx(ctx), b(ctx), model(model), options(options),
+        fileLoc(FileLineColLoc::get(ctx, sourceName, 0, 0)) {}
+
+  FailureOr<OwningOpRef<ModuleOp>> run();
+
+private:
+  using Handler = std::function<void(Importer &)>;
+  static const llvm::StringMap<Handler> &handlers();
+
+  // Diagnostics.
+  [[noreturn]] void fail(const Twine &message);
+  [[noreturn]] void failNode(const Twine &message);
+
+  // Types and constants.
+  Type elementType(int32_t onnxType);
+  DenseElementsAttr tensorAttr(const onnx::TensorProto &tensor);
+  RankedTensorType staticType(const std::string &name);
+
+  // Node access.
+  int64_t numInputs() const;
+  bool hasInput(int64_t i) const;
+  Value input(int64_t i);
+  RankedTensorType inputType(int64_t i);
+  std::optional<DenseElementsAttr> constantInput(int64_t i);
+  SmallVector<int64_t> constantInts(int64_t i);
+  SmallVector<double> constantFloats(int64_t i);
+  RankedTensorType outputType(int64_t i = 0);
+  void setOutput(Value v, int64_t i = 0);
+  const onnx::AttributeProto *attr(StringRef name) const;
+  int64_t intAttr(StringRef name, int64_t dflt) const;
+  float floatAttr(StringRef name, float dflt) const;
+  std::string stringAttr(StringRef name, StringRef dflt) const;
+  SmallVector<int64_t> intsAttr(StringRef name) const;
+  /// An int list given as an attribute before `opsetMoved`, as input `i` from it.
+  SmallVector<int64_t> intsFromAttrOrInput(StringRef name, int64_t i,
+                                           int64_t opsetMoved);
+
+  // TOSA building blocks.
+  Value constF32(ArrayRef<int64_t> shape, ArrayRef<float> values);
+  Value splat(Type elem, double value, int64_t rank);
+  Value shapeValue(ArrayRef<int64_t> shape);
+  Value reshape(Value v, ArrayRef<int64_t> shape);
+  Value transpose(Value v, ArrayRef<int32_t> perm);
+  Value toNHWC(Value v) { return transpose(v, {0, 2, 3, 1}); }
+  Value toNCHW(Value v) { return transpose(v, {0, 3, 1, 2}); }
+  /// Reshapes `v` to `rank` by prepending ones (numpy broadcasting).
+  Value rankTo(Value v, int64_t rank);
+  Value mul(Value a, Value c);
+  Value clamp(Value v, float lo, float hi);
+  std::pair<Value, Value> broadcastPair(Value a, Value c);
+
+  // Op families.
+  void importBinary(StringRef op);
+  void importUnary(StringRef op);
+  void importConv();
+  void importPool(StringRef op);
+  void importBatchNorm();
+  void importMatMul();
+  void importGemm();
+  void importReshapeLike(StringRef op);
+  void importTranspose();
+  void importConcat();
+  void importSoftmax();
+  void importReduceMean();
+  void importSlice();
+  void importSplit();
+  void importPad();
+  void importClip();
+  void importQuantizeLinear(bool quantize);
+  void importLayerNorm();
+
+  MLIRContext *ctx;
+  OpBuilder b;
+  const onnx::ModelProto &model;
+  const ONNXImportOptions &options;
+  Location fileLoc;
+  Location loc = fileLoc;
+  int64_t opset = 0;
+  const onnx::NodeProto *node = nullptr;
+  llvm::StringMap<Value> values;
+  llvm::StringMap<const onnx::TensorProto *> constants;
+  llvm::StringMap<onnx::TensorProto> nodeConstants;
+  llvm::StringMap<const onnx::ValueInfoProto *> valueInfo;
+  /// ONNX uint8 values (stored as signless i8).
+  llvm::StringSet<> unsignedValues;
+};
+
+//===----------------------------------------------------------------------===//
+// Diagnostics
+//===----------------------------------------------------------------------===//
+
+void Importer::fail(const Twine &message) {
+  emitError(loc) << message;
+  throw ImportError();
+}
+
+void Importer::failNode(const Twine &message) {
+  emitError(loc) << "node '" << node->name() << "' (" << node->op_type()
+                 << ", opset " << opset << "): " << message;
+  throw ImportError();
+}
+
+//===----------------------------------------------------------------------===//
+// Types and constants
+//===----------------------------------------------------------------------===//
+
+Type Importer::elementType(int32_t t) {
+  switch (t) {
+  case onnx::TensorProto::FLOAT:
+    return b.getF32Type();
+  case onnx::TensorProto::DOUBLE:
+    return b.getF64Type();
+  case onnx::TensorProto::FLOAT16:
+    return b.getF16Type();
+  case onnx::TensorProto::INT8:
+  case onnx::TensorProto::UINT8:
+    return b.getI8Type();
+  case onnx::TensorProto::INT16:
+  case onnx::TensorProto::UINT16:
+    return b.getI16Type();
+  case onnx::TensorProto::INT32:
+  case onnx::TensorProto::UINT32:
+    return b.getI32Type();
+  case onnx::TensorProto::INT64:
+  case onnx::TensorProto::UINT64:
+    return b.getI64Type();
+  case onnx::TensorProto::BOOL:
+    return b.getI1Type();
+  default:
+    fail("unsupported ONNX element type " + Twine(t));
+  }
+}
+
+DenseElementsAttr Importer::tensorAttr(const onnx::TensorProto &t) {
+  if (t.data_location() == onnx::TensorProto::EXTERNAL)
+    fail("tensor '" + t.name() + "' uses external data, which is not "
+         "supported");
+  SmallVector<int64_t> shape(t.dims().begin(), t.dims().end());
+  Type elem = elementType(t.data_type());
+  auto type = RankedTensorType::get(shape, elem);
+  int64_t count = type.getNumElements();
+  unsigned bits = elem.isInteger(1) ? 8 : elem.getIntOrFloatBitWidth();
+  unsigned bytesPer = bits / 8;
+  std::vector<char> raw(count * bytesPer);
+  if (t.has_raw_data()) {
+    if (t.raw_data().size() != raw.size())
+      fail("tensor '" + t.name() + "' has " + Twine(t.raw_data().size()) +
+           " bytes of data, expected " + Twine(raw.size()));
+    std::memcpy(raw.data(), t.raw_data().data(), raw.size());
+  } else {
+    auto fill = [&](auto field, auto convert) {
+      if (field.size() != count)
+        fail("tensor '" + t.name() + "' has " + Twine(field.size()) +
+             " elements, expected " + Twine(count));
+      for (int64_t i = 0; i < count; ++i)
+        convert(field.Get(i), raw.data() + i * bytesPer);
+    };
+    switch (t.data_type()) {
+    case onnx::TensorProto::FLOAT:
+      fill(t.float_data(), [](float v, char *p) { std::memcpy(p, &v, 4); });
+      break;
+    case onnx::TensorProto::DOUBLE:
+      fill(t.double_data(), [](double v, char *p) { std::memcpy(p, &v, 8); });
+      break;
+    case onnx::TensorProto::INT64:
+      fill(t.int64_data(), [](int64_t v, char *p) { std::memcpy(p, &v, 8); });
+      break;
+    case onnx::TensorProto::UINT64:
+      fill(t.uint64_data(),
+           [](uint64_t v, char *p) { std::memcpy(p, &v, 8); });
+      break;
+    case onnx::TensorProto::UINT32:
+      fill(t.uint64_data(), [](uint64_t v, char *p) {
+        uint32_t x = uint32_t(v);
+        std::memcpy(p, &x, 4);
+      });
+      break;
+    default: // int32_data carries every narrower integer type and float16.
+      fill(t.int32_data(), [bytesPer](int32_t v, char *p) {
+        std::memcpy(p, &v, bytesPer);
+      });
+      break;
+    }
+  }
+  if (elem.isInteger(1)) {
+    SmallVector<bool> bools;
+    for (char c : raw)
+      bools.push_back(c != 0);
+    return DenseElementsAttr::get(type, bools);
+  }
+  bool detectedSplat = false;
+  if (!DenseElementsAttr::isValidRawBuffer(type, raw, detectedSplat))
+    fail("tensor '" + t.name() + "' has an invalid buffer");
+  return DenseElementsAttr::getFromRawBuffer(type, raw);
+}
+
+RankedTensorType Importer::staticType(const std::string &name) {
+  auto it = valueInfo.find(name);
+  if (it == valueInfo.end() || !it->second->type().has_tensor_type())
+    failNode("no type was inferred for '" + name + "'");
+  const auto &tt = it->second->type().tensor_type();
+  SmallVector<int64_t> shape;
+  if (!tt.has_shape())
+    failNode("'" + name + "' has no inferable shape (fix the inputs with "
+             "--input-shape)");
+  for (const auto &d : tt.shape().dim()) {
+    if (!d.has_dim_value())
+      failNode("'" + name + "' has a dynamic dimension that cannot be "
+               "resolved (fix the inputs with --input-shape)");
+    shape.push_back(d.dim_value());
+  }
+  return RankedTensorType::get(shape, elementType(tt.elem_type()));
+}
+
+//===----------------------------------------------------------------------===//
+// Node access
+//===----------------------------------------------------------------------===//
+
+int64_t Importer::numInputs() const { return node->input_size(); }
+
+bool Importer::hasInput(int64_t i) const {
+  return i < node->input_size() && !node->input(i).empty();
+}
+
+Value Importer::input(int64_t i) {
+  if (!hasInput(i))
+    failNode("missing input " + Twine(i));
+  const std::string &name = node->input(i);
+  if (Value v = values.lookup(name))
+    return v;
+  auto it = constants.find(name);
+  if (it == constants.end())
+    failNode("input '" + name + "' is not defined");
+  DenseElementsAttr attr = tensorAttr(*it->second);
+  OpBuilder::InsertionGuard guard(b);
+  Value v = tosa::ConstOp::create(b, loc, attr.getType(), attr);
+  values[name] = v;
+  return v;
+}
+
+RankedTensorType Importer::inputType(int64_t i) {
+  return cast<RankedTensorType>(input(i).getType());
+}
+
+std::optional<DenseElementsAttr> Importer::constantInput(int64_t i) {
+  if (!hasInput(i))
+    return std::nullopt;
+  auto it = constants.find(node->input(i));
+  if (it == constants.end())
+    return std::nullopt;
+  return tensorAttr(*it->second);
+}
+
+SmallVector<int64_t> Importer::constantInts(int64_t i) {
+  auto attr = constantInput(i);
+  if (!attr || !isa<IntegerType>(attr->getElementType()))
+    failNode("input " + Twine(i) + " must be a constant integer tensor");
+  SmallVector<int64_t> v;
+  for (APInt x : attr->getValues<APInt>())
+    v.push_back(x.getSExtValue());
+  return v;
+}
+
+SmallVector<double> Importer::constantFloats(int64_t i) {
+  auto attr = constantInput(i);
+  if (!attr || !isa<FloatType>(attr->getElementType()))
+    failNode("input " + Twine(i) + " must be a constant float tensor");
+  SmallVector<double> v;
+  for (APFloat x : attr->getValues<APFloat>())
+    v.push_back(x.convertToDouble());
+  return v;
+}
+
+RankedTensorType Importer::outputType(int64_t i) {
+  if (i >= node->output_size())
+    failNode("missing output " + Twine(i));
+  return staticType(node->output(i));
+}
+
+void Importer::setOutput(Value v, int64_t i) {
+  RankedTensorType expected = outputType(i);
+  auto actual = cast<RankedTensorType>(v.getType());
+  if (actual.getShape() != expected.getShape())
+    failNode("internal shape mismatch: built " + Twine(actual.getRank()) +
+             "-D result does not match ONNX shape inference");
+  values[node->output(i)] = v;
+}
+
+const onnx::AttributeProto *Importer::attr(StringRef name) const {
+  for (const auto &a : node->attribute())
+    if (a.name() == name)
+      return &a;
+  return nullptr;
+}
+
+int64_t Importer::intAttr(StringRef name, int64_t dflt) const {
+  const auto *a = attr(name);
+  return a ? a->i() : dflt;
+}
+
+float Importer::floatAttr(StringRef name, float dflt) const {
+  const auto *a = attr(name);
+  return a ? a->f() : dflt;
+}
+
+std::string Importer::stringAttr(StringRef name, StringRef dflt) const {
+  const auto *a = attr(name);
+  return a ? a->s() : dflt.str();
+}
+
+SmallVector<int64_t> Importer::intsAttr(StringRef name) const {
+  const auto *a = attr(name);
+  if (!a)
+    return {};
+  return SmallVector<int64_t>(a->ints().begin(), a->ints().end());
+}
+
+SmallVector<int64_t> Importer::intsFromAttrOrInput(StringRef name, int64_t i,
+                                                   int64_t opsetMoved) {
+  if (opset < opsetMoved)
+    return intsAttr(name);
+  return hasInput(i) ? constantInts(i) : SmallVector<int64_t>();
+}
+
+//===----------------------------------------------------------------------===//
+// TOSA building blocks
+//===----------------------------------------------------------------------===//
+
+Value Importer::constF32(ArrayRef<int64_t> shape, ArrayRef<float> values) {
+  auto type = RankedTensorType::get(shape, b.getF32Type());
+  return tosa::ConstOp::create(b, loc, type,
+                               DenseElementsAttr::get(type, values));
+}
+
+Value Importer::splat(Type elem, double value, int64_t rank) {
+  auto type = RankedTensorType::get(SmallVector<int64_t>(rank, 1), elem);
+  Attribute v = isa<FloatType>(elem)
+                    ? Attribute(b.getFloatAttr(elem, value))
+                    : Attribute(b.getIntegerAttr(elem, int64_t(value)));
+  return tosa::ConstOp::create(b, loc, type,
+                               DenseElementsAttr::get(type, v));
+}
+
+Value Importer::shapeValue(ArrayRef<int64_t> shape) {
+  auto attrType =
+      RankedTensorType::get({(int64_t)shape.size()}, b.getIndexType());
+  return tosa::ConstShapeOp::create(
+      b, loc, tosa::shapeType::get(ctx, shape.size()),
+      DenseIntElementsAttr::get(attrType, shape));
+}
+
+Value Importer::reshape(Value v, ArrayRef<int64_t> shape) {
+  auto type = cast<RankedTensorType>(v.getType());
+  if (type.getShape() == shape)
+    return v;
+  return tosa::ReshapeOp::create(b, loc, type.clone(shape), v,
+                                 shapeValue(shape));
+}
+
+Value Importer::transpose(Value v, ArrayRef<int32_t> perm) {
+  auto type = cast<RankedTensorType>(v.getType());
+  SmallVector<int64_t> shape;
+  for (int32_t p : perm)
+    shape.push_back(type.getDimSize(p));
+  return tosa::TransposeOp::create(b, loc, type.clone(shape), v, perm);
+}
+
+Value Importer::rankTo(Value v, int64_t rank) {
+  auto type = cast<RankedTensorType>(v.getType());
+  if (type.getRank() >= rank)
+    return v;
+  SmallVector<int64_t> shape(rank - type.getRank(), 1);
+  shape.append(type.getShape().begin(), type.getShape().end());
+  return reshape(v, shape);
+}
+
+std::pair<Value, Value> Importer::broadcastPair(Value a, Value c) {
+  int64_t rank = std::max(cast<RankedTensorType>(a.getType()).getRank(),
+                          cast<RankedTensorType>(c.getType()).getRank());
+  return {rankTo(a, rank), rankTo(c, rank)};
+}
+
+Value Importer::mul(Value a, Value c) {
+  auto [x, y] = broadcastPair(a, c);
+  auto tx = cast<RankedTensorType>(x.getType());
+  auto ty = cast<RankedTensorType>(y.getType());
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < tx.getRank(); ++d)
+    shape.push_back(std::max(tx.getDimSize(d), ty.getDimSize(d)));
+  auto shiftType = RankedTensorType::get({1}, b.getI8Type());
+  Value shift = tosa::ConstOp::create(
+      b, loc, shiftType, DenseElementsAttr::get(shiftType, int8_t(0)));
+  return tosa::MulOp::create(b, loc, tx.clone(shape), x, y, shift);
+}
+
+Value Importer::clamp(Value v, float lo, float hi) {
+  auto type = cast<RankedTensorType>(v.getType());
+  return tosa::ClampOp::create(b, loc, type, v, b.getF32FloatAttr(lo),
+                               b.getF32FloatAttr(hi));
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise
+//===----------------------------------------------------------------------===//
+
+void Importer::importBinary(StringRef op) {
+  auto [x, y] = broadcastPair(input(0), input(1));
+  RankedTensorType out = outputType();
+  auto type = out.clone(cast<RankedTensorType>(x.getType()).getElementType());
+  Value r;
+  if (op == "Add")
+    r = tosa::AddOp::create(b, loc, type, x, y);
+  else if (op == "Sub")
+    r = tosa::SubOp::create(b, loc, type, x, y);
+  else if (op == "Mul")
+    r = mul(x, y);
+  else if (op == "Div") {
+    if (!isa<FloatType>(type.getElementType()))
+      r = tosa::IntDivOp::create(b, loc, type, x, y);
+    else
+      r = mul(x, tosa::ReciprocalOp::create(b, loc, y.getType(), y));
+  } else if (op == "Pow")
+    r = tosa::PowOp::create(b, loc, type, x, y);
+  else if (op == "Max")
+    r = tosa::MaximumOp::create(b, loc, type, x, y);
+  else if (op == "Min")
+    r = tosa::MinimumOp::create(b, loc, type, x, y);
+  else if (op == "PRelu") {
+    Value zero = splat(type.getElementType(), 0.0, type.getRank());
+    Value neg = mul(tosa::MinimumOp::create(b, loc, x.getType(), x, zero), y);
+    Value pos = tosa::MaximumOp::create(b, loc, x.getType(), x, zero);
+    r = tosa::AddOp::create(b, loc, type, pos, neg);
+  }
+  setOutput(r);
+}
+
+void Importer::importUnary(StringRef op) {
+  Value x = input(0);
+  auto type = cast<RankedTensorType>(x.getType());
+  if (!isa<FloatType>(type.getElementType()) && op != "Identity" &&
+      op != "Dropout" && op != "Neg" && op != "Abs" && op != "Relu")
+    failNode("only float inputs are supported");
+  Value r;
+  if (op == "Relu")
+    r = isa<FloatType>(type.getElementType())
+            ? clamp(x, 0.0f, std::numeric_limits<float>::max())
+            : tosa::MaximumOp::create(
+                  b, loc, type, x, splat(type.getElementType(), 0, type.getRank()))
+                  .getResult();
+  else if (op == "Sigmoid")
+    r = tosa::SigmoidOp::create(b, loc, type, x);
+  else if (op == "Tanh")
+    r = tosa::TanhOp::create(b, loc, type, x);
+  else if (op == "Exp")
+    r = tosa::ExpOp::create(b, loc, type, x);
+  else if (op == "Log")
+    r = tosa::LogOp::create(b, loc, type, x);
+  else if (op == "Abs")
+    r = tosa::AbsOp::create(b, loc, type, x);
+  else if (op == "Neg")
+    r = tosa::NegateOp::create(b, loc, type, x);
+  else if (op == "Reciprocal")
+    r = tosa::ReciprocalOp::create(b, loc, type, x);
+  else if (op == "Sqrt")
+    r = tosa::ReciprocalOp::create(b, loc, type,
+                                   tosa::RsqrtOp::create(b, loc, type, x));
+  else if (op == "Erf")
+    r = tosa::ErfOp::create(b, loc, type, x);
+  else if (op == "Floor")
+    r = tosa::FloorOp::create(b, loc, type, x);
+  else if (op == "Ceil")
+    r = tosa::CeilOp::create(b, loc, type, x);
+  else if (op == "Identity" || op == "Dropout")
+    r = x;
+  else if (op == "LeakyRelu") {
+    float alpha = floatAttr("alpha", 0.01f);
+    Value zero = splat(type.getElementType(), 0.0, type.getRank());
+    Value neg = mul(tosa::MinimumOp::create(b, loc, type, x, zero),
+                    splat(type.getElementType(), alpha, type.getRank()));
+    r = tosa::AddOp::create(
+        b, loc, type, tosa::MaximumOp::create(b, loc, type, x, zero), neg);
+  } else if (op == "HardSigmoid" || op == "HardSwish") {
+    // max(0, min(1, alpha * x + beta)); HardSwish: x * that, alpha = 1/6.
+    float alpha = op == "HardSwish" ? 1.0f / 6 : floatAttr("alpha", 0.2f);
+    float beta = op == "HardSwish" ? 0.5f : floatAttr("beta", 0.5f);
+    Value t = mul(x, splat(type.getElementType(), alpha, type.getRank()));
+    t = tosa::AddOp::create(b, loc, type, t,
+                            splat(type.getElementType(), beta, type.getRank()));
+    t = clamp(t, 0.0f, 1.0f);
+    r = op == "HardSwish" ? mul(x, t) : t;
+  } else if (op == "Elu") {
+    float alpha = floatAttr("alpha", 1.0f);
+    Value zero = splat(type.getElementType(), 0.0, type.getRank());
+    Value one = splat(type.getElementType(), 1.0, type.getRank());
+    Value e = tosa::SubOp::create(
+        b, loc, type,
+        tosa::ExpOp::create(b, loc, type,
+                            tosa::MinimumOp::create(b, loc, type, x, zero)),
+        one);
+    r = tosa::AddOp::create(
+        b, loc, type, tosa::MaximumOp::create(b, loc, type, x, zero),
+        mul(e, splat(type.getElementType(), alpha, type.getRank())));
+  }
+  if (node->op_type() == "Dropout" && node->output_size() > 1 &&
+      !node->output(1).empty())
+    failNode("the mask output of Dropout is not supported");
+  setOutput(r);
+}
+
+void Importer::importClip() {
+  Value x = input(0);
+  float lo = -std::numeric_limits<float>::max();
+  float hi = std::numeric_limits<float>::max();
+  if (opset < 11) {
+    lo = floatAttr("min", lo);
+    hi = floatAttr("max", hi);
+  } else {
+    if (hasInput(1))
+      lo = float(constantFloats(1).front());
+    if (hasInput(2))
+      hi = float(constantFloats(2).front());
+  }
+  if (!isa<FloatType>(cast<RankedTensorType>(x.getType()).getElementType()))
+    failNode("only float Clip is supported");
+  setOutput(clamp(x, lo, hi));
+}
+
+//===----------------------------------------------------------------------===//
+// Convolution, pooling, batch norm
+//===----------------------------------------------------------------------===//
+
+/// TOSA requires (in + pads - window) to be a multiple of the stride; ONNX
+/// floors. Lowers the end padding to the exact amount (the extra rows take no
+/// part in any output); returns false if the input would have to shrink.
+static bool exactEndPad(int64_t in, int64_t window, int64_t stride,
+                        int64_t begin, int64_t &end) {
+  int64_t out = (in + begin + end - window) / stride + 1;
+  int64_t needed = (out - 1) * stride + window - in - begin;
+  if (needed < 0)
+    return false;
+  end = needed;
+  return true;
+}
+
+/// ONNX pads [x1_begin, x2_begin, x1_end, x2_end] (or auto_pad) to TOSA
+/// [top, bottom, left, right].
+static SmallVector<int64_t> tosaPads(StringRef autoPad, ArrayRef<int64_t> pads,
+                                     ArrayRef<int64_t> in,
+                                     ArrayRef<int64_t> window,
+                                     ArrayRef<int64_t> strides) {
+  SmallVector<int64_t> p(4, 0);
+  if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+    for (int i = 0; i < 2; ++i) {
+      int64_t out = (in[i] + strides[i] - 1) / strides[i];
+      int64_t total =
+          std::max<int64_t>(0, (out - 1) * strides[i] + window[i] - in[i]);
+      int64_t small = total / 2, large = total - small;
+      p[2 * i] = autoPad == "SAME_UPPER" ? small : large;
+      p[2 * i + 1] = autoPad == "SAME_UPPER" ? large : small;
+    }
+  } else if (pads.size() == 4) {
+    p = {pads[0], pads[2], pads[1], pads[3]};
+  }
+  return p;
+}
+
+void Importer::importConv() {
+  Value x = input(0), w = input(1);
+  auto xt = cast<RankedTensorType>(x.getType());
+  auto wt = cast<RankedTensorType>(w.getType());
+  if (xt.getRank() != 4)
+    failNode("only 2-D convolutions (4-D inputs) are supported");
+  if (!xt.getElementType().isF32())
+    failNode("only f32 Conv is supported (use the quantized ops for int8)");
+  int64_t group = intAttr("group", 1);
+  int64_t c = xt.getDimSize(1), m = wt.getDimSize(0);
+  SmallVector<int64_t> strides = intsAttr("strides");
+  SmallVector<int64_t> dilations = intsAttr("dilations");
+  if (strides.empty())
+    strides = {1, 1};
+  if (dilations.empty())
+    dilations = {1, 1};
+  SmallVector<int64_t> window = {(wt.getDimSize(2) - 1) * dilations[0] + 1,
+                                 (wt.getDimSize(3) - 1) * dilations[1] + 1};
+  SmallVector<int64_t> pads =
+      tosaPads(stringAttr("auto_pad", "NOTSET"), intsAttr("pads"),
+               {xt.getDimSize(2), xt.getDimSize(3)}, window, strides);
+  if (!exactEndPad(xt.getDimSize(2), window[0], strides[0], pads[0], pads[1]) ||
+      !exactEndPad(xt.getDimSize(3), window[1], strides[1], pads[2], pads[3]))
+    failNode("padding that drops input rows is not supported");
+  Value bias = hasInput(2) ? input(2)
+                           : constF32({m}, SmallVector<float>(m, 0.0f));
+  Value nhwc = toNHWC(x);
+  RankedTensorType out = outputType();
+  auto outNHWC = RankedTensorType::get(
+      {out.getDimSize(0), out.getDimSize(2), out.getDimSize(3),
+       out.getDimSize(1)},
+      b.getF32Type());
+  auto accType = TypeAttr::get(b.getF32Type());
+  Value r;
+  if (group == 1) {
+    Value ohwi = transpose(w, {0, 2, 3, 1});
+    r = tosa::Conv2DOp::create(b, loc, outNHWC, nhwc, ohwi, bias,
+                               b.getDenseI64ArrayAttr(pads),
+                               b.getDenseI64ArrayAttr(strides),
+                               b.getDenseI64ArrayAttr(dilations), accType);
+  } else if (group == c && wt.getDimSize(1) == 1) {
+    // [C * M, 1, KH, KW] -> [C, M, KH, KW] -> [KH, KW, C, M].
+    Value cm = reshape(w, {c, m / c, wt.getDimSize(2), wt.getDimSize(3)});
+    Value hwcm = transpose(cm, {2, 3, 0, 1});
+    r = tosa::DepthwiseConv2DOp::create(
+        b, loc, outNHWC, nhwc, hwcm, bias, b.getDenseI64ArrayAttr(pads),
+        b.getDenseI64ArrayAttr(strides), b.getDenseI64ArrayAttr(dilations),
+        accType);
+  } else {
+    failNode("grouped convolution with 1 < group (" + Twine(group) +
+             ") < channels is not supported");
+  }
+  setOutput(toNCHW(r));
+}
+
+void Importer::importPool(StringRef op) {
+  Value x = input(0);
+  auto xt = cast<RankedTensorType>(x.getType());
+  if (xt.getRank() != 4 || !xt.getElementType().isF32())
+    failNode("only 2-D f32 pooling is supported");
+  SmallVector<int64_t> kernel, strides = {1, 1}, pads(4, 0);
+  if (op == "GlobalAveragePool" || op == "GlobalMaxPool") {
+    kernel = {xt.getDimSize(2), xt.getDimSize(3)};
+  } else {
+    kernel = intsAttr("kernel_shape");
+    if (kernel.size() != 2)
+      failNode("kernel_shape must have 2 entries");
+    if (!intsAttr("strides").empty())
+      strides = intsAttr("strides");
+    if (intAttr("ceil_mode", 0) != 0)
+      failNode("ceil_mode = 1 is not supported");
+    if (!intsAttr("dilations").empty() &&
+        llvm::any_of(intsAttr("dilations"), [](int64_t d) { return d != 1; }))
+      failNode("dilated pooling is not supported");
+    pads = tosaPads(stringAttr("auto_pad", "NOTSET"), intsAttr("pads"),
+                    {xt.getDimSize(2), xt.getDimSize(3)}, kernel, strides);
+    if (op == "AveragePool" && intAttr("count_include_pad", 0) == 0 &&
+        llvm::any_of(pads, [](int64_t p) { return p != 0; }))
+      ; // TOSA's avg_pool2d excludes padding from the count, like ONNX.
+    if (op == "AveragePool" && intAttr("count_include_pad", 0) != 0 &&
+        llvm::any_of(pads, [](int64_t p) { return p != 0; }))
+      failNode("count_include_pad = 1 with padding is not supported");
+    if (!exactEndPad(xt.getDimSize(2), kernel[0], strides[0], pads[0],
+                     pads[1]) ||
+        !exactEndPad(xt.getDimSize(3), kernel[1], strides[1], pads[2], pads[3]))
+      failNode("padding that drops input rows is not supported");
+  }
+  RankedTensorType out = outputType();
+  auto outNHWC = RankedTensorType::get(
+      {out.getDimSize(0), out.getDimSize(2), out.getDimSize(3),
+       out.getDimSize(1)},
+      b.getF32Type());
+  Value nhwc = toNHWC(x);
+  Value r;
+  if (op == "MaxPool" || op == "GlobalMaxPool") {
+    if (node->output_size() > 1)
+      failNode("the Indices output of MaxPool is not supported");
+    r = tosa::MaxPool2dOp::create(b, loc, outNHWC, nhwc, kernel, strides,
+                                  pads);
+  } else {
+    r = tosa::AvgPool2dOp::create(
+        b, loc, outNHWC, nhwc, b.getDenseI64ArrayAttr(kernel),
+        b.getDenseI64ArrayAttr(strides), b.getDenseI64ArrayAttr(pads),
+        TypeAttr::get(b.getF32Type()));
+  }
+  setOutput(toNCHW(r));
+}
+
+void Importer::importBatchNorm() {
+  if (intAttr("training_mode", 0) != 0 || node->output_size() > 1)
+    failNode("only inference batch normalization is supported");
+  Value x = input(0);
+  auto xt = cast<RankedTensorType>(x.getType());
+  if (xt.getRank() < 2 || !xt.getElementType().isF32())
+    failNode("only f32 inputs of rank >= 2 are supported");
+  // Channels (dimension 1) last.
+  SmallVector<int32_t> perm = {0}, inverse(xt.getRank());
+  for (int32_t d = 2; d < xt.getRank(); ++d)
+    perm.push_back(d);
+  perm.push_back(1);
+  for (int32_t d = 0; d < xt.getRank(); ++d)
+    inverse[perm[d]] = d;
+  Value last = transpose(x, perm);
+  Value bn = qnn::BatchNormOp::create(
+      b, loc, last.getType(), last, input(3), input(4), input(1), input(2),
+      b.getF32FloatAttr(floatAttr("epsilon", 1e-5f)));
+  setOutput(transpose(bn, inverse));
+}
+
+//===----------------------------------------------------------------------===//
+// Matmul, Gemm
+//===----------------------------------------------------------------------===//
+
+void Importer::importMatMul() {
+  Value a = input(0), c = input(1);
+  auto at = cast<RankedTensorType>(a.getType());
+  auto ct = cast<RankedTensorType>(c.getType());
+  RankedTensorType out = outputType();
+  if (!at.getElementType().isF32())
+    failNode("only f32 MatMul is supported (MatMulInteger for int8)");
+  if (at.getRank() < 2 || ct.getRank() < 2)
+    failNode("1-D MatMul operands are not supported");
+  int64_t m = at.getDimSize(at.getRank() - 2), k = at.getDimSize(at.getRank() - 1);
+  int64_t n = ct.getDimSize(ct.getRank() - 1);
+  int64_t batchA = at.getNumElements() / (m * k);
+  int64_t batchC = ct.getNumElements() / (k * n);
+  Value a3, c3;
+  int64_t batch;
+  if (batchC == 1) {
+    // [..., M, K] x [K, N]: fold A's batch into M.
+    a3 = reshape(a, {1, batchA * m, k});
+    c3 = reshape(c, {1, k, n});
+    batch = 1;
+    m *= batchA;
+  } else if (batchA == batchC && at.getRank() == ct.getRank()) {
+    a3 = reshape(a, {batchA, m, k});
+    c3 = reshape(c, {batchA, k, n});
+    batch = batchA;
+  } else {
+    failNode("MatMul batch broadcasting is not supported");
+  }
+  auto zpType = RankedTensorType::get({1}, b.getF32Type());
+  Value zp = tosa::ConstOp::create(b, loc, zpType,
+                                   DenseElementsAttr::get(zpType, 0.0f));
+  Value r = tosa::MatMulOp::create(
+      b, loc, RankedTensorType::get({batch, m, n}, b.getF32Type()), a3, c3,
+      zp, zp);
+  setOutput(reshape(r, out.getShape()));
+}
+
+void Importer::importGemm() {
+  Value a = input(0), c = input(1);
+  if (!cast<RankedTensorType>(a.getType()).getElementType().isF32())
+    failNode("only f32 Gemm is supported");
+  if (intAttr("transA", 0))
+    a = transpose(a, {1, 0});
+  if (intAttr("transB", 0))
+    c = transpose(c, {1, 0});
+  auto at = cast<RankedTensorType>(a.getType());
+  auto ct = cast<RankedTensorType>(c.getType());
+  int64_t m = at.getDimSize(0), k = at.getDimSize(1), n = ct.getDimSize(1);
+  auto zpType = RankedTensorType::get({1}, b.getF32Type());
+  Value zp = tosa::ConstOp::create(b, loc, zpType,
+                                   DenseElementsAttr::get(zpType, 0.0f));
+  Value r = tosa::MatMulOp::create(
+      b, loc, RankedTensorType::get({1, m, n}, b.getF32Type()),
+      reshape(a, {1, m, k}), reshape(c, {1, k, n}), zp, zp);
+  float alpha = floatAttr("alpha", 1.0f), beta = floatAttr("beta", 1.0f);
+  if (alpha != 1.0f)
+    r = mul(r, splat(b.getF32Type(), alpha, 3));
+  if (hasInput(2)) {
+    Value bias = input(2);
+    if (beta != 1.0f)
+      bias = mul(bias, splat(b.getF32Type(), beta, 1));
+    auto [x, y] = broadcastPair(r, bias);
+    r = tosa::AddOp::create(b, loc, x.getType(), x, y);
+  }
+  setOutput(reshape(r, {m, n}));
+}
+
+//===----------------------------------------------------------------------===//
+// Shape ops
+//===----------------------------------------------------------------------===//
+
+void Importer::importReshapeLike(StringRef op) {
+  // The result shape is known from shape inference; constant shape/axes
+  // inputs are only checked to be constant.
+  if (op == "Reshape" && !constantInput(1))
+    failNode("the shape input must be a constant");
+  if ((op == "Squeeze" || op == "Unsqueeze") && opset >= 13 && hasInput(1) &&
+      !constantInput(1))
+    failNode("the axes input must be a constant");
+  setOutput(reshape(input(0), outputType().getShape()));
+}
+
+void Importer::importTranspose() {
+  Value x = input(0);
+  int64_t rank = cast<RankedTensorType>(x.getType()).getRank();
+  SmallVector<int64_t> perm = intsAttr("perm");
+  SmallVector<int32_t> p;
+  if (perm.empty())
+    for (int64_t d = rank - 1; d >= 0; --d)
+      p.push_back(d);
+  else
+    for (int64_t d : perm)
+      p.push_back(int32_t(d));
+  setOutput(transpose(x, p));
+}
+
+void Importer::importConcat() {
+  SmallVector<Value> inputs;
+  for (int64_t i = 0; i < numInputs(); ++i)
+    inputs.push_back(input(i));
+  int64_t rank = cast<RankedTensorType>(inputs[0].getType()).getRank();
+  int64_t axis = intAttr("axis", 0);
+  if (axis < 0)
+    axis += rank;
+  RankedTensorType out = outputType();
+  auto type = out.clone(
+      cast<RankedTensorType>(inputs[0].getType()).getElementType());
+  setOutput(tosa::ConcatOp::create(b, loc, type, inputs,
+                                   b.getI32IntegerAttr(axis)));
+}
+
+void Importer::importSoftmax() {
+  Value x = input(0);
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t rank = type.getRank();
+  int64_t axis = intAttr("axis", opset < 13 ? 1 : -1);
+  if (axis < 0)
+    axis += rank;
+  // Before opset 13 the input is coerced to 2-D at `axis`: softmax over all
+  // trailing dimensions.
+  Value flat = x;
+  int64_t reduceAxis = axis;
+  if (opset < 13) {
+    int64_t outer = 1, inner = 1;
+    for (int64_t d = 0; d < rank; ++d)
+      (d < axis ? outer : inner) *= type.getDimSize(d);
+    flat = reshape(x, {outer, inner});
+    reduceAxis = 1;
+  }
+  auto ft = cast<RankedTensorType>(flat.getType());
+  SmallVector<int64_t> reduced(ft.getShape());
+  reduced[reduceAxis] = 1;
+  auto redType = ft.clone(reduced);
+  Value mx = tosa::ReduceMaxOp::create(b, loc, redType, flat,
+                                       b.getI32IntegerAttr(reduceAxis));
+  Value e = tosa::ExpOp::create(b, loc, ft,
+                                tosa::SubOp::create(b, loc, ft, flat, mx));
+  Value sum = tosa::ReduceSumOp::create(b, loc, redType, e,
+                                        b.getI32IntegerAttr(reduceAxis));
+  Value r = mul(e, tosa::ReciprocalOp::create(b, loc, redType, sum));
+  setOutput(reshape(r, type.getShape()));
+}
+
+void Importer::importReduceMean() {
+  Value x = input(0);
+  auto type = cast<RankedTensorType>(x.getType());
+  if (!type.getElementType().isF32())
+    failNode("only f32 ReduceMean is supported");
+  SmallVector<int64_t> axes = intsFromAttrOrInput("axes", 1, 18);
+  if (axes.empty()) {
+    if (intAttr("noop_with_empty_axes", 0))
+      return setOutput(x);
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      axes.push_back(d);
+  }
+  Value r = x;
+  int64_t count = 1;
+  SmallVector<int64_t> shape(type.getShape());
+  for (int64_t a : axes) {
+    if (a < 0)
+      a += type.getRank();
+    count *= shape[a];
+    shape[a] = 1;
+    r = tosa::ReduceSumOp::create(b, loc, type.clone(shape), r,
+                                  b.getI32IntegerAttr(a));
+  }
+  r = mul(r, splat(b.getF32Type(), 1.0 / double(count), type.getRank()));
+  setOutput(reshape(r, outputType().getShape()));
+}
+
+void Importer::importSlice() {
+  Value x = input(0);
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t rank = type.getRank();
+  SmallVector<int64_t> starts, ends, axes, steps;
+  if (opset < 10) {
+    starts = intsAttr("starts");
+    ends = intsAttr("ends");
+    axes = intsAttr("axes");
+  } else {
+    starts = constantInts(1);
+    ends = constantInts(2);
+    if (hasInput(3))
+      axes = constantInts(3);
+    if (hasInput(4))
+      steps = constantInts(4);
+  }
+  if (axes.empty())
+    for (size_t i = 0; i < starts.size(); ++i)
+      axes.push_back(i);
+  SmallVector<int64_t> begin(rank, 0), size(type.getShape());
+  for (size_t i = 0; i < axes.size(); ++i) {
+    int64_t a = axes[i] < 0 ? axes[i] + rank : axes[i];
+    if (!steps.empty() && steps[i] != 1)
+      failNode("steps other than 1 are not supported");
+    int64_t dim = type.getDimSize(a);
+    int64_t s = starts[i] < 0 ? starts[i] + dim : starts[i];
+    int64_t e = ends[i] < 0 ? ends[i] + dim : ends[i];
+    s = std::clamp<int64_t>(s, 0, dim);
+    e = std::clamp<int64_t>(e, 0, dim);
+    begin[a] = s;
+    size[a] = std::max<int64_t>(0, e - s);
+  }
+  setOutput(tosa::SliceOp::create(b, loc, type.clone(size), x,
+                                  shapeValue(begin), shapeValue(size)));
+}
+
+void Importer::importSplit() {
+  Value x = input(0);
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t axis = intAttr("axis", 0);
+  if (axis < 0)
+    axis += type.getRank();
+  int64_t offset = 0;
+  for (int64_t i = 0; i < node->output_size(); ++i) {
+    RankedTensorType out = outputType(i);
+    SmallVector<int64_t> begin(type.getRank(), 0);
+    begin[axis] = offset;
+    offset += out.getDimSize(axis);
+    setOutput(tosa::SliceOp::create(b, loc, out, x, shapeValue(begin),
+                                    shapeValue(out.getShape())),
+              i);
+  }
+}
+
+void Importer::importPad() {
+  Value x = input(0);
+  auto type = cast<RankedTensorType>(x.getType());
+  if (stringAttr("mode", "constant") != "constant")
+    failNode("only constant padding is supported");
+  SmallVector<int64_t> pads = opset < 11 ? intsAttr("pads") : constantInts(1);
+  double value = 0.0;
+  if (opset < 11)
+    value = floatAttr("value", 0.0f);
+  else if (hasInput(2))
+    value = constantFloats(2).front();
+  if (hasInput(3))
+    failNode("the axes input of Pad is not supported");
+  int64_t rank = type.getRank();
+  if ((int64_t)pads.size() != 2 * rank)
+    failNode("pads must have 2 * rank entries");
+  SmallVector<int64_t> tosaPadding;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (pads[d] < 0 || pads[d + rank] < 0)
+      failNode("negative padding is not supported");
+    tosaPadding.append({pads[d], pads[d + rank]});
+  }
+  auto constType = RankedTensorType::get({1}, type.getElementType());
+  Value padConst = tosa::ConstOp::create(
+      b, loc, constType,
+      DenseElementsAttr::get(constType,
+                             b.getFloatAttr(type.getElementType(), value)));
+  setOutput(tosa::PadOp::create(b, loc, outputType(), x,
+                                shapeValue(tosaPadding), padConst));
+}
+
+void Importer::importLayerNorm() {
+  Value x = input(0);
+  auto type = cast<RankedTensorType>(x.getType());
+  if (!type.getElementType().isF32() || node->output_size() > 1)
+    failNode("only f32 LayerNormalization with one output is supported");
+  int64_t rank = type.getRank();
+  int64_t axis = intAttr("axis", -1);
+  if (axis < 0)
+    axis += rank;
+  float eps = floatAttr("epsilon", 1e-5f);
+  int64_t count = 1;
+  SmallVector<int64_t> shape(type.getShape());
+  Value sum = x;
+  for (int64_t d = axis; d < rank; ++d) {
+    count *= shape[d];
+    shape[d] = 1;
+    sum = tosa::ReduceSumOp::create(b, loc, type.clone(shape), sum,
+                                    b.getI32IntegerAttr(d));
+  }
+  Value inv = splat(b.getF32Type(), 1.0 / double(count), rank);
+  Value mean = mul(sum, inv);
+  Value centered = tosa::SubOp::create(b, loc, type, x, mean);
+  Value sq = mul(centered, centered);
+  Value var = sq;
+  SmallVector<int64_t> vshape(type.getShape());
+  for (int64_t d = axis; d < rank; ++d) {
+    vshape[d] = 1;
+    var = tosa::ReduceSumOp::create(b, loc, type.clone(vshape), var,
+                                    b.getI32IntegerAttr(d));
+  }
+  var = mul(var, inv);
+  Value rstd = tosa::RsqrtOp::create(
+      b, loc, var.getType(),
+      tosa::AddOp::create(b, loc, var.getType(), var,
+                          splat(b.getF32Type(), eps, rank)));
+  Value r = mul(mul(centered, rstd), input(1));
+  if (hasInput(2)) {
+    auto [p, q] = broadcastPair(r, input(2));
+    r = tosa::AddOp::create(b, loc, p.getType(), p, q);
+  }
+  setOutput(r);
+}
+
+//===----------------------------------------------------------------------===//
+// Quantized ops
+//===----------------------------------------------------------------------===//
+
+void Importer::importQuantizeLinear(bool quantize) {
+  Value x = input(0);
+  auto xt = cast<RankedTensorType>(x.getType());
+  SmallVector<double> scales = constantFloats(1);
+  SmallVector<int64_t> zps;
+  bool isUnsigned = true;
+  if (hasInput(2)) {
+    auto zpAttr = constantInput(2);
+    if (!zpAttr)
+      failNode("the zero point must be a constant");
+    zps = constantInts(2);
+    auto it = constants.find(node->input(2));
+    isUnsigned = it->second->data_type() == onnx::TensorProto::UINT8;
+    if (it->second->data_type() != onnx::TensorProto::UINT8 &&
+        it->second->data_type() != onnx::TensorProto::INT8)
+      failNode("only 8-bit zero points are supported");
+  } else {
+    zps.assign(scales.size(), 0);
+    if (!quantize)
+      isUnsigned = unsignedValues.contains(node->input(0));
+  }
+  if (!quantize)
+    isUnsigned = unsignedValues.contains(node->input(0)) || isUnsigned;
+  for (int64_t &zp : zps)
+    if (isUnsigned)
+      zp = uint8_t(zp);
+  unsigned flags = isUnsigned ? 0 : quant::QuantizationFlags::Signed;
+  int64_t qmin = isUnsigned ? 0 : -128, qmax = isUnsigned ? 255 : 127;
+  Type storage = b.getI8Type();
+  Type qtype;
+  if (scales.size() == 1) {
+    qtype = quant::UniformQuantizedType::get(flags, storage, b.getF32Type(),
+                                             scales[0], zps[0], qmin, qmax);
+  } else {
+    int64_t axis = intAttr("axis", 1);
+    int64_t rank = xt.getRank();
+    if (axis < 0)
+      axis += rank;
+    qtype = quant::UniformQuantizedPerAxisType::get(
+        flags, storage, b.getF32Type(), scales, zps, axis, qmin, qmax);
+  }
+  for (double s : scales)
+    if (!(s > 0.0) || !std::isfinite(s))
+      failNode("scales must be positive and finite");
+  if (quantize) {
+    if (!xt.getElementType().isF32())
+      failNode("only f32 inputs are quantized");
+    Value q = quant::QuantizeCastOp::create(b, loc, xt.clone(qtype), x);
+    Value raw = quant::StorageCastOp::create(b, loc, xt.clone(storage), q);
+    if (isUnsigned)
+      unsignedValues.insert(node->output(0));
+    setOutput(raw);
+  } else {
+    if (!xt.getElementType().isInteger(8))
+      failNode("only 8-bit inputs are dequantized");
+    Value q = quant::StorageCastOp::create(b, loc, xt.clone(qtype), x);
+    setOutput(quant::DequantizeCastOp::create(b, loc,
+                                              xt.clone(b.getF32Type()), q));
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Driver
+//===----------------------------------------------------------------------===//
+
+const llvm::StringMap<Importer::Handler> &Importer::handlers() {
+  static const llvm::StringMap<Handler> table = [] {
+    llvm::StringMap<Handler> t;
+    for (StringRef op : {"Add", "Sub", "Mul", "Div", "Pow", "Max", "Min",
+                         "PRelu"})
+      t[op] = [op](Importer &im) { im.importBinary(op); };
+    for (StringRef op :
+         {"Relu", "Sigmoid", "Tanh", "Exp", "Log", "Abs", "Neg", "Reciprocal",
+          "Sqrt", "Erf", "Floor", "Ceil", "Identity", "Dropout", "LeakyRelu",
+          "HardSigmoid", "HardSwish", "Elu"})
+      t[op] = [op](Importer &im) { im.importUnary(op); };
+    for (StringRef op :
+         {"MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool"})
+      t[op] = [op](Importer &im) { im.importPool(op); };
+    for (StringRef op : {"Reshape", "Flatten", "Squeeze", "Unsqueeze"})
+      t[op] = [op](Importer &im) { im.importReshapeLike(op); };
+    t["Conv"] = [](Importer &im) { im.importConv(); };
+    t["BatchNormalization"] = [](Importer &im) { im.importBatchNorm(); };
+    t["MatMul"] = [](Importer &im) { im.importMatMul(); };
+    t["Gemm"] = [](Importer &im) { im.importGemm(); };
+    t["Transpose"] = [](Importer &im) { im.importTranspose(); };
+    t["Concat"] = [](Importer &im) { im.importConcat(); };
+    t["Softmax"] = [](Importer &im) { im.importSoftmax(); };
+    t["ReduceMean"] = [](Importer &im) { im.importReduceMean(); };
+    t["Slice"] = [](Importer &im) { im.importSlice(); };
+    t["Split"] = [](Importer &im) { im.importSplit(); };
+    t["Pad"] = [](Importer &im) { im.importPad(); };
+    t["Clip"] = [](Importer &im) { im.importClip(); };
+    t["LayerNormalization"] = [](Importer &im) { im.importLayerNorm(); };
+    t["QuantizeLinear"] = [](Importer &im) { im.importQuantizeLinear(true); };
+    t["DequantizeLinear"] = [](Importer &im) {
+      im.importQuantizeLinear(false);
+    };
+    return t;
+  }();
+  return table;
+}
+
+FailureOr<OwningOpRef<ModuleOp>> Importer::run() {
+  ctx->loadDialect<func::FuncDialect, tosa::TosaDialect, qnn::QNNDialect,
+                   quant::QuantDialect>();
+  OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
+  try {
+    for (const auto &imp : model.opset_import())
+      if (imp.domain().empty() || imp.domain() == "ai.onnx")
+        opset = imp.version();
+    if (opset < kMinOpset || opset > kMaxOpset)
+      fail("unsupported opset " + Twine(opset) + " (supported: " +
+           Twine(kMinOpset) + " to " + Twine(kMaxOpset) + ")");
+    const onnx::GraphProto &graph = model.graph();
+    if (graph.node_size() == 0)
+      fail("the model's graph is empty");
+    for (const auto &init : graph.initializer())
+      constants[init.name()] = &init;
+    for (const auto &n : graph.node())
+      if (n.op_type() == "Constant") {
+        for (const auto &a : n.attribute())
+          if (a.name() == "value" && a.has_t()) {
+            nodeConstants[n.output(0)] = a.t();
+            nodeConstants[n.output(0)].set_name(n.output(0));
+          }
+      }
+    for (auto &entry : nodeConstants)
+      constants[entry.getKey()] = &entry.getValue();
+    for (const auto &vi : graph.value_info())
+      valueInfo[vi.name()] = &vi;
+    for (const auto &vi : graph.output())
+      if (!valueInfo.contains(vi.name()))
+        valueInfo[vi.name()] = &vi;
+    for (const auto &vi : graph.input())
+      valueInfo[vi.name()] = &vi;
+
+    // Function signature: graph inputs that are not initializers.
+    SmallVector<Type> argTypes, resultTypes;
+    SmallVector<const onnx::ValueInfoProto *> args;
+    for (const auto &vi : graph.input()) {
+      if (constants.contains(vi.name()))
+        continue;
+      args.push_back(&vi);
+      argTypes.push_back(staticType(vi.name()));
+      if (vi.type().tensor_type().elem_type() == onnx::TensorProto::UINT8)
+        unsignedValues.insert(vi.name());
+    }
+    b.setInsertionPointToStart(module->getBody());
+    auto func = func::FuncOp::create(b, fileLoc, options.functionName,
+                                     b.getFunctionType(argTypes, resultTypes));
+    Block *entry = func.addEntryBlock();
+    for (auto [vi, arg] : llvm::zip(args, entry->getArguments()))
+      values[vi->name()] = arg;
+    b.setInsertionPointToStart(entry);
+
+    for (const auto &n : graph.node()) {
+      node = &n;
+      loc = NameLoc::get(b.getStringAttr(n.name().empty() ? n.op_type()
+                                                          : n.name()),
+                         fileLoc);
+      if (n.op_type() == "Constant")
+        continue;
+      if (!n.domain().empty() && n.domain() != "ai.onnx")
+        failNode("operator domain '" + n.domain() + "' is not supported");
+      auto it = handlers().find(n.op_type());
+      if (it == handlers().end())
+        failNode("unsupported operator");
+      it->second(*this);
+    }
+    SmallVector<Value> results;
+    for (const auto &vi : graph.output()) {
+      loc = fileLoc;
+      Value v = values.lookup(vi.name());
+      if (!v && constants.contains(vi.name())) {
+        auto a = tensorAttr(*constants[vi.name()]);
+        v = tosa::ConstOp::create(b, fileLoc, a.getType(), a);
+      }
+      if (!v)
+        fail("graph output '" + vi.name() + "' is not produced by any node");
+      results.push_back(v);
+    }
+    func::ReturnOp::create(b, fileLoc, results);
+    for (Value v : results)
+      resultTypes.push_back(v.getType());
+    func.setFunctionType(b.getFunctionType(argTypes, resultTypes));
+  } catch (const ImportError &) {
+    return failure();
+  }
+  if (failed(verify(*module)))
+    return failure();
+  // Cancel the layout transposes between consecutive NHWC ops.
+  PassManager pm(ctx);
+  pm.addNestedPass<func::FuncOp>(tosa::createTosaReduceTransposes());
+  pm.addPass(createCanonicalizerPass());
+  if (failed(pm.run(*module)))
+    return failure();
+  return module;
+}
+
+} // namespace
+
+bool qmlir::parseInputShape(StringRef spec, ONNXImportOptions &options) {
+  auto [name, dims] = spec.rsplit('=');
+  if (name.empty() || dims.empty())
+    return false;
+  SmallVector<int64_t> shape;
+  SmallVector<StringRef> parts;
+  dims.split(parts, 'x');
+  for (StringRef p : parts) {
+    int64_t d;
+    if (p.getAsInteger(10, d) || d <= 0)
+      return false;
+    shape.push_back(d);
+  }
+  options.inputShapes[name] = shape;
+  return true;
+}
+
+FailureOr<OwningOpRef<ModuleOp>>
+qmlir::importONNX(StringRef bytes, MLIRContext *context,
+                  const ONNXImportOptions &options, StringRef sourceName) {
+  Location loc = FileLineColLoc::get(context, sourceName, 0, 0);
+  onnx::ModelProto model;
+  if (bytes.empty() || !model.ParseFromArray(bytes.data(), bytes.size()))
+    return emitError(loc) << "not a valid ONNX model (truncated or corrupt "
+                             "protobuf)";
+  if (!model.has_graph())
+    return emitError(loc) << "the model has no graph";
+  // Fix dynamic input dimensions, then infer every shape.
+  for (auto &vi : *model.mutable_graph()->mutable_input()) {
+    auto it = options.inputShapes.find(vi.name());
+    if (it == options.inputShapes.end())
+      continue;
+    auto *shape = vi.mutable_type()->mutable_tensor_type()->mutable_shape();
+    if (shape->dim_size() != (int)it->second.size())
+      return emitError(loc) << "--input-shape for '" << vi.name() << "' has "
+                            << it->second.size() << " dimensions, the model "
+                            << shape->dim_size();
+    for (int i = 0; i < shape->dim_size(); ++i)
+      shape->mutable_dim(i)->set_dim_value(it->second[i]);
+  }
+  try {
+    onnx::shape_inference::InferShapes(model);
+  } catch (const std::exception &e) {
+    return emitError(loc) << "ONNX shape inference failed: " << e.what();
+  }
+  Importer importer(context, model, options, sourceName);
+  return importer.run();
+}

