@@ -8,6 +8,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -130,5 +131,81 @@ std::string qmlir::listInputFiles(StringRef dir,
   if (files.empty())
     return "no inputs (*.bin) in '" + dir.str() + "'";
   std::sort(files.begin(), files.end());
+  return "";
+}
+
+std::string qmlir::invokeMemRefFunction(ExecutionEngine &engine,
+                                        StringRef name,
+                                        MutableArrayRef<JitBuffer> inputs,
+                                        ArrayRef<int64_t> resultRanks,
+                                        ArrayRef<int64_t> resultElementBytes,
+                                        std::vector<JitBuffer> &results) {
+  // Descriptors {allocated, aligned, offset, sizes[r], strides[r]}, all
+  // 8-byte fields; several results are one struct of descriptors.
+  std::vector<std::vector<int64_t>> descriptors;
+  for (JitBuffer &in : inputs) {
+    int64_t rank = in.shape.size();
+    std::vector<int64_t> d(3 + 2 * rank);
+    d[0] = d[1] = reinterpret_cast<int64_t>(in.data.data());
+    int64_t stride = 1;
+    for (int64_t i = rank - 1; i >= 0; --i) {
+      d[3 + i] = in.shape[i];
+      d[3 + rank + i] = stride;
+      stride *= in.shape[i];
+    }
+    descriptors.push_back(std::move(d));
+  }
+  int64_t resultWords = 0;
+  for (int64_t r : resultRanks)
+    resultWords += 3 + 2 * r;
+  std::vector<int64_t> resultStruct(std::max<int64_t>(resultWords, 1), 0);
+  std::vector<void *> pointers;
+  if (!resultRanks.empty())
+    pointers.push_back(resultStruct.data());
+  for (auto &d : descriptors)
+    pointers.push_back(d.data());
+  SmallVector<void *> args;
+  for (void *&p : pointers)
+    args.push_back(&p);
+  if (llvm::Error err = engine.invokePacked(("_mlir_ciface_" + name).str(),
+                                            args)) {
+    return "JIT call failed: " + llvm::toString(std::move(err));
+  }
+  results.clear();
+  llvm::SmallPtrSet<void *, 8> freed;
+  int64_t at = 0;
+  for (auto [rank, bytes] : llvm::zip(resultRanks, resultElementBytes)) {
+    JitBuffer out;
+    out.elementBytes = bytes;
+    auto *allocated = reinterpret_cast<char *>(resultStruct[at]);
+    auto *aligned = reinterpret_cast<char *>(resultStruct[at + 1]);
+    int64_t offset = resultStruct[at + 2];
+    int64_t count = 1;
+    for (int64_t i = 0; i < rank; ++i) {
+      out.shape.push_back(resultStruct[at + 3 + i]);
+      count *= out.shape.back();
+    }
+    // Row-major copy honoring the strides.
+    out.data.resize(count * bytes);
+    for (int64_t linear = 0; linear < count; ++linear) {
+      int64_t rem = linear, src = offset;
+      for (int64_t i = rank - 1; i >= 0; --i) {
+        int64_t idx = rem % out.shape[i];
+        rem /= out.shape[i];
+        src += idx * resultStruct[at + 3 + rank + i];
+      }
+      std::memcpy(out.data.data() + linear * bytes, aligned + src * bytes,
+                  bytes);
+    }
+    // The results are owned by the caller (ownership-based deallocation);
+    // two results may still be one buffer, and none is ever an input.
+    bool isInput = llvm::any_of(inputs, [&](JitBuffer &in) {
+      return in.data.data() == allocated;
+    });
+    if (!isInput && freed.insert(allocated).second)
+      std::free(allocated);
+    results.push_back(std::move(out));
+    at += 3 + 2 * rank;
+  }
   return "";
 }

@@ -39,6 +39,24 @@ private:
   int64_t resultRank = 0;
 };
 
+/// A dense row-major buffer passed to or returned by a JIT-compiled function.
+struct JitBuffer {
+  std::vector<char> data;
+  SmallVector<int64_t> shape;
+  int64_t elementBytes = 4;
+};
+
+/// Calls `_mlir_ciface_<name>` of a module lowered with
+/// `llvm.emit_c_interface` on memref arguments of any element type and rank,
+/// and copies out every result (freeing the buffers the callee allocated).
+/// `resultRanks` gives each result's rank and `resultElementBytes` its
+/// element size. Returns an error message or an empty string.
+std::string invokeMemRefFunction(ExecutionEngine &engine, StringRef name,
+                                 MutableArrayRef<JitBuffer> inputs,
+                                 ArrayRef<int64_t> resultRanks,
+                                 ArrayRef<int64_t> resultElementBytes,
+                                 std::vector<JitBuffer> &results);
+
 /// Marks `funcName` in `module` with `llvm.emit_c_interface`.
 LogicalResult markForCInterface(ModuleOp module, StringRef funcName);
 

@@ -62,6 +62,8 @@ private:
   // Diagnostics.
   [[noreturn]] void fail(const Twine &message);
   [[noreturn]] void failNode(const Twine &message);
+  /// The node is valid ONNX but outside what the importer handles.
+  [[noreturn]] void unsupported(const Twine &message);
 
   // Types and constants.
   Type elementType(int32_t onnxType);
@@ -147,9 +149,15 @@ void Importer::fail(const Twine &message) {
 }
 
 void Importer::failNode(const Twine &message) {
+  if (!node)
+    fail(message);
   emitError(loc) << "node '" << node->name() << "' (" << node->op_type()
                  << ", opset " << opset << "): " << message;
   throw ImportError();
+}
+
+void Importer::unsupported(const Twine &message) {
+  failNode("unsupported: " + message);
 }
 
 //===----------------------------------------------------------------------===//
@@ -179,7 +187,7 @@ Type Importer::elementType(int32_t t) {
   case onnx::TensorProto::BOOL:
     return b.getI1Type();
   default:
-    fail("unsupported ONNX element type " + Twine(t));
+    fail("unsupported: ONNX element type " + Twine(t));
   }
 }
 
@@ -248,7 +256,10 @@ DenseElementsAttr Importer::tensorAttr(const onnx::TensorProto &t) {
 
 RankedTensorType Importer::staticType(const std::string &name) {
   auto it = valueInfo.find(name);
-  if (it == valueInfo.end() || !it->second->type().has_tensor_type())
+  if (it != valueInfo.end() && !it->second->type().has_tensor_type())
+    unsupported("'" + name + "' is not a tensor (sequences, maps and "
+                "optionals are not supported)");
+  if (it == valueInfo.end())
     failNode("no type was inferred for '" + name + "'");
   const auto &tt = it->second->type().tensor_type();
   SmallVector<int64_t> shape;
@@ -306,7 +317,7 @@ std::optional<DenseElementsAttr> Importer::constantInput(int64_t i) {
 SmallVector<int64_t> Importer::constantInts(int64_t i) {
   auto attr = constantInput(i);
   if (!attr || !isa<IntegerType>(attr->getElementType()))
-    failNode("input " + Twine(i) + " must be a constant integer tensor");
+    unsupported("input " + Twine(i) + " that is not a constant (it must be) integer tensor");
   SmallVector<int64_t> v;
   for (APInt x : attr->getValues<APInt>())
     v.push_back(x.getSExtValue());
@@ -316,7 +327,7 @@ SmallVector<int64_t> Importer::constantInts(int64_t i) {
 SmallVector<double> Importer::constantFloats(int64_t i) {
   auto attr = constantInput(i);
   if (!attr || !isa<FloatType>(attr->getElementType()))
-    failNode("input " + Twine(i) + " must be a constant float tensor");
+    unsupported("input " + Twine(i) + " that is not a constant (it must be) float tensor");
   SmallVector<double> v;
   for (APFloat x : attr->getValues<APFloat>())
     v.push_back(x.convertToDouble());
@@ -456,9 +467,48 @@ Value Importer::clamp(Value v, float lo, float hi) {
 //===----------------------------------------------------------------------===//
 
 void Importer::importBinary(StringRef op) {
+  bool variadic = op == "Max" || op == "Min" || op == "Sum" || op == "Mean";
+  for (int64_t i = 0; i < numInputs(); ++i) {
+    Type elem = inputType(i).getElementType();
+    // TOSA's profiles: f32 (and f16/bf16) arithmetic, i32 integers.
+    if (!elem.isF32() && !elem.isInteger(32))
+      unsupported("element type " + std::to_string(elem.getIntOrFloatBitWidth()) +
+                  "-bit " + (isa<FloatType>(elem) ? "float" : "integer") +
+                  " (f32 and i32 are supported)");
+    if (elem != inputType(0).getElementType())
+      unsupported("operands of different element types");
+  }
+  if (variadic) {
+    Value acc = input(0);
+    RankedTensorType out = outputType();
+    for (int64_t i = 1; i < numInputs(); ++i) {
+      auto [x, y] = broadcastPair(acc, input(i));
+      auto tx = cast<RankedTensorType>(x.getType());
+      auto ty = cast<RankedTensorType>(y.getType());
+      SmallVector<int64_t> shape;
+      for (int64_t d = 0; d < tx.getRank(); ++d)
+        shape.push_back(std::max(tx.getDimSize(d), ty.getDimSize(d)));
+      auto type = tx.clone(shape);
+      if (op == "Max")
+        acc = tosa::MaximumOp::create(b, loc, type, x, y);
+      else if (op == "Min")
+        acc = tosa::MinimumOp::create(b, loc, type, x, y);
+      else
+        acc = tosa::AddOp::create(b, loc, type, x, y);
+    }
+    if (op == "Mean") {
+      if (!out.getElementType().isF32())
+        unsupported("integer Mean");
+      acc = mul(acc, splat(out.getElementType(), 1.0 / numInputs(),
+                           cast<RankedTensorType>(acc.getType()).getRank()));
+    }
+    return setOutput(reshape(acc, out.getShape()));
+  }
   auto [x, y] = broadcastPair(input(0), input(1));
   RankedTensorType out = outputType();
   auto type = out.clone(cast<RankedTensorType>(x.getType()).getElementType());
+  if (op == "Pow" && !type.getElementType().isF32())
+    unsupported("integer Pow");
   Value r;
   if (op == "Add")
     r = tosa::AddOp::create(b, loc, type, x, y);
@@ -491,7 +541,7 @@ void Importer::importUnary(StringRef op) {
   auto type = cast<RankedTensorType>(x.getType());
   if (!isa<FloatType>(type.getElementType()) && op != "Identity" &&
       op != "Dropout" && op != "Neg" && op != "Abs" && op != "Relu")
-    failNode("only float inputs are supported");
+    unsupported("only float inputs are supported");
   Value r;
   if (op == "Relu")
     r = isa<FloatType>(type.getElementType())
@@ -553,9 +603,15 @@ void Importer::importUnary(StringRef op) {
         b, loc, type, tosa::MaximumOp::create(b, loc, type, x, zero),
         mul(e, splat(type.getElementType(), alpha, type.getRank())));
   }
-  if (node->op_type() == "Dropout" && node->output_size() > 1 &&
-      !node->output(1).empty())
-    failNode("the mask output of Dropout is not supported");
+  if (op == "Dropout") {
+    if (node->output_size() > 1 && !node->output(1).empty())
+      unsupported("the mask output of Dropout");
+    if (hasInput(2)) {
+      auto training = constantInput(2);
+      if (!training || training->getValues<bool>()[0])
+        unsupported("Dropout in training mode");
+    }
+  }
   setOutput(r);
 }
 
@@ -573,7 +629,7 @@ void Importer::importClip() {
       hi = float(constantFloats(2).front());
   }
   if (!isa<FloatType>(cast<RankedTensorType>(x.getType()).getElementType()))
-    failNode("only float Clip is supported");
+    unsupported("only float Clip is supported");
   setOutput(clamp(x, lo, hi));
 }
 
@@ -621,9 +677,9 @@ void Importer::importConv() {
   auto xt = cast<RankedTensorType>(x.getType());
   auto wt = cast<RankedTensorType>(w.getType());
   if (xt.getRank() != 4)
-    failNode("only 2-D convolutions (4-D inputs) are supported");
+    unsupported("only 2-D convolutions (4-D inputs) are supported");
   if (!xt.getElementType().isF32())
-    failNode("only f32 Conv is supported (use the quantized ops for int8)");
+    unsupported("only f32 Conv is supported (use the quantized ops for int8)");
   int64_t group = intAttr("group", 1);
   int64_t c = xt.getDimSize(1), m = wt.getDimSize(0);
   SmallVector<int64_t> strides = intsAttr("strides");
@@ -639,7 +695,7 @@ void Importer::importConv() {
                {xt.getDimSize(2), xt.getDimSize(3)}, window, strides);
   if (!exactEndPad(xt.getDimSize(2), window[0], strides[0], pads[0], pads[1]) ||
       !exactEndPad(xt.getDimSize(3), window[1], strides[1], pads[2], pads[3]))
-    failNode("padding that drops input rows is not supported");
+    unsupported("padding that drops input rows is not supported");
   Value bias = hasInput(2) ? input(2)
                            : constF32({m}, SmallVector<float>(m, 0.0f));
   Value nhwc = toNHWC(x);
@@ -665,8 +721,8 @@ void Importer::importConv() {
         b.getDenseI64ArrayAttr(strides), b.getDenseI64ArrayAttr(dilations),
         accType);
   } else {
-    failNode("grouped convolution with 1 < group (" + Twine(group) +
-             ") < channels is not supported");
+    unsupported("grouped convolution with 1 < group (" + Twine(group) +
+                ") < channels");
   }
   setOutput(toNCHW(r));
 }
@@ -675,7 +731,7 @@ void Importer::importPool(StringRef op) {
   Value x = input(0);
   auto xt = cast<RankedTensorType>(x.getType());
   if (xt.getRank() != 4 || !xt.getElementType().isF32())
-    failNode("only 2-D f32 pooling is supported");
+    unsupported("only 2-D f32 pooling is supported");
   SmallVector<int64_t> kernel, strides = {1, 1}, pads(4, 0);
   if (op == "GlobalAveragePool" || op == "GlobalMaxPool") {
     kernel = {xt.getDimSize(2), xt.getDimSize(3)};
@@ -686,10 +742,10 @@ void Importer::importPool(StringRef op) {
     if (!intsAttr("strides").empty())
       strides = intsAttr("strides");
     if (intAttr("ceil_mode", 0) != 0)
-      failNode("ceil_mode = 1 is not supported");
+      unsupported("ceil_mode = 1 is not supported");
     if (!intsAttr("dilations").empty() &&
         llvm::any_of(intsAttr("dilations"), [](int64_t d) { return d != 1; }))
-      failNode("dilated pooling is not supported");
+      unsupported("dilated pooling is not supported");
     pads = tosaPads(stringAttr("auto_pad", "NOTSET"), intsAttr("pads"),
                     {xt.getDimSize(2), xt.getDimSize(3)}, kernel, strides);
     if (op == "AveragePool" && intAttr("count_include_pad", 0) == 0 &&
@@ -697,11 +753,11 @@ void Importer::importPool(StringRef op) {
       ; // TOSA's avg_pool2d excludes padding from the count, like ONNX.
     if (op == "AveragePool" && intAttr("count_include_pad", 0) != 0 &&
         llvm::any_of(pads, [](int64_t p) { return p != 0; }))
-      failNode("count_include_pad = 1 with padding is not supported");
+      unsupported("count_include_pad = 1 with padding is not supported");
     if (!exactEndPad(xt.getDimSize(2), kernel[0], strides[0], pads[0],
                      pads[1]) ||
         !exactEndPad(xt.getDimSize(3), kernel[1], strides[1], pads[2], pads[3]))
-      failNode("padding that drops input rows is not supported");
+      unsupported("padding that drops input rows is not supported");
   }
   RankedTensorType out = outputType();
   auto outNHWC = RankedTensorType::get(
@@ -712,7 +768,7 @@ void Importer::importPool(StringRef op) {
   Value r;
   if (op == "MaxPool" || op == "GlobalMaxPool") {
     if (node->output_size() > 1)
-      failNode("the Indices output of MaxPool is not supported");
+      unsupported("the Indices output of MaxPool is not supported");
     r = tosa::MaxPool2dOp::create(b, loc, outNHWC, nhwc, kernel, strides,
                                   pads);
   } else {
@@ -726,11 +782,11 @@ void Importer::importPool(StringRef op) {
 
 void Importer::importBatchNorm() {
   if (intAttr("training_mode", 0) != 0 || node->output_size() > 1)
-    failNode("only inference batch normalization is supported");
+    unsupported("only inference batch normalization is supported");
   Value x = input(0);
   auto xt = cast<RankedTensorType>(x.getType());
   if (xt.getRank() < 2 || !xt.getElementType().isF32())
-    failNode("only f32 inputs of rank >= 2 are supported");
+    unsupported("only f32 inputs of rank >= 2 are supported");
   // Channels (dimension 1) last.
   SmallVector<int32_t> perm = {0}, inverse(xt.getRank());
   for (int32_t d = 2; d < xt.getRank(); ++d)
@@ -755,9 +811,9 @@ void Importer::importMatMul() {
   auto ct = cast<RankedTensorType>(c.getType());
   RankedTensorType out = outputType();
   if (!at.getElementType().isF32())
-    failNode("only f32 MatMul is supported (MatMulInteger for int8)");
+    unsupported("only f32 MatMul is supported (MatMulInteger for int8)");
   if (at.getRank() < 2 || ct.getRank() < 2)
-    failNode("1-D MatMul operands are not supported");
+    unsupported("1-D MatMul operands are not supported");
   int64_t m = at.getDimSize(at.getRank() - 2), k = at.getDimSize(at.getRank() - 1);
   int64_t n = ct.getDimSize(ct.getRank() - 1);
   int64_t batchA = at.getNumElements() / (m * k);
@@ -775,7 +831,7 @@ void Importer::importMatMul() {
     c3 = reshape(c, {batchA, k, n});
     batch = batchA;
   } else {
-    failNode("MatMul batch broadcasting is not supported");
+    unsupported("MatMul batch broadcasting is not supported");
   }
   auto zpType = RankedTensorType::get({1}, b.getF32Type());
   Value zp = tosa::ConstOp::create(b, loc, zpType,
@@ -789,7 +845,7 @@ void Importer::importMatMul() {
 void Importer::importGemm() {
   Value a = input(0), c = input(1);
   if (!cast<RankedTensorType>(a.getType()).getElementType().isF32())
-    failNode("only f32 Gemm is supported");
+    unsupported("only f32 Gemm is supported");
   if (intAttr("transA", 0))
     a = transpose(a, {1, 0});
   if (intAttr("transB", 0))
@@ -824,10 +880,10 @@ void Importer::importReshapeLike(StringRef op) {
   // The result shape is known from shape inference; constant shape/axes
   // inputs are only checked to be constant.
   if (op == "Reshape" && !constantInput(1))
-    failNode("the shape input must be a constant");
+    unsupported("the shape input that is not a constant (it must be)");
   if ((op == "Squeeze" || op == "Unsqueeze") && opset >= 13 && hasInput(1) &&
       !constantInput(1))
-    failNode("the axes input must be a constant");
+    unsupported("the axes input that is not a constant (it must be)");
   setOutput(reshape(input(0), outputType().getShape()));
 }
 
@@ -896,7 +952,7 @@ void Importer::importReduceMean() {
   Value x = input(0);
   auto type = cast<RankedTensorType>(x.getType());
   if (!type.getElementType().isF32())
-    failNode("only f32 ReduceMean is supported");
+    unsupported("only f32 ReduceMean is supported");
   SmallVector<int64_t> axes = intsFromAttrOrInput("axes", 1, 18);
   if (axes.empty()) {
     if (intAttr("noop_with_empty_axes", 0))
@@ -943,7 +999,7 @@ void Importer::importSlice() {
   for (size_t i = 0; i < axes.size(); ++i) {
     int64_t a = axes[i] < 0 ? axes[i] + rank : axes[i];
     if (!steps.empty() && steps[i] != 1)
-      failNode("steps other than 1 are not supported");
+      unsupported("steps other than 1 are not supported");
     int64_t dim = type.getDimSize(a);
     int64_t s = starts[i] < 0 ? starts[i] + dim : starts[i];
     int64_t e = ends[i] < 0 ? ends[i] + dim : ends[i];
@@ -965,6 +1021,8 @@ void Importer::importSplit() {
   int64_t offset = 0;
   for (int64_t i = 0; i < node->output_size(); ++i) {
     RankedTensorType out = outputType(i);
+    if (out.getNumElements() == 0)
+      unsupported("empty outputs");
     SmallVector<int64_t> begin(type.getRank(), 0);
     begin[axis] = offset;
     offset += out.getDimSize(axis);
@@ -978,7 +1036,7 @@ void Importer::importPad() {
   Value x = input(0);
   auto type = cast<RankedTensorType>(x.getType());
   if (stringAttr("mode", "constant") != "constant")
-    failNode("only constant padding is supported");
+    unsupported("only constant padding is supported");
   SmallVector<int64_t> pads = opset < 11 ? intsAttr("pads") : constantInts(1);
   double value = 0.0;
   if (opset < 11)
@@ -986,14 +1044,14 @@ void Importer::importPad() {
   else if (hasInput(2))
     value = constantFloats(2).front();
   if (hasInput(3))
-    failNode("the axes input of Pad is not supported");
+    unsupported("the axes input of Pad is not supported");
   int64_t rank = type.getRank();
   if ((int64_t)pads.size() != 2 * rank)
     failNode("pads must have 2 * rank entries");
   SmallVector<int64_t> tosaPadding;
   for (int64_t d = 0; d < rank; ++d) {
     if (pads[d] < 0 || pads[d + rank] < 0)
-      failNode("negative padding is not supported");
+      unsupported("negative padding is not supported");
     tosaPadding.append({pads[d], pads[d + rank]});
   }
   auto constType = RankedTensorType::get({1}, type.getElementType());
@@ -1009,7 +1067,7 @@ void Importer::importLayerNorm() {
   Value x = input(0);
   auto type = cast<RankedTensorType>(x.getType());
   if (!type.getElementType().isF32() || node->output_size() > 1)
-    failNode("only f32 LayerNormalization with one output is supported");
+    unsupported("only f32 LayerNormalization with one output is supported");
   int64_t rank = type.getRank();
   int64_t axis = intAttr("axis", -1);
   if (axis < 0)
@@ -1061,13 +1119,13 @@ void Importer::importQuantizeLinear(bool quantize) {
   if (hasInput(2)) {
     auto zpAttr = constantInput(2);
     if (!zpAttr)
-      failNode("the zero point must be a constant");
+      unsupported("the zero point that is not a constant (it must be)");
     zps = constantInts(2);
     auto it = constants.find(node->input(2));
     isUnsigned = it->second->data_type() == onnx::TensorProto::UINT8;
     if (it->second->data_type() != onnx::TensorProto::UINT8 &&
         it->second->data_type() != onnx::TensorProto::INT8)
-      failNode("only 8-bit zero points are supported");
+      unsupported("only 8-bit zero points are supported");
   } else {
     zps.assign(scales.size(), 0);
     if (!quantize)
@@ -1098,7 +1156,7 @@ void Importer::importQuantizeLinear(bool quantize) {
       failNode("scales must be positive and finite");
   if (quantize) {
     if (!xt.getElementType().isF32())
-      failNode("only f32 inputs are quantized");
+      unsupported("only f32 inputs are quantized");
     Value q = quant::QuantizeCastOp::create(b, loc, xt.clone(qtype), x);
     Value raw = quant::StorageCastOp::create(b, loc, xt.clone(storage), q);
     if (isUnsigned)
@@ -1106,7 +1164,7 @@ void Importer::importQuantizeLinear(bool quantize) {
     setOutput(raw);
   } else {
     if (!xt.getElementType().isInteger(8))
-      failNode("only 8-bit inputs are dequantized");
+      unsupported("only 8-bit inputs are dequantized");
     Value q = quant::StorageCastOp::create(b, loc, xt.clone(qtype), x);
     setOutput(quant::DequantizeCastOp::create(b, loc,
                                               xt.clone(b.getF32Type()), q));
@@ -1121,7 +1179,7 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
   static const llvm::StringMap<Handler> table = [] {
     llvm::StringMap<Handler> t;
     for (StringRef op : {"Add", "Sub", "Mul", "Div", "Pow", "Max", "Min",
-                         "PRelu"})
+                         "Sum", "Mean", "PRelu"})
       t[op] = [op](Importer &im) { im.importBinary(op); };
     for (StringRef op :
          {"Relu", "Sigmoid", "Tanh", "Exp", "Log", "Abs", "Neg", "Reciprocal",
@@ -1216,10 +1274,10 @@ FailureOr<OwningOpRef<ModuleOp>> Importer::run() {
       if (n.op_type() == "Constant")
         continue;
       if (!n.domain().empty() && n.domain() != "ai.onnx")
-        failNode("operator domain '" + n.domain() + "' is not supported");
+        unsupported("operator domain '" + n.domain() + "'");
       auto it = handlers().find(n.op_type());
       if (it == handlers().end())
-        failNode("unsupported operator");
+        unsupported("operator " + n.op_type());
       it->second(*this);
     }
     SmallVector<Value> results;
