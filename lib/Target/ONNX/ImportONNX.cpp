@@ -55,6 +55,10 @@ public:
 
   FailureOr<OwningOpRef<ModuleOp>> run();
 
+  /// Folds the shape computations whose inputs are known into constants
+  /// (without importing anything); returns them by output name.
+  llvm::StringMap<onnx::TensorProto> foldShapeComputations();
+
 private:
   using Handler = std::function<void(Importer &)>;
   static const llvm::StringMap<Handler> &handlers();
@@ -69,6 +73,7 @@ private:
   Type elementType(int32_t onnxType);
   DenseElementsAttr tensorAttr(const onnx::TensorProto &tensor);
   RankedTensorType staticType(const std::string &name);
+  std::optional<RankedTensorType> tryStaticType(const std::string &name);
 
   // Node access.
   int64_t numInputs() const;
@@ -103,7 +108,14 @@ private:
   Value clamp(Value v, float lo, float hi);
   std::pair<Value, Value> broadcastPair(Value a, Value c);
 
+  /// Evaluates shape computations (Shape, Cast, Slice, Concat, Gather,
+  /// Squeeze, Unsqueeze, Reshape and integer arithmetic on constants) at
+  /// import time; returns true if the node became a constant.
+  bool foldConstantNode();
+  std::optional<SmallVector<int64_t>> constantIntValues(int64_t i);
+
   // Op families.
+  void importCast();
   void importBinary(StringRef op);
   void importUnary(StringRef op);
   void importConv();
@@ -252,6 +264,20 @@ DenseElementsAttr Importer::tensorAttr(const onnx::TensorProto &t) {
   if (!DenseElementsAttr::isValidRawBuffer(type, raw, detectedSplat))
     fail("tensor '" + t.name() + "' has an invalid buffer");
   return DenseElementsAttr::getFromRawBuffer(type, raw);
+}
+
+std::optional<RankedTensorType>
+Importer::tryStaticType(const std::string &name) {
+  auto it = valueInfo.find(name);
+  if (it == valueInfo.end() || !it->second->type().has_tensor_type())
+    return std::nullopt;
+  const auto &tt = it->second->type().tensor_type();
+  if (!tt.has_shape())
+    return std::nullopt;
+  for (const auto &d : tt.shape().dim())
+    if (!d.has_dim_value())
+      return std::nullopt;
+  return staticType(name);
 }
 
 RankedTensorType Importer::staticType(const std::string &name) {
@@ -460,6 +486,177 @@ Value Importer::clamp(Value v, float lo, float hi) {
   auto type = cast<RankedTensorType>(v.getType());
   return tosa::ClampOp::create(b, loc, type, v, b.getF32FloatAttr(lo),
                                b.getF32FloatAttr(hi));
+}
+
+
+//===----------------------------------------------------------------------===//
+// Import-time evaluation of shape computations
+//===----------------------------------------------------------------------===//
+
+std::optional<SmallVector<int64_t>> Importer::constantIntValues(int64_t i) {
+  auto attr = constantInput(i);
+  if (!attr)
+    return std::nullopt;
+  SmallVector<int64_t> v;
+  if (isa<IntegerType>(attr->getElementType()))
+    for (APInt x : attr->getValues<APInt>())
+      v.push_back(x.getSExtValue());
+  else
+    for (APFloat x : attr->getValues<APFloat>())
+      v.push_back(int64_t(x.convertToDouble()));
+  return v;
+}
+
+bool Importer::foldConstantNode() {
+  StringRef op = node->op_type();
+  static const llvm::StringSet<> foldable = {
+      "Shape", "Cast", "Slice", "Concat", "Gather", "Squeeze", "Unsqueeze",
+      "Reshape", "Add", "Sub", "Mul", "Div", "Identity"};
+  if (!foldable.contains(op) || node->output_size() != 1)
+    return false;
+  SmallVector<int64_t> result, dims;
+  int32_t type = onnx::TensorProto::INT64;
+  if (op == "Shape") {
+    auto known = tryStaticType(node->input(0));
+    if (!known)
+      return false;
+    RankedTensorType t = *known;
+    int64_t rank = t.getRank();
+    int64_t start = intAttr("start", 0), end = intAttr("end", rank);
+    if (start < 0)
+      start += rank;
+    if (end < 0)
+      end += rank;
+    for (int64_t d = std::max<int64_t>(start, 0); d < std::min(end, rank); ++d)
+      result.push_back(t.getDimSize(d));
+    dims = {(int64_t)result.size()};
+  } else {
+    // Every input must be an integer constant (float only for Cast).
+    for (int64_t i = 0; i < numInputs(); ++i) {
+      if (!hasInput(i))
+        continue;
+      auto it = constants.find(node->input(i));
+      if (it == constants.end())
+        return false;
+      int32_t t = it->second->data_type();
+      bool isInt = t == onnx::TensorProto::INT64 ||
+                   t == onnx::TensorProto::INT32;
+      if (!isInt && !(op == "Cast" && i == 0))
+        return false;
+      if (!isInt && op == "Cast")
+        return false;
+    }
+    auto in0 = constantIntValues(0);
+    if (!in0)
+      return false;
+    type = constants[node->input(0)]->data_type();
+    auto shape0 = constantInput(0)->getType().getShape();
+    if (op == "Cast") {
+      int64_t to = intAttr("to", 0);
+      if (to != onnx::TensorProto::INT64 && to != onnx::TensorProto::INT32)
+        return false;
+      type = int32_t(to);
+      result = *in0;
+      dims.assign(shape0.begin(), shape0.end());
+    } else if (op == "Identity") {
+      result = *in0;
+      dims.assign(shape0.begin(), shape0.end());
+    } else if (op == "Concat") {
+      for (int64_t i = 0; i < numInputs(); ++i) {
+        auto v = constantIntValues(i);
+        if (!v || constantInput(i)->getType().getRank() != 1)
+          return false;
+        result.append(v->begin(), v->end());
+      }
+      dims = {(int64_t)result.size()};
+    } else if (op == "Slice") {
+      if (shape0.size() != 1)
+        return false;
+      SmallVector<int64_t> starts, ends, steps;
+      if (opset < 10) {
+        starts = intsAttr("starts");
+        ends = intsAttr("ends");
+      } else {
+        auto s = constantIntValues(1), e = constantIntValues(2);
+        if (!s || !e)
+          return false;
+        starts = *s;
+        ends = *e;
+        if (hasInput(4)) {
+          auto st = constantIntValues(4);
+          if (!st)
+            return false;
+          steps = *st;
+        }
+      }
+      if (starts.size() != 1 || (!steps.empty() && steps[0] != 1))
+        return false;
+      int64_t n = in0->size();
+      int64_t b0 = starts[0] < 0 ? starts[0] + n : starts[0];
+      int64_t e0 = ends[0] < 0 ? ends[0] + n : ends[0];
+      b0 = std::clamp<int64_t>(b0, 0, n);
+      e0 = std::clamp<int64_t>(e0, 0, n);
+      for (int64_t i = b0; i < e0; ++i)
+        result.push_back((*in0)[i]);
+      dims = {(int64_t)result.size()};
+    } else if (op == "Gather") {
+      auto idx = constantIntValues(1);
+      if (!idx || shape0.size() != 1 || intAttr("axis", 0) != 0)
+        return false;
+      for (int64_t i : *idx)
+        result.push_back((*in0)[i < 0 ? i + in0->size() : i]);
+      auto ishape = constantInput(1)->getType().getShape();
+      dims.assign(ishape.begin(), ishape.end());
+    } else if (op == "Squeeze" || op == "Unsqueeze" || op == "Reshape") {
+      result = *in0;
+      auto known = tryStaticType(node->output(0));
+      if (!known)
+        return false;
+      RankedTensorType out = *known;
+      dims.assign(out.getShape().begin(), out.getShape().end());
+    } else {
+      auto in1 = constantIntValues(1);
+      if (!in1 || (in1->size() != in0->size() && in1->size() != 1))
+        return false;
+      for (size_t i = 0; i < in0->size(); ++i) {
+        int64_t a = (*in0)[i], c = (*in1)[in1->size() == 1 ? 0 : i];
+        if (op == "Div" && c == 0)
+          return false;
+        result.push_back(op == "Add"   ? a + c
+                         : op == "Sub" ? a - c
+                         : op == "Mul" ? a * c
+                                       : a / c);
+      }
+      dims.assign(shape0.begin(), shape0.end());
+    }
+  }
+  onnx::TensorProto &t = nodeConstants[node->output(0)];
+  t.set_name(node->output(0));
+  t.set_data_type(type);
+  for (int64_t d : dims)
+    t.add_dims(d);
+  for (int64_t v : result) {
+    if (type == onnx::TensorProto::INT64)
+      t.add_int64_data(v);
+    else
+      t.add_int32_data(int32_t(v));
+  }
+  constants[node->output(0)] = &t;
+  return true;
+}
+
+void Importer::importCast() {
+  Value x = input(0);
+  RankedTensorType out = outputType();
+  auto inType = cast<RankedTensorType>(x.getType());
+  auto supported = [](Type t) {
+    return t.isF32() || t.isInteger(32) || t.isInteger(8) || t.isInteger(16);
+  };
+  if (!supported(inType.getElementType()) || !supported(out.getElementType()))
+    unsupported("Cast between these element types");
+  if (inType.getElementType() == out.getElementType())
+    return setOutput(x);
+  setOutput(tosa::CastOp::create(b, loc, out, x));
 }
 
 //===----------------------------------------------------------------------===//
@@ -1192,6 +1389,7 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     for (StringRef op : {"Reshape", "Flatten", "Squeeze", "Unsqueeze"})
       t[op] = [op](Importer &im) { im.importReshapeLike(op); };
     t["Conv"] = [](Importer &im) { im.importConv(); };
+    t["Cast"] = [](Importer &im) { im.importCast(); };
     t["BatchNormalization"] = [](Importer &im) { im.importBatchNorm(); };
     t["MatMul"] = [](Importer &im) { im.importMatMul(); };
     t["Gemm"] = [](Importer &im) { im.importGemm(); };
@@ -1211,6 +1409,39 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     return t;
   }();
   return table;
+}
+
+llvm::StringMap<onnx::TensorProto> Importer::foldShapeComputations() {
+  llvm::StringMap<onnx::TensorProto> folded;
+  try {
+    for (const auto &imp : model.opset_import())
+      if (imp.domain().empty() || imp.domain() == "ai.onnx")
+        opset = imp.version();
+    const onnx::GraphProto &graph = model.graph();
+    for (const auto &init : graph.initializer())
+      constants[init.name()] = &init;
+    for (const auto &n : graph.node())
+      if (n.op_type() == "Constant")
+        for (const auto &a : n.attribute())
+          if (a.name() == "value" && a.has_t()) {
+            nodeConstants[n.output(0)] = a.t();
+            nodeConstants[n.output(0)].set_name(n.output(0));
+          }
+    for (auto &entry : nodeConstants)
+      constants[entry.getKey()] = &entry.getValue();
+    for (const auto &vi : graph.value_info())
+      valueInfo[vi.name()] = &vi;
+    for (const auto &vi : graph.input())
+      valueInfo[vi.name()] = &vi;
+    for (const auto &n : graph.node()) {
+      node = &n;
+      if (n.op_type() != "Constant" && foldConstantNode())
+        folded[n.output(0)] = nodeConstants[n.output(0)];
+    }
+  } catch (const ImportError &) {
+    // A node that cannot be folded is imported (and diagnosed) later.
+  }
+  return folded;
 }
 
 FailureOr<OwningOpRef<ModuleOp>> Importer::run() {
@@ -1275,6 +1506,8 @@ FailureOr<OwningOpRef<ModuleOp>> Importer::run() {
         continue;
       if (!n.domain().empty() && n.domain() != "ai.onnx")
         unsupported("operator domain '" + n.domain() + "'");
+      if (foldConstantNode())
+        continue;
       auto it = handlers().find(n.op_type());
       if (it == handlers().end())
         unsupported("operator " + n.op_type());
@@ -1352,10 +1585,31 @@ qmlir::importONNX(StringRef bytes, MLIRContext *context,
     for (int i = 0; i < shape->dim_size(); ++i)
       shape->mutable_dim(i)->set_dim_value(it->second[i]);
   }
-  try {
-    onnx::shape_inference::InferShapes(model);
-  } catch (const std::exception &e) {
-    return emitError(loc) << "ONNX shape inference failed: " << e.what();
+  // Shape inference, then folding of the shape computations it made
+  // computable (a Reshape fed by Shape -> Slice -> Concat), until nothing
+  // changes; the folded values become initializers.
+  for (int round = 0; round < 8; ++round) {
+    try {
+      onnx::ShapeInferenceOptions inference(/*check_type_val=*/false,
+                                            /*strict_mode_val=*/0,
+                                            /*data_prop_val=*/true);
+      onnx::shape_inference::InferShapes(
+          model, onnx::OpSchemaRegistry::Instance(), inference);
+    } catch (const std::exception &e) {
+      return emitError(loc) << "ONNX shape inference failed: " << e.what();
+    }
+    llvm::StringMap<onnx::TensorProto> folded =
+        Importer(context, model, options, sourceName).foldShapeComputations();
+    if (folded.empty())
+      break;
+    auto *graph = model.mutable_graph();
+    for (auto &entry : folded)
+      *graph->add_initializer() = entry.getValue();
+    google::protobuf::RepeatedPtrField<onnx::NodeProto> kept;
+    for (auto &n : *graph->mutable_node())
+      if (!(n.output_size() == 1 && folded.contains(n.output(0))))
+        *kept.Add() = n;
+    graph->mutable_node()->Swap(&kept);
   }
   Importer importer(context, model, options, sourceName);
   return importer.run();

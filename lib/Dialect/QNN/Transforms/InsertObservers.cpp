@@ -51,10 +51,17 @@ struct QNNInsertObserversPass
     SmallVector<Value> toObserve(func.getArguments().begin(),
                                  func.getArguments().end());
     func.walk([&](Operation *op) {
-      if (auto group = matchQuantizableGroup(op))
+      if (auto group = matchQuantizableGroup(op)) {
+        // The input too, unless it is already an observed value (a group's
+        // output or a function argument).
+        Value in = op->getOperand(0);
+        while (auto reshape = in.getDefiningOp<tosa::ReshapeOp>())
+          in = reshape.getInput1();
+        toObserve.push_back(in);
         toObserve.push_back(group->end);
-      else if (isa<tosa::AvgPool2dOp>(op))
+      } else if (isa<tosa::AvgPool2dOp>(op)) {
         toObserve.push_back(op->getResult(0));
+      }
     });
     for (Value value : toObserve)
       observe(builder, value);

@@ -45,7 +45,8 @@ def QNNInsertObservers : Pass<"qnn-insert-observers", "func::FuncOp"> {
   let summary = "Insert calibration observers on the activations to quantize";
   let description = [{
     Inserts an uncalibrated `qnn.observe` after every float tensor argument
-    of the function and after every quantizable group: a `tosa.conv2d`,
+    of the function, on the input of every quantizable group (looking
+    through reshapes) and after every quantizable group: a `tosa.conv2d`,
     `tosa.depthwise_conv2d` or `tosa.matmul` (with a following constant bias
     `tosa.add`), followed by an optional `tosa.clamp` (ReLU/ReLU6), and after
     `tosa.avg_pool2d`. Existing observers are not duplicated.
