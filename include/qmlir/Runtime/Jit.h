@@ -24,7 +24,7 @@ public:
   /// go to the module's context.
   static FailureOr<std::unique_ptr<JitFunction>>
   create(ModuleOp module, StringRef name, ArrayRef<int64_t> inputShape,
-         int64_t resultRank, unsigned optLevel = 3);
+         int64_t resultRank, unsigned optLevel = 2);
 
   /// Runs on `input` (row-major, `inputShape`); fills `output` and its shape.
   /// Returns an error message on failure, an empty string on success.
