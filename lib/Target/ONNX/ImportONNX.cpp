@@ -108,6 +108,10 @@ private:
   Value clamp(Value v, float lo, float hi);
   std::pair<Value, Value> broadcastPair(Value a, Value c);
 
+  /// Records the value of a Constant node (value, value_int(s),
+  /// value_float(s)); other forms are left undefined (and diagnosed where
+  /// used).
+  void collectConstant(const onnx::NodeProto &n);
   /// Evaluates shape computations (Shape, Cast, Slice, Concat, Gather,
   /// Squeeze, Unsqueeze, Reshape and integer arithmetic on constants) at
   /// import time; returns true if the node became a constant.
@@ -492,6 +496,41 @@ Value Importer::clamp(Value v, float lo, float hi) {
 //===----------------------------------------------------------------------===//
 // Import-time evaluation of shape computations
 //===----------------------------------------------------------------------===//
+
+void Importer::collectConstant(const onnx::NodeProto &n) {
+  onnx::TensorProto t;
+  bool known = false;
+  for (const auto &a : n.attribute()) {
+    if (a.name() == "value" && a.has_t()) {
+      t = a.t();
+      known = true;
+    } else if (a.name() == "value_int") {
+      t.set_data_type(onnx::TensorProto::INT64);
+      t.add_int64_data(a.i());
+      known = true;
+    } else if (a.name() == "value_ints") {
+      t.set_data_type(onnx::TensorProto::INT64);
+      t.add_dims(a.ints_size());
+      for (int64_t v : a.ints())
+        t.add_int64_data(v);
+      known = true;
+    } else if (a.name() == "value_float") {
+      t.set_data_type(onnx::TensorProto::FLOAT);
+      t.add_float_data(a.f());
+      known = true;
+    } else if (a.name() == "value_floats") {
+      t.set_data_type(onnx::TensorProto::FLOAT);
+      t.add_dims(a.floats_size());
+      for (float v : a.floats())
+        t.add_float_data(v);
+      known = true;
+    }
+  }
+  if (!known || n.output_size() != 1)
+    return;
+  t.set_name(n.output(0));
+  nodeConstants[n.output(0)] = t;
+}
 
 std::optional<SmallVector<int64_t>> Importer::constantIntValues(int64_t i) {
   auto attr = constantInput(i);
@@ -1422,11 +1461,7 @@ llvm::StringMap<onnx::TensorProto> Importer::foldShapeComputations() {
       constants[init.name()] = &init;
     for (const auto &n : graph.node())
       if (n.op_type() == "Constant")
-        for (const auto &a : n.attribute())
-          if (a.name() == "value" && a.has_t()) {
-            nodeConstants[n.output(0)] = a.t();
-            nodeConstants[n.output(0)].set_name(n.output(0));
-          }
+        collectConstant(n);
     for (auto &entry : nodeConstants)
       constants[entry.getKey()] = &entry.getValue();
     for (const auto &vi : graph.value_info())
@@ -1456,18 +1491,11 @@ FailureOr<OwningOpRef<ModuleOp>> Importer::run() {
       fail("unsupported opset " + Twine(opset) + " (supported: " +
            Twine(kMinOpset) + " to " + Twine(kMaxOpset) + ")");
     const onnx::GraphProto &graph = model.graph();
-    if (graph.node_size() == 0)
-      fail("the model's graph is empty");
     for (const auto &init : graph.initializer())
       constants[init.name()] = &init;
     for (const auto &n : graph.node())
-      if (n.op_type() == "Constant") {
-        for (const auto &a : n.attribute())
-          if (a.name() == "value" && a.has_t()) {
-            nodeConstants[n.output(0)] = a.t();
-            nodeConstants[n.output(0)].set_name(n.output(0));
-          }
-      }
+      if (n.op_type() == "Constant")
+        collectConstant(n);
     for (auto &entry : nodeConstants)
       constants[entry.getKey()] = &entry.getValue();
     for (const auto &vi : graph.value_info())
@@ -1585,9 +1613,13 @@ qmlir::importONNX(StringRef bytes, MLIRContext *context,
     for (int i = 0; i < shape->dim_size(); ++i)
       shape->mutable_dim(i)->set_dim_value(it->second[i]);
   }
+  if (model.graph().node_size() == 0)
+    return emitError(loc) << "the model's graph is empty";
   // Shape inference, then folding of the shape computations it made
   // computable (a Reshape fed by Shape -> Slice -> Concat), until nothing
-  // changes; the folded values become initializers.
+  // changes; the folded values become initializers. A round whose inference
+  // fails is undone: the model is imported as the previous round left it.
+  onnx::ModelProto previous;
   for (int round = 0; round < 8; ++round) {
     try {
       onnx::ShapeInferenceOptions inference(/*check_type_val=*/false,
@@ -1596,12 +1628,16 @@ qmlir::importONNX(StringRef bytes, MLIRContext *context,
       onnx::shape_inference::InferShapes(
           model, onnx::OpSchemaRegistry::Instance(), inference);
     } catch (const std::exception &e) {
-      return emitError(loc) << "ONNX shape inference failed: " << e.what();
+      if (round == 0)
+        return emitError(loc) << "ONNX shape inference failed: " << e.what();
+      model = std::move(previous);
+      break;
     }
     llvm::StringMap<onnx::TensorProto> folded =
         Importer(context, model, options, sourceName).foldShapeComputations();
     if (folded.empty())
       break;
+    previous = model;
     auto *graph = model.mutable_graph();
     for (auto &entry : folded)
       *graph->add_initializer() = entry.getValue();
