@@ -10,6 +10,10 @@
 // compare with the expected outputs: exactly for integers, within
 // |got - expected| <= atol + rtol * |expected| for floats.
 //
+// Scales and zero points that a test passes as graph inputs are bound to
+// the data set's values before import (qmlir compiles quantization
+// parameters as constants: they are part of the types).
+//
 // A test is UNSUPPORTED when the importer declines the model (an operator,
 // attribute value or type it does not handle, reported as such); any other
 // failure is FAILED. Prints one line per test, the unsupported tests by name
@@ -28,6 +32,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -105,12 +110,20 @@ std::string readTensor(StringRef path, JitBuffer &buffer, int32_t &type) {
   buffer.elementBytes = bytes;
   buffer.shape.assign(t.dims().begin(), t.dims().end());
   int64_t count = 1;
-  for (int64_t d : buffer.shape)
+  for (int64_t d : buffer.shape) {
+    if (d < 0 || (d > 0 && count > (int64_t(1) << 32) / d))
+      return "tensor " + path.str() + " has an invalid shape";
     count *= d;
+  }
+  int64_t available =
+      t.has_raw_data() ? int64_t(t.raw_data().size()) / bytes
+                       : std::max({t.float_data_size(), t.double_data_size(),
+                                   t.int64_data_size(), t.uint64_data_size(),
+                                   t.int32_data_size()});
+  if (available != count)
+    return "tensor " + path.str() + " has the wrong data size";
   buffer.data.assign(count * bytes, 0);
   if (t.has_raw_data()) {
-    if ((int64_t)t.raw_data().size() != count * bytes)
-      return "tensor " + path.str() + " has the wrong data size";
     std::memcpy(buffer.data.data(), t.raw_data().data(), count * bytes);
     return "";
   }
@@ -176,7 +189,72 @@ std::string compare(const JitBuffer &got, const JitBuffer &expected,
   return "";
 }
 
-Result runTest(StringRef dir) {
+/// Graph inputs that are quantization parameters (scales and zero points of
+/// the quantized operators). qmlir types quantized values with compile-time
+/// scales, so these are bound to the data set's values before import.
+llvm::StringSet<> quantizationParameters(const onnx::ModelProto &model) {
+  llvm::StringSet<> names;
+  for (const auto &n : model.graph().node()) {
+    SmallVector<int> positions;
+    if (n.op_type() == "QuantizeLinear" || n.op_type() == "DequantizeLinear")
+      positions = {1, 2};
+    else if (n.op_type() == "QLinearConv" || n.op_type() == "QLinearMatMul")
+      positions = {1, 2, 4, 5, 6, 7};
+    for (int i : positions)
+      if (i < n.input_size() && !n.input(i).empty())
+        names.insert(n.input(i));
+  }
+  return names;
+}
+
+Result runDataSet(StringRef dir, StringRef setDir, onnx::ModelProto model) {
+  // Inputs and expected outputs of the data set.
+  std::vector<JitBuffer> inputs, expected;
+  std::vector<int32_t> expectedTypes;
+  std::vector<std::string> inputFiles;
+  for (int i = 0;; ++i) {
+    SmallString<256> p(setDir);
+    llvm::sys::path::append(p, "input_" + std::to_string(i) + ".pb");
+    if (!llvm::sys::fs::exists(p))
+      break;
+    inputFiles.push_back(std::string(p));
+  }
+  // Bind quantization parameters given as graph inputs.
+  llvm::StringSet<> params = quantizationParameters(model);
+  std::vector<std::string> graphInputs;
+  llvm::StringSet<> initializers;
+  for (const auto &init : model.graph().initializer())
+    initializers.insert(init.name());
+  for (const auto &vi : model.graph().input())
+    if (!initializers.contains(vi.name()))
+      graphInputs.push_back(vi.name());
+  if (graphInputs.size() != inputFiles.size())
+    return {Outcome::Fail, "the data set has " +
+                               std::to_string(inputFiles.size()) +
+                               " inputs, the model " +
+                               std::to_string(graphInputs.size())};
+  google::protobuf::RepeatedPtrField<onnx::ValueInfoProto> keptInputs;
+  std::vector<std::string> dataFiles;
+  for (size_t i = 0; i < graphInputs.size(); ++i) {
+    if (params.contains(graphInputs[i])) {
+      auto file = llvm::MemoryBuffer::getFile(inputFiles[i], false, false);
+      onnx::TensorProto t;
+      if (!file || !t.ParseFromArray((*file)->getBufferStart(),
+                                     (*file)->getBufferSize()))
+        return {Outcome::Fail, "cannot read " + inputFiles[i]};
+      t.set_name(graphInputs[i]);
+      *model.mutable_graph()->add_initializer() = t;
+      continue;
+    }
+    dataFiles.push_back(inputFiles[i]);
+  }
+  for (const auto &vi : model.graph().input())
+    if (!params.contains(vi.name()))
+      *keptInputs.Add() = vi;
+  model.mutable_graph()->mutable_input()->Swap(&keptInputs);
+  std::string bytes;
+  model.SerializeToString(&bytes);
+
   DialectRegistry registry;
   registerAllDialects(registry);
   registerAllTranslations(registry);
@@ -191,14 +269,10 @@ Result runTest(StringRef dir) {
     }
     return success();
   });
-
   SmallString<256> modelPath(dir);
   llvm::sys::path::append(modelPath, "model.onnx");
-  auto file = llvm::MemoryBuffer::getFile(modelPath, false, false);
-  if (!file)
-    return {Outcome::Fail, "cannot read model.onnx"};
-  auto module = importONNX((*file)->getBuffer(), &context, ONNXImportOptions(),
-                           modelPath);
+  auto module =
+      importONNX(bytes, &context, ONNXImportOptions(), modelPath);
   if (failed(module)) {
     StringRef d(diagnostics);
     bool declined = d.contains("unsupported") || d.contains("not supported");
@@ -215,6 +289,34 @@ Result runTest(StringRef dir) {
     resultBytes.push_back(elem.isInteger(1) ? 1
                                             : elem.getIntOrFloatBitWidth() / 8);
   }
+  for (int i = 0;; ++i) {
+    SmallString<256> p(setDir);
+    llvm::sys::path::append(p, "output_" + std::to_string(i) + ".pb");
+    if (!llvm::sys::fs::exists(p))
+      break;
+    JitBuffer buffer;
+    int32_t type;
+    if (std::string e = readTensor(p, buffer, type); !e.empty())
+      return {StringRef(e).contains("unsupported") ? Outcome::Unsupported
+                                                   : Outcome::Fail,
+              e};
+    expected.push_back(std::move(buffer));
+    expectedTypes.push_back(type);
+  }
+
+  for (const std::string &path : dataFiles) {
+    JitBuffer buffer;
+    int32_t type;
+    if (std::string e = readTensor(path, buffer, type); !e.empty())
+      return {StringRef(e).contains("unsupported") ? Outcome::Unsupported
+                                                   : Outcome::Fail,
+              e};
+    inputs.push_back(std::move(buffer));
+  }
+  if (inputs.size() != numArguments)
+    return {Outcome::Fail, "argument count differs"};
+  if (expected.size() != resultRanks.size())
+    return {Outcome::Fail, "output count differs"};
   if (failed(markForCInterface(**module, "main")))
     return {Outcome::Fail, diagnostics};
   PassManager pm(&context);
@@ -226,60 +328,40 @@ Result runTest(StringRef dir) {
   auto engine = ExecutionEngine::create(**module, engineOptions);
   if (!engine)
     return {Outcome::Fail, "JIT: " + llvm::toString(engine.takeError())};
-
-  std::error_code ec;
-  int sets = 0;
-  for (llvm::sys::fs::directory_iterator it(dir, ec), end; it != end && !ec;
-       it.increment(ec)) {
-    StringRef setDir = it->path();
-    if (!llvm::sys::path::filename(setDir).starts_with("test_data_set_"))
-      continue;
-    ++sets;
-    std::vector<JitBuffer> inputs, expected;
-    std::vector<int32_t> expectedTypes;
-    for (int i = 0;; ++i) {
-      SmallString<256> p(setDir);
-      llvm::sys::path::append(p, "input_" + std::to_string(i) + ".pb");
-      if (!llvm::sys::fs::exists(p))
-        break;
-      JitBuffer buffer;
-      int32_t type;
-      if (std::string e = readTensor(p, buffer, type); !e.empty())
-        return {Outcome::Fail, e};
-      inputs.push_back(std::move(buffer));
-    }
-    for (int i = 0;; ++i) {
-      SmallString<256> p(setDir);
-      llvm::sys::path::append(p, "output_" + std::to_string(i) + ".pb");
-      if (!llvm::sys::fs::exists(p))
-        break;
-      JitBuffer buffer;
-      int32_t type;
-      if (std::string e = readTensor(p, buffer, type); !e.empty())
-        return {Outcome::Fail, e};
-      expected.push_back(std::move(buffer));
-      expectedTypes.push_back(type);
-    }
-    if (inputs.size() != numArguments)
-      return {Outcome::Fail, "the data set has " +
-                                 std::to_string(inputs.size()) +
-                                 " inputs, the function " +
-                                 std::to_string(numArguments)};
-    if (expected.size() != resultRanks.size())
-      return {Outcome::Fail, "output count differs"};
-    std::vector<JitBuffer> results;
-    if (std::string e = invokeMemRefFunction(**engine, "main", inputs,
-                                             resultRanks, resultBytes,
-                                             results);
+  std::vector<JitBuffer> results;
+  if (std::string e = invokeMemRefFunction(**engine, "main", inputs,
+                                           resultRanks, resultBytes, results);
+      !e.empty())
+    return {Outcome::Fail, e};
+  for (size_t i = 0; i < expected.size(); ++i)
+    if (std::string e = compare(results[i], expected[i], expectedTypes[i]);
         !e.empty())
-      return {Outcome::Fail, e};
-    for (size_t i = 0; i < expected.size(); ++i)
-      if (std::string e = compare(results[i], expected[i], expectedTypes[i]);
-          !e.empty())
-        return {Outcome::Fail, "output " + std::to_string(i) + " " + e};
-  }
-  if (sets == 0)
+      return {Outcome::Fail, "output " + std::to_string(i) + " " + e};
+  return {Outcome::Pass, ""};
+}
+
+Result runTest(StringRef dir) {
+  SmallString<256> modelPath(dir);
+  llvm::sys::path::append(modelPath, "model.onnx");
+  auto file = llvm::MemoryBuffer::getFile(modelPath, false, false);
+  onnx::ModelProto model;
+  if (!file || !model.ParseFromArray((*file)->getBufferStart(),
+                                     (*file)->getBufferSize()))
+    return {Outcome::Fail, "cannot read model.onnx"};
+  std::vector<std::string> sets;
+  std::error_code ec;
+  for (llvm::sys::fs::directory_iterator it(dir, ec), end; it != end && !ec;
+       it.increment(ec))
+    if (llvm::sys::path::filename(it->path()).starts_with("test_data_set_"))
+      sets.push_back(it->path());
+  if (sets.empty())
     return {Outcome::Fail, "no test_data_set_*"};
+  std::sort(sets.begin(), sets.end());
+  for (const std::string &set : sets) {
+    Result r = runDataSet(dir, set, model);
+    if (r.outcome != Outcome::Pass)
+      return r;
+  }
   return {Outcome::Pass, ""};
 }
 
