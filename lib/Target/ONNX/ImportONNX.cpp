@@ -19,6 +19,7 @@
 #include "qmlir/Target/ONNX.h"
 
 #include "qmlir/Dialect/QNN/IR/QNNOps.h"
+#include "qmlir/Support/Requantize.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
@@ -137,6 +138,11 @@ private:
   void importPad();
   void importClip();
   void importQuantizeLinear(bool quantize);
+  /// The quantized type of input `value` with scale input `scale` and zero
+  /// point input `zp` (constants), per tensor or per axis `axis`.
+  Type quantizedType(int64_t valueInput, int64_t scale, int64_t zp,
+                     int64_t axis);
+  void importQLinear(bool conv);
   void importLayerNorm();
 
   MLIRContext *ctx;
@@ -1407,6 +1413,147 @@ void Importer::importQuantizeLinear(bool quantize) {
   }
 }
 
+
+Type Importer::quantizedType(int64_t valueInput, int64_t scale, int64_t zp,
+                             int64_t axis) {
+  SmallVector<double> scales = constantFloats(scale);
+  SmallVector<int64_t> zps = constantInts(zp);
+  int32_t zpType = constants[node->input(zp)]->data_type();
+  if (zpType != onnx::TensorProto::UINT8 && zpType != onnx::TensorProto::INT8)
+    unsupported("zero points that are not 8-bit");
+  bool isUnsigned = zpType == onnx::TensorProto::UINT8;
+  for (int64_t &z : zps)
+    if (isUnsigned)
+      z = uint8_t(z);
+  for (double s : scales)
+    if (!(s > 0.0) || !std::isfinite(s))
+      failNode("scales must be positive and finite");
+  unsigned flags = isUnsigned ? 0 : quant::QuantizationFlags::Signed;
+  int64_t qmin = isUnsigned ? 0 : -128, qmax = isUnsigned ? 255 : 127;
+  if (scales.size() == 1 && zps.size() == 1)
+    return quant::UniformQuantizedType::get(flags, b.getI8Type(),
+                                            b.getF32Type(), scales[0], zps[0],
+                                            qmin, qmax);
+  if (zps.size() == 1)
+    zps.assign(scales.size(), zps[0]);
+  (void)valueInput;
+  return quant::UniformQuantizedPerAxisType::get(
+      flags, b.getI8Type(), b.getF32Type(), scales, zps, axis, qmin, qmax);
+}
+
+void Importer::importQLinear(bool conv) {
+  // x, x_scale, x_zp, w, w_scale, w_zp, y_scale, y_zp [, bias]
+  auto xt = inputType(0), wt = inputType(3);
+  if (!xt.getElementType().isInteger(8) || !wt.getElementType().isInteger(8))
+    unsupported("non-8-bit operands");
+  RankedTensorType out = outputType();
+  auto yq = dyn_cast<quant::UniformQuantizedType>(
+      quantizedType(0, 6, 7, 0));
+  auto xq = dyn_cast<quant::UniformQuantizedType>(quantizedType(0, 1, 2, 0));
+  if (!yq || !xq)
+    unsupported("per-axis activations");
+  Type wq = quantizedType(3, 4, 5, conv ? 0 : 1);
+  SmallVector<double> wScales = constantFloats(4);
+  int64_t channels = conv ? wt.getDimSize(0) : wt.getDimSize(wt.getRank() - 1);
+  SmallVector<int32_t> mult, shift;
+  for (int64_t c = 0; c < (wScales.size() == 1 ? 1 : channels); ++c) {
+    double m = xq.getScale() * wScales[wScales.size() == 1 ? 0 : c] /
+               yq.getScale();
+    requant::FixedPointMultiplier fp;
+    if (!requant::quantizeMultiplier(m, fp))
+      unsupported("a requantization multiplier out of range");
+    mult.push_back(fp.multiplier);
+    shift.push_back(fp.shift);
+  }
+  auto bias = RankedTensorType::get({channels}, b.getI32Type());
+  Value biasValue =
+      hasInput(8) ? input(8)
+                  : tosa::ConstOp::create(
+                        b, loc, bias, DenseElementsAttr::get(bias, int32_t(0)));
+  auto multAttr = b.getDenseI32ArrayAttr(mult);
+  auto shiftAttr = b.getDenseI32ArrayAttr(shift);
+  auto lo = b.getI32IntegerAttr(yq.getStorageTypeMin());
+  auto hi = b.getI32IntegerAttr(yq.getStorageTypeMax());
+  auto rounding = qnn::RoundingModeAttr::get(ctx, qnn::RoundingMode::HalfEven);
+  Value result;
+  if (!conv) {
+    // One 2-D qnn.matmul per batch (equal batch shapes), concatenated.
+    if (xt.getRank() != wt.getRank() || xt.getRank() < 2 ||
+        xt.getShape().drop_back(2) != wt.getShape().drop_back(2))
+      unsupported("QLinearMatMul with broadcast batch dimensions");
+    if (isa<quant::UniformQuantizedPerAxisType>(wq) && wt.getRank() != 2)
+      unsupported("per-axis batched QLinearMatMul");
+    int64_t m = xt.getDimSize(xt.getRank() - 2), k = xt.getDimSize(xt.getRank() - 1);
+    int64_t n = wt.getDimSize(wt.getRank() - 1);
+    int64_t batch = xt.getNumElements() / (m * k);
+    Value a3 = reshape(input(0), {batch, m, k});
+    Value w3 = reshape(input(3), {batch, k, n});
+    SmallVector<Value> parts;
+    for (int64_t i = 0; i < batch; ++i) {
+      auto slice = [&](Value v, int64_t rows, int64_t cols) {
+        auto vt = cast<RankedTensorType>(v.getType());
+        Value s = tosa::SliceOp::create(
+            b, loc, vt.clone({1, rows, cols}), v, shapeValue({i, 0, 0}),
+            shapeValue({1, rows, cols}));
+        return reshape(s, {rows, cols});
+      };
+      Value a = quant::StorageCastOp::create(
+          b, loc, RankedTensorType::get({m, k}, xq), slice(a3, m, k));
+      Value w = quant::StorageCastOp::create(
+          b, loc, RankedTensorType::get({k, n}, wq), slice(w3, k, n));
+      Value mm = qnn::MatmulOp::create(
+          b, loc, RankedTensorType::get({m, n}, yq), a, w, biasValue,
+          multAttr, shiftAttr, lo, hi, rounding);
+      Value raw = quant::StorageCastOp::create(
+          b, loc, RankedTensorType::get({m, n}, b.getI8Type()), mm);
+      parts.push_back(reshape(raw, {1, m, n}));
+    }
+    Value all = parts.size() == 1
+                    ? parts[0]
+                    : tosa::ConcatOp::create(
+                          b, loc,
+                          RankedTensorType::get({batch, m, n}, b.getI8Type()),
+                          parts, b.getI32IntegerAttr(0))
+                          .getResult();
+    result = reshape(all, out.getShape());
+  } else {
+    if (xt.getRank() != 4)
+      unsupported("non-2-D QLinearConv");
+    int64_t group = intAttr("group", 1);
+    SmallVector<int64_t> strides = intsAttr("strides");
+    SmallVector<int64_t> dilations = intsAttr("dilations");
+    if (strides.empty())
+      strides = {1, 1};
+    if (dilations.empty())
+      dilations = {1, 1};
+    SmallVector<int64_t> window = {(wt.getDimSize(2) - 1) * dilations[0] + 1,
+                                   (wt.getDimSize(3) - 1) * dilations[1] + 1};
+    SmallVector<int64_t> pads =
+        tosaPads(stringAttr("auto_pad", "NOTSET"), intsAttr("pads"),
+                 {xt.getDimSize(2), xt.getDimSize(3)}, window, strides);
+    Value nhwc = toNHWC(input(0));
+    nhwc = quant::StorageCastOp::create(
+        b, loc, cast<RankedTensorType>(nhwc.getType()).clone(xq), nhwc);
+    Value ohwi = transpose(input(3), {0, 2, 3, 1});
+    ohwi = quant::StorageCastOp::create(
+        b, loc, cast<RankedTensorType>(ohwi.getType()).clone(wq), ohwi);
+    auto outNHWC = RankedTensorType::get(
+        {out.getDimSize(0), out.getDimSize(2), out.getDimSize(3),
+         out.getDimSize(1)},
+        yq);
+    Value c = qnn::Conv2DOp::create(
+        b, loc, outNHWC, nhwc, ohwi, biasValue, b.getDenseI64ArrayAttr(strides),
+        b.getDenseI64ArrayAttr(pads), b.getDenseI64ArrayAttr(dilations),
+        b.getI64IntegerAttr(group), multAttr, shiftAttr, lo, hi, rounding);
+    Value raw = quant::StorageCastOp::create(
+        b, loc, outNHWC.clone(b.getI8Type()), c);
+    result = toNCHW(raw);
+  }
+  if (yq.isSigned() == false)
+    unsignedValues.insert(node->output(0));
+  setOutput(result);
+}
+
 //===----------------------------------------------------------------------===//
 // Driver
 //===----------------------------------------------------------------------===//
@@ -1442,6 +1589,8 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     t["Clip"] = [](Importer &im) { im.importClip(); };
     t["LayerNormalization"] = [](Importer &im) { im.importLayerNorm(); };
     t["QuantizeLinear"] = [](Importer &im) { im.importQuantizeLinear(true); };
+    t["QLinearMatMul"] = [](Importer &im) { im.importQLinear(false); };
+    t["QLinearConv"] = [](Importer &im) { im.importQLinear(true); };
     t["DequantizeLinear"] = [](Importer &im) {
       im.importQuantizeLinear(false);
     };
