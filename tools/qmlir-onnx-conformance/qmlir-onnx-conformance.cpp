@@ -200,6 +200,8 @@ llvm::StringSet<> quantizationParameters(const onnx::ModelProto &model) {
       positions = {1, 2};
     else if (n.op_type() == "QLinearConv" || n.op_type() == "QLinearMatMul")
       positions = {1, 2, 4, 5, 6, 7};
+    else if (n.op_type() == "MatMulInteger" || n.op_type() == "ConvInteger")
+      positions = {2, 3};
     for (int i : positions)
       if (i < n.input_size() && !n.input(i).empty())
         names.insert(n.input(i));

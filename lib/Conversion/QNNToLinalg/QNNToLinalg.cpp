@@ -101,21 +101,24 @@ Value requantizeTensor(OpBuilder &b, Location loc, OpTy op, Value acc) {
   auto outQ = cast<quant::UniformQuantizedType>(
       cast<ShapedType>(op.getOutput().getType()).getElementType());
   int64_t rank = accType.getRank();
+
   Type storage = outQ.getStorageType();
   Value init = tensor::EmptyOp::create(b, loc, accType.getShape(), storage);
-  bool perChannel = op.getMultiplier().size() > 1;
+  ArrayRef<int32_t> multiplier = op.getMultiplierAttr().asArrayRef();
+  ArrayRef<int32_t> shiftValues = op.getShiftAttr().asArrayRef();
+  bool perChannel = multiplier.size() > 1;
   SmallVector<Value> inputs = {acc};
   SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(rank)};
   if (perChannel) {
-    inputs.push_back(i32TensorConst(b, loc, op.getMultiplier()));
-    inputs.push_back(i32TensorConst(b, loc, op.getShift()));
+    inputs.push_back(i32TensorConst(b, loc, multiplier));
+    inputs.push_back(i32TensorConst(b, loc, shiftValues));
     AffineMap channelMap =
         AffineMap::get(rank, 0, b.getAffineDimExpr(rank - 1));
     maps.append({channelMap, channelMap});
   }
   maps.push_back(b.getMultiDimIdentityMap(rank));
-  int64_t m0 = op.getMultiplier()[0], t0 = op.getShift()[0];
-  qnn::RoundingMode mode = op.getRounding();
+  int64_t m0 = multiplier[0], t0 = shiftValues[0];
+  qnn::RoundingMode mode = op.getRoundingAttr().getValue();
   int64_t zp = outQ.getZeroPoint();
   int64_t lo = op.getClampMinAttr().getInt(), hi = op.getClampMaxAttr().getInt();
   auto generic = linalg::GenericOp::create(
@@ -390,7 +393,10 @@ struct Conv2DLowering : OpConversionPattern<qnn::Conv2DOp> {
                                             sizes, ones);
       }
     }
-    rewriter.replaceOp(op, requantizeTensor(rewriter, loc, op, acc));
+    if (outType.getElementType().isInteger(32))
+      rewriter.replaceOp(op, acc);
+    else
+      rewriter.replaceOp(op, requantizeTensor(rewriter, loc, op, acc));
     return success();
   }
 };
@@ -428,7 +434,10 @@ struct MatmulLowering : OpConversionPattern<qnn::MatmulOp> {
               rewriter, loc, TypeRange{acc.getType()},
               ValueRange{lhs, prepared->weight}, ValueRange{acc})
               .getResult(0);
-    rewriter.replaceOp(op, requantizeTensor(rewriter, loc, op, acc));
+    if (outType.getElementType().isInteger(32))
+      rewriter.replaceOp(op, acc);
+    else
+      rewriter.replaceOp(op, requantizeTensor(rewriter, loc, op, acc));
     return success();
   }
 };

@@ -106,6 +106,8 @@ std::string describe(Operation *op, GPUKernelInfo &info) {
       for (int64_t c = 0; c < info.k; ++c)
         weights[c * info.n + o] = (*w)[o * info.k + c];
   }
+  if (cast<ShapedType>(output.getType()).getElementType().isInteger(32))
+    return "i32 accumulator outputs";
   auto lhsQ = cast<quant::UniformQuantizedType>(
       cast<ShapedType>(lhs.getType()).getElementType());
   rhsQ = cast<quant::QuantizedType>(

@@ -143,6 +143,7 @@ private:
   Type quantizedType(int64_t valueInput, int64_t scale, int64_t zp,
                      int64_t axis);
   void importQLinear(bool conv);
+  void importInteger(bool conv);
   void importLayerNorm();
 
   MLIRContext *ctx;
@@ -1554,6 +1555,82 @@ void Importer::importQLinear(bool conv) {
   setOutput(result);
 }
 
+
+void Importer::importInteger(bool conv) {
+  // a, b [, a_zero_point, b_zero_point] -> i32 (MatMulInteger, ConvInteger).
+  auto at = inputType(0), bt = inputType(1);
+  if (!at.getElementType().isInteger(8) || !bt.getElementType().isInteger(8))
+    unsupported("non-8-bit operands");
+  auto typeOf = [&](int64_t value, int64_t zp, int64_t axis) -> Type {
+    bool isUnsigned = unsignedValues.contains(node->input(value));
+    SmallVector<int64_t> zps = {0};
+    if (hasInput(zp)) {
+      zps = constantInts(zp);
+      int32_t zpType = constants[node->input(zp)]->data_type();
+      isUnsigned = zpType == onnx::TensorProto::UINT8;
+    }
+    for (int64_t &z : zps)
+      if (isUnsigned)
+        z = uint8_t(z);
+    unsigned flags = isUnsigned ? 0 : quant::QuantizationFlags::Signed;
+    int64_t qmin = isUnsigned ? 0 : -128, qmax = isUnsigned ? 255 : 127;
+    if (zps.size() == 1)
+      return quant::UniformQuantizedType::get(flags, b.getI8Type(),
+                                              b.getF32Type(), 1.0, zps[0],
+                                              qmin, qmax);
+    return quant::UniformQuantizedPerAxisType::get(
+        flags, b.getI8Type(), b.getF32Type(),
+        SmallVector<double>(zps.size(), 1.0), zps, axis, qmin, qmax);
+  };
+  Type aq = typeOf(0, 2, 0);
+  if (!isa<quant::UniformQuantizedType>(aq))
+    unsupported("per-row zero points of the first operand");
+  Type bq = typeOf(1, 3, conv ? 0 : 1);
+  RankedTensorType out = outputType();
+  int64_t channels = conv ? bt.getDimSize(0) : bt.getDimSize(bt.getRank() - 1);
+  auto biasType = RankedTensorType::get({channels}, b.getI32Type());
+  Value bias = tosa::ConstOp::create(
+      b, loc, biasType, DenseElementsAttr::get(biasType, int32_t(0)));
+  if (!conv) {
+    if (at.getRank() != 2 || bt.getRank() != 2)
+      unsupported("batched MatMulInteger");
+    Value a = quant::StorageCastOp::create(b, loc, at.clone(aq), input(0));
+    Value w = quant::StorageCastOp::create(b, loc, bt.clone(bq), input(1));
+    return setOutput(qnn::MatmulOp::create(
+        b, loc, out, a, w, bias, DenseI32ArrayAttr(), DenseI32ArrayAttr(),
+        IntegerAttr(), IntegerAttr(), qnn::RoundingModeAttr()));
+  }
+  if (at.getRank() != 4)
+    unsupported("non-2-D ConvInteger");
+  SmallVector<int64_t> strides = intsAttr("strides");
+  SmallVector<int64_t> dilations = intsAttr("dilations");
+  if (strides.empty())
+    strides = {1, 1};
+  if (dilations.empty())
+    dilations = {1, 1};
+  SmallVector<int64_t> window = {(bt.getDimSize(2) - 1) * dilations[0] + 1,
+                                 (bt.getDimSize(3) - 1) * dilations[1] + 1};
+  SmallVector<int64_t> pads =
+      tosaPads(stringAttr("auto_pad", "NOTSET"), intsAttr("pads"),
+               {at.getDimSize(2), at.getDimSize(3)}, window, strides);
+  Value nhwc = toNHWC(input(0));
+  nhwc = quant::StorageCastOp::create(
+      b, loc, cast<RankedTensorType>(nhwc.getType()).clone(aq), nhwc);
+  Value ohwi = transpose(input(1), {0, 2, 3, 1});
+  ohwi = quant::StorageCastOp::create(
+      b, loc, cast<RankedTensorType>(ohwi.getType()).clone(bq), ohwi);
+  auto outNHWC = RankedTensorType::get({out.getDimSize(0), out.getDimSize(2),
+                                        out.getDimSize(3), out.getDimSize(1)},
+                                       b.getI32Type());
+  Value c = qnn::Conv2DOp::create(
+      b, loc, outNHWC, nhwc, ohwi, bias, b.getDenseI64ArrayAttr(strides),
+      b.getDenseI64ArrayAttr(pads), b.getDenseI64ArrayAttr(dilations),
+      b.getI64IntegerAttr(intAttr("group", 1)), DenseI32ArrayAttr(),
+      DenseI32ArrayAttr(), IntegerAttr(), IntegerAttr(),
+      qnn::RoundingModeAttr());
+  setOutput(toNCHW(c));
+}
+
 //===----------------------------------------------------------------------===//
 // Driver
 //===----------------------------------------------------------------------===//
@@ -1591,6 +1668,8 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     t["QuantizeLinear"] = [](Importer &im) { im.importQuantizeLinear(true); };
     t["QLinearMatMul"] = [](Importer &im) { im.importQLinear(false); };
     t["QLinearConv"] = [](Importer &im) { im.importQLinear(true); };
+    t["MatMulInteger"] = [](Importer &im) { im.importInteger(false); };
+    t["ConvInteger"] = [](Importer &im) { im.importInteger(true); };
     t["DequantizeLinear"] = [](Importer &im) {
       im.importQuantizeLinear(false);
     };

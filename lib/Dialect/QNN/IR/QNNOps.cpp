@@ -86,6 +86,19 @@ template <typename OpTy>
 static LogicalResult verifyRequantization(OpTy op, int64_t channels) {
   auto emitError = [&]() { return op.emitOpError(); };
   auto outType = cast<RankedTensorType>(op.getOutput().getType());
+  bool hasAny = op.getMultiplierAttr() || op.getShiftAttr() ||
+                op.getClampMinAttr() || op.getClampMaxAttr() ||
+                op.getRoundingAttr();
+  if (outType.getElementType().isInteger(32)) {
+    if (hasAny)
+      return op.emitOpError("an i32 (accumulator) result takes no "
+                            "requantization attributes");
+    return success();
+  }
+  if (!op.getMultiplierAttr() || !op.getShiftAttr() || !op.getClampMinAttr() ||
+      !op.getClampMaxAttr() || !op.getRoundingAttr())
+    return op.emitOpError("a quantized result needs multiplier, shift, "
+                          "clamp_min, clamp_max and rounding");
   if (failed(verifyQuantizedType(emitError, outType, "output")))
     return failure();
   auto outQ = dyn_cast<quant::UniformQuantizedType>(outType.getElementType());
@@ -95,8 +108,8 @@ static LogicalResult verifyRequantization(OpTy op, int64_t channels) {
     return op.emitOpError("output storage type must be 8-bit, got ")
            << outQ.getStorageType();
 
-  ArrayRef<int32_t> multiplier = op.getMultiplier();
-  ArrayRef<int32_t> shift = op.getShift();
+  ArrayRef<int32_t> multiplier = op.getMultiplierAttr().asArrayRef();
+  ArrayRef<int32_t> shift = op.getShiftAttr().asArrayRef();
   if (multiplier.size() != shift.size())
     return op.emitOpError("multiplier has ")
            << multiplier.size() << " entries but shift has " << shift.size();

@@ -81,7 +81,16 @@ class QNN_RequantizedOp<string mnemonic, list<Trait> traits = []>
   dag requantArgs = (ins DenseI32ArrayAttr:$multiplier,
                      DenseI32ArrayAttr:$shift, I32Attr:$clamp_min,
                      I32Attr:$clamp_max, QNN_RoundingModeAttr:$rounding);
+  // Conv and matmul may also return the raw i32 accumulator (ONNX
+  // ConvInteger / MatMulInteger): then there is no requantization.
+  dag optionalRequantArgs = (ins OptionalAttr<DenseI32ArrayAttr>:$multiplier,
+                             OptionalAttr<DenseI32ArrayAttr>:$shift,
+                             OptionalAttr<I32Attr>:$clamp_min,
+                             OptionalAttr<I32Attr>:$clamp_max,
+                             OptionalAttr<QNN_RoundingModeAttr>:$rounding);
 }
+
+def QNN_QuantOrI32Tensor : AnyTypeOf<[QNN_QuantTensor, QNN_I32Tensor]>;
 
 def QNN_Conv2DOp : QNN_RequantizedOp<"conv2d"> {
   let summary = "Quantized 2-D convolution (NHWC, FHWC) with requantization";
@@ -100,6 +109,10 @@ def QNN_Conv2DOp : QNN_RequantizedOp<"conv2d"> {
     padded input elements are the real value 0.0 (i.e. the input zero point).
     `groups == C` with `O == C` is a depthwise convolution.
 
+    With an `i32` result the op returns the accumulator (bias included, zero
+    points applied) and takes no requantization attributes (ONNX
+    ConvInteger).
+
     ```mlir
     %y = qnn.conv2d %x, %w, %b {clamp_max = 255 : i32, clamp_min = 0 : i32,
           dilations = array<i64: 1, 1>, groups = 1 : i64,
@@ -115,8 +128,8 @@ def QNN_Conv2DOp : QNN_RequantizedOp<"conv2d"> {
                         QNN_I32Tensor:$bias, DenseI64ArrayAttr:$strides,
                         DenseI64ArrayAttr:$padding,
                         DenseI64ArrayAttr:$dilations, I64Attr:$groups),
-                       requantArgs);
-  let results = (outs QNN_QuantTensor:$output);
+                       optionalRequantArgs);
+  let results = (outs QNN_QuantOrI32Tensor:$output);
   let assemblyFormat = [{
     $input `,` $weight `,` $bias attr-dict `:` type($input) `,` type($weight)
     `,` type($bias) `->` type($output)
@@ -129,7 +142,8 @@ def QNN_MatmulOp : QNN_RequantizedOp<"matmul"> {
   let description = [{
     `lhs` [M, K] (per-tensor quantized) times `rhs` [K, N] (per-tensor or
     per-axis on dimension 1), plus an i32 bias [N] of scale `s_lhs * s_rhs[n]`,
-    accumulated in i32 and requantized like `qnn.conv2d`.
+    accumulated in i32 and requantized like `qnn.conv2d`, or returned as the
+    i32 accumulator when the result type is `i32` (ONNX MatMulInteger).
 
     ```mlir
     %y = qnn.matmul %a, %w, %b {clamp_max = 127 : i32, clamp_min = -128 : i32,
@@ -141,8 +155,8 @@ def QNN_MatmulOp : QNN_RequantizedOp<"matmul"> {
     ```
   }];
   let arguments = !con((ins QNN_QuantTensor:$lhs, QNN_QuantTensor:$rhs,
-                        QNN_I32Tensor:$bias), requantArgs);
-  let results = (outs QNN_QuantTensor:$output);
+                        QNN_I32Tensor:$bias), optionalRequantArgs);
+  let results = (outs QNN_QuantOrI32Tensor:$output);
   let assemblyFormat = [{
     $lhs `,` $rhs `,` $bias attr-dict `:` type($lhs) `,` type($rhs) `,`
     type($bias) `->` type($output)
