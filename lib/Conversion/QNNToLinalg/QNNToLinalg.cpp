@@ -615,6 +615,105 @@ struct StorageCastLowering : OpConversionPattern<quant::StorageCastOp> {
 };
 
 //===----------------------------------------------------------------------===//
+// qnn.dynamic_quantize
+//===----------------------------------------------------------------------===//
+
+/// Reduces the f32 tensor `value` to a scalar with minimumf / maximumf.
+Value reduceAllF32(OpBuilder &b, Location loc, Value value, bool isMax) {
+  auto type = cast<RankedTensorType>(value.getType());
+  Type f32 = b.getF32Type();
+  Value flat = value;
+  if (type.getRank() != 1) {
+    ReassociationIndices all;
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      all.push_back(d);
+    flat = type.getRank() == 0
+               ? tensor::ExpandShapeOp::create(
+                     b, loc, RankedTensorType::get({1}, f32), value,
+                     SmallVector<ReassociationIndices>{})
+                     .getResult()
+               : tensor::CollapseShapeOp::create(
+                     b, loc, value, SmallVector<ReassociationIndices>{all})
+                     .getResult();
+  }
+  float init = isMax ? -std::numeric_limits<float>::infinity()
+                     : std::numeric_limits<float>::infinity();
+  Value cst = arith::ConstantOp::create(b, loc, f32, b.getF32FloatAttr(init));
+  Value empty = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{}, f32);
+  Value acc = linalg::FillOp::create(b, loc, cst, empty).getResult(0);
+  auto reduce = linalg::ReduceOp::create(
+      b, loc, ValueRange{flat}, ValueRange{acc}, ArrayRef<int64_t>{0},
+      [&](OpBuilder &nb, Location nl, ValueRange args) {
+        Value r = isMax ? arith::MaximumFOp::create(nb, nl, args[0], args[1])
+                              .getResult()
+                        : arith::MinimumFOp::create(nb, nl, args[0], args[1])
+                              .getResult();
+        linalg::YieldOp::create(nb, nl, r);
+      });
+  return tensor::ExtractOp::create(b, loc, reduce.getResult(0), ValueRange{});
+}
+
+struct DynamicQuantizeLowering : OpConversionPattern<qnn::DynamicQuantizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(qnn::DynamicQuantizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = cast<RankedTensorType>(op.getInput().getType());
+    if (!type.hasStaticShape())
+      return op.emitOpError("convert-qnn-to-linalg supports static shapes "
+                            "only");
+    OpBuilder &b = rewriter;
+    Type f32 = b.getF32Type();
+    auto cf = [&](float v) {
+      return arith::ConstantOp::create(b, loc, f32, b.getF32FloatAttr(v))
+          .getResult();
+    };
+    Value x = adaptor.getInput();
+    Value lo = arith::MinimumFOp::create(
+        b, loc, reduceAllF32(b, loc, x, /*isMax=*/false), cf(0.0f));
+    Value hi = arith::MaximumFOp::create(
+        b, loc, reduceAllF32(b, loc, x, /*isMax=*/true), cf(0.0f));
+    Value scale = arith::DivFOp::create(
+        b, loc, arith::SubFOp::create(b, loc, hi, lo), cf(255.0f));
+    // zero point = round(saturate(0 - lo / scale)).
+    Value zpf = arith::SubFOp::create(b, loc, cf(0.0f),
+                                      arith::DivFOp::create(b, loc, lo, scale));
+    zpf = arith::MinimumFOp::create(
+        b, loc, arith::MaximumFOp::create(b, loc, zpf, cf(0.0f)), cf(255.0f));
+    zpf = math::RoundEvenOp::create(b, loc, zpf);
+    int64_t rank = type.getRank();
+    Value init =
+        tensor::EmptyOp::create(b, loc, type.getShape(), b.getI8Type());
+    auto generic = linalg::GenericOp::create(
+        b, loc, type.clone(b.getI8Type()), ValueRange{x}, init,
+        SmallVector<AffineMap>(2, b.getMultiDimIdentityMap(rank)),
+        parallelIterators(rank),
+        [&](OpBuilder &nb, Location nl, ValueRange args) {
+          Value v = arith::DivFOp::create(nb, nl, args[0], scale);
+          v = math::RoundEvenOp::create(nb, nl, v);
+          v = arith::AddFOp::create(nb, nl, v, zpf);
+          v = arith::MaximumFOp::create(nb, nl, v, cf(0.0f));
+          v = arith::MinimumFOp::create(nb, nl, v, cf(255.0f));
+          v = arith::FPToSIOp::create(nb, nl, nb.getI32Type(), v);
+          linalg::YieldOp::create(
+              nb, nl,
+              arith::TruncIOp::create(nb, nl, nb.getI8Type(), v).getResult());
+        });
+    Value zp8 = arith::TruncIOp::create(
+        b, loc, b.getI8Type(),
+        arith::FPToSIOp::create(b, loc, b.getI32Type(), zpf));
+    Value scaleTensor = tensor::FromElementsOp::create(
+        b, loc, RankedTensorType::get({}, f32), ValueRange{scale});
+    Value zpTensor = tensor::FromElementsOp::create(
+        b, loc, RankedTensorType::get({}, b.getI8Type()), ValueRange{zp8});
+    rewriter.replaceOp(op, {generic.getResult(0), scaleTensor, zpTensor});
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
 // Float qnn ops
 //===----------------------------------------------------------------------===//
 
@@ -769,6 +868,7 @@ Value qmlir::createFixedPointRequantize(OpBuilder &b, Location loc, Value acc,
 void qmlir::populateQNNToLinalgConversionPatterns(
     const TypeConverter &typeConverter, RewritePatternSet &patterns) {
   patterns.add<Conv2DLowering, MatmulLowering, RequantizeLowering,
+               DynamicQuantizeLowering,
                QuantizeCastLowering, DequantizeCastLowering,
                StorageCastLowering, BatchNormLowering, ObserveLowering>(
       typeConverter, patterns.getContext());

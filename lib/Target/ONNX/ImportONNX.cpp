@@ -1669,6 +1669,20 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     t["QLinearMatMul"] = [](Importer &im) { im.importQLinear(false); };
     t["QLinearConv"] = [](Importer &im) { im.importQLinear(true); };
     t["MatMulInteger"] = [](Importer &im) { im.importInteger(false); };
+    t["DynamicQuantizeLinear"] = [](Importer &im) {
+      Value x = im.input(0);
+      auto xt = cast<RankedTensorType>(x.getType());
+      if (!xt.getElementType().isF32())
+        im.unsupported("non-f32 input");
+      auto op = qnn::DynamicQuantizeOp::create(
+          im.b, im.loc, xt.clone(im.b.getI8Type()),
+          RankedTensorType::get({}, im.b.getF32Type()),
+          RankedTensorType::get({}, im.b.getI8Type()), x);
+      for (int i = 0; i < 3; ++i)
+        im.setOutput(op->getResult(i), i);
+      im.unsignedValues.insert(im.node->output(0));
+      im.unsignedValues.insert(im.node->output(2));
+    };
     t["ConvInteger"] = [](Importer &im) { im.importInteger(true); };
     t["DequantizeLinear"] = [](Importer &im) {
       im.importQuantizeLinear(false);

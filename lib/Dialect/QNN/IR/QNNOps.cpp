@@ -221,6 +221,19 @@ LogicalResult ObserveOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// DynamicQuantizeOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult DynamicQuantizeOp::verify() {
+  auto in = cast<RankedTensorType>(getInput().getType());
+  auto out = cast<RankedTensorType>(getOutput().getType());
+  if (in.getShape() != out.getShape())
+    return emitOpError("output shape ")
+           << out.getShape() << " differs from input shape " << in.getShape();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // Conv2DOp
 //===----------------------------------------------------------------------===//
 

@@ -72,6 +72,29 @@ def QNN_ObserveOp : QNN_Op<"observe", [Pure, SameOperandsAndResultType]> {
   }];
 }
 
+def QNN_DynamicQuantizeOp : QNN_Op<"dynamic_quantize", [Pure]> {
+  let summary = "Quantize to u8 with a range measured at run time";
+  let description = [{
+    Dynamic (run-time) asymmetric u8 quantization, as ONNX
+    DynamicQuantizeLinear: with `lo = min(0, min(x))`, `hi = max(0, max(x))`,
+    `scale = (hi - lo) / 255`, `zero_point = round_half_even(saturate(0 -
+    lo / scale))` and `y = saturate(round_half_even(x / scale) + zero_point)`,
+    all in f32. `output` and `zero_point` hold u8 values in i8 storage.
+
+    ```mlir
+    %y, %s, %zp = qnn.dynamic_quantize %x : tensor<3x4xf32> -> tensor<3x4xi8>, tensor<f32>, tensor<i8>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[F32]>:$input);
+  let results = (outs RankedTensorOf<[I8]>:$output, 0DTensorOf<[F32]>:$scale,
+                      0DTensorOf<[I8]>:$zero_point);
+  let assemblyFormat = [{
+    $input attr-dict `:` type($input) `->` type($output) `,` type($scale) `,`
+    type($zero_point)
+  }];
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Quantized compute ops
 //===----------------------------------------------------------------------===//
