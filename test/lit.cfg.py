@@ -28,11 +28,13 @@ config.substitutions.append(("%models",
 tool_dirs = [config.qmlir_tools_dir, config.llvm_tools_dir]
 tools = ["not", "count", "FileCheck", "quant-opt", "quant-compile", "quant-translate",
          "qmlir-requantize-test", "qmlir-requantize-jit-test",
-         "qmlir-cuda-launch"]
+         "qmlir-cuda-launch", "qmlir-onnx-conformance"]
 llvm_config.add_tool_substitutions(
     [ToolSubst(t, unresolved="ignore") for t in tools], tool_dirs)
 
 # Optional capabilities.
+if os.path.isdir("/usr/share/libonnx-testdata/data/node"):
+    config.available_features.add("onnx-testdata")
 if shutil.which("protoc") and os.path.exists("/usr/include/onnx/onnx.proto"):
     config.available_features.add("protoc")
 if shutil.which("qemu-aarch64") and shutil.which("aarch64-linux-gnu-gcc"):

@@ -133,6 +133,7 @@ private:
   void importConcat();
   void importSoftmax();
   void importReduceMean();
+  void importReduce(StringRef op);
   void importSlice();
   void importSplit();
   void importPad();
@@ -1218,6 +1219,39 @@ void Importer::importReduceMean() {
   setOutput(reshape(r, outputType().getShape()));
 }
 
+
+void Importer::importReduce(StringRef op) {
+  Value x = input(0);
+  auto type = cast<RankedTensorType>(x.getType());
+  if (!type.getElementType().isF32() && !type.getElementType().isInteger(32))
+    unsupported("element type other than f32 and i32");
+  // axes moved from attribute to input in opset 18 (ReduceSum: 13).
+  SmallVector<int64_t> axes =
+      intsFromAttrOrInput("axes", 1, op == "ReduceSum" ? 13 : 18);
+  if (axes.empty()) {
+    if (intAttr("noop_with_empty_axes", 0))
+      return setOutput(x);
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      axes.push_back(d);
+  }
+  Value r = x;
+  SmallVector<int64_t> shape(type.getShape());
+  for (int64_t a : axes) {
+    if (a < 0)
+      a += type.getRank();
+    shape[a] = 1;
+    auto t = type.clone(shape);
+    auto axis = b.getI32IntegerAttr(a);
+    if (op == "ReduceMin")
+      r = tosa::ReduceMinOp::create(b, loc, t, r, axis);
+    else if (op == "ReduceMax")
+      r = tosa::ReduceMaxOp::create(b, loc, t, r, axis);
+    else
+      r = tosa::ReduceSumOp::create(b, loc, t, r, axis);
+  }
+  setOutput(reshape(r, outputType().getShape()));
+}
+
 void Importer::importSlice() {
   Value x = input(0);
   auto type = cast<RankedTensorType>(x.getType());
@@ -1660,6 +1694,8 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     t["Concat"] = [](Importer &im) { im.importConcat(); };
     t["Softmax"] = [](Importer &im) { im.importSoftmax(); };
     t["ReduceMean"] = [](Importer &im) { im.importReduceMean(); };
+    for (StringRef op : {"ReduceMin", "ReduceMax", "ReduceSum"})
+      t[op] = [op](Importer &im) { im.importReduce(op); };
     t["Slice"] = [](Importer &im) { im.importSlice(); };
     t["Split"] = [](Importer &im) { im.importSplit(); };
     t["Pad"] = [](Importer &im) { im.importPad(); };

@@ -121,3 +121,30 @@ func.func @dynamic(%x: tensor<?x4x4x2x!quant.uniform<u8:f32, 0.1:3>>, %w: tensor
   %0 = qnn.conv2d %x, %w, %b {clamp_max = 200 : i32, clamp_min = 7 : i32, dilations = array<i64: 1, 1>, groups = 1 : i64, multiplier = array<i32: 1073741824>, padding = array<i64: 0, 0, 0, 0>, rounding = #qnn.rounding<half_even>, shift = array<i32: 34>, strides = array<i64: 1, 1>} : tensor<?x4x4x2x!quant.uniform<u8:f32, 0.1:3>>, tensor<2x1x1x2x!quant.uniform<i8:f32, 0.01>>, tensor<2xi32> -> tensor<?x4x4x2x!quant.uniform<u8:f32, 0.05:7>>
   return %0 : tensor<?x4x4x2x!quant.uniform<u8:f32, 0.05:7>>
 }
+
+// -----
+
+// An i32 result is the accumulator: no requantization generic.
+// CHECK-LABEL: func @matmul_accumulator
+// CHECK: %[[ACC:.*]] = linalg.matmul
+// CHECK-NEXT: return %[[ACC]] : tensor<4x2xi32>
+func.func @matmul_accumulator(%a: tensor<4x3x!quant.uniform<u8:f32, 1.0:3>>, %m: tensor<3x2x!quant.uniform<i8:f32, 1.0>>, %b: tensor<2xi32>) -> tensor<4x2xi32> {
+  %0 = qnn.matmul %a, %m, %b : tensor<4x3x!quant.uniform<u8:f32, 1.0:3>>, tensor<3x2x!quant.uniform<i8:f32, 1.0>>, tensor<2xi32> -> tensor<4x2xi32>
+  return %0 : tensor<4x2xi32>
+}
+
+// -----
+
+// Dynamic quantization: run-time min/max reductions, f32 division, round
+// half to even.
+// CHECK-LABEL: func @dynamic_quantize
+// CHECK-COUNT-2: linalg.reduce
+// CHECK: %[[SCALE:.*]] = arith.divf
+// CHECK: linalg.generic
+// CHECK:   arith.divf %{{.*}}, %[[SCALE]] : f32
+// CHECK:   math.roundeven
+// CHECK: tensor.from_elements %[[SCALE]] : tensor<f32>
+func.func @dynamic_quantize(%x: tensor<3x4xf32>) -> (tensor<3x4xi8>, tensor<f32>, tensor<i8>) {
+  %y, %s, %zp = qnn.dynamic_quantize %x : tensor<3x4xf32> -> tensor<3x4xi8>, tensor<f32>, tensor<i8>
+  return %y, %s, %zp : tensor<3x4xi8>, tensor<f32>, tensor<i8>
+}

@@ -264,3 +264,27 @@ func.func @obs(%x: tensor<4xf32>) -> tensor<4xf32> {
   %0 = qnn.observe %x {min = 3.0 : f32} : tensor<4xf32>
   return %0 : tensor<4xf32>
 }
+
+// -----
+
+func.func @acc_with_attrs(%a: tensor<4x3x!quant.uniform<u8:f32, 1.0:3>>, %m: tensor<3x2x!quant.uniform<i8:f32, 1.0>>, %b: tensor<2xi32>) -> tensor<4x2xi32> {
+  // expected-error @+1 {{an i32 (accumulator) result takes no requantization attributes}}
+  %0 = qnn.matmul %a, %m, %b {multiplier = array<i32: 1073741824>, shift = array<i32: 31>} : tensor<4x3x!quant.uniform<u8:f32, 1.0:3>>, tensor<3x2x!quant.uniform<i8:f32, 1.0>>, tensor<2xi32> -> tensor<4x2xi32>
+  return %0 : tensor<4x2xi32>
+}
+
+// -----
+
+func.func @missing_requant(%a: tensor<4x3x!quant.uniform<u8:f32, 1.0:3>>, %m: tensor<3x2x!quant.uniform<i8:f32, 1.0>>, %b: tensor<2xi32>) -> tensor<4x2x!quant.uniform<i8:f32, 0.5>> {
+  // expected-error @+1 {{a quantized result needs multiplier, shift, clamp_min, clamp_max and rounding}}
+  %0 = qnn.matmul %a, %m, %b {multiplier = array<i32: 1073741824>, shift = array<i32: 31>} : tensor<4x3x!quant.uniform<u8:f32, 1.0:3>>, tensor<3x2x!quant.uniform<i8:f32, 1.0>>, tensor<2xi32> -> tensor<4x2x!quant.uniform<i8:f32, 0.5>>
+  return %0 : tensor<4x2x!quant.uniform<i8:f32, 0.5>>
+}
+
+// -----
+
+func.func @dq_shape(%x: tensor<3x4xf32>) -> tensor<4x3xi8> {
+  // expected-error @+1 {{output shape 4, 3 differs from input shape 3, 4}}
+  %y, %s, %zp = qnn.dynamic_quantize %x : tensor<3x4xf32> -> tensor<4x3xi8>, tensor<f32>, tensor<i8>
+  return %y : tensor<4x3xi8>
+}

@@ -74,3 +74,23 @@ func.func @requantize(%acc: tensor<4x2xi32>) -> tensor<4x2x!quant.uniform<u8:f32
       : tensor<4x2xi32> -> tensor<4x2x!quant.uniform<u8:f32, 0.5:10>>
   return %0 : tensor<4x2x!quant.uniform<u8:f32, 0.5:10>>
 }
+
+// CHECK-LABEL: func @accumulators
+// CHECK: qnn.conv2d %{{.*}}, %{{.*}}, %{{.*}} {dilations = array<i64: 1, 1>, groups = 1 : i64, padding = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : {{.*}} -> tensor<1x2x2x2xi32>
+// CHECK: qnn.matmul %{{.*}}, %{{.*}}, %{{.*}} : {{.*}} -> tensor<4x2xi32>
+func.func @accumulators(%x: tensor<1x2x2x3x!quant.uniform<u8:f32, 1.0:3>>,
+                        %w: tensor<2x1x1x3x!quant.uniform<i8:f32, 1.0>>,
+                        %b: tensor<2xi32>,
+                        %a: tensor<4x3x!quant.uniform<u8:f32, 1.0:3>>,
+                        %m: tensor<3x2x!quant.uniform<i8:f32, 1.0>>) -> (tensor<1x2x2x2xi32>, tensor<4x2xi32>) {
+  %0 = qnn.conv2d %x, %w, %b {dilations = array<i64: 1, 1>, groups = 1 : i64, padding = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : tensor<1x2x2x3x!quant.uniform<u8:f32, 1.0:3>>, tensor<2x1x1x3x!quant.uniform<i8:f32, 1.0>>, tensor<2xi32> -> tensor<1x2x2x2xi32>
+  %1 = qnn.matmul %a, %m, %b : tensor<4x3x!quant.uniform<u8:f32, 1.0:3>>, tensor<3x2x!quant.uniform<i8:f32, 1.0>>, tensor<2xi32> -> tensor<4x2xi32>
+  return %0, %1 : tensor<1x2x2x2xi32>, tensor<4x2xi32>
+}
+
+// CHECK-LABEL: func @dynamic_quantize
+// CHECK: qnn.dynamic_quantize %{{.*}} : tensor<3x4xf32> -> tensor<3x4xi8>, tensor<f32>, tensor<i8>
+func.func @dynamic_quantize(%x: tensor<3x4xf32>) -> (tensor<3x4xi8>, tensor<f32>, tensor<i8>) {
+  %y, %s, %zp = qnn.dynamic_quantize %x : tensor<3x4xf32> -> tensor<3x4xi8>, tensor<f32>, tensor<i8>
+  return %y, %s, %zp : tensor<3x4xi8>, tensor<f32>, tensor<i8>
+}
