@@ -42,7 +42,7 @@ using namespace mlir::qmlir;
 
 namespace {
 
-constexpr int64_t kMinOpset = 7, kMaxOpset = 18;
+constexpr int64_t kMinOpset = 1, kMaxOpset = 18;
 
 /// Thrown inside the importer to abandon the model after a diagnostic.
 struct ImportError {};
@@ -848,12 +848,19 @@ void Importer::importUnary(StringRef op) {
         mul(e, splat(type.getElementType(), alpha, type.getRank())));
   }
   if (op == "Dropout") {
-    if (node->output_size() > 1 && !node->output(1).empty())
-      unsupported("the mask output of Dropout");
     if (hasInput(2)) {
       auto training = constantInput(2);
       if (!training || training->getValues<bool>()[0])
         unsupported("Dropout in training mode");
+    }
+    if (node->output_size() > 1 && !node->output(1).empty()) {
+      // Inference: nothing is dropped, the mask is all true.
+      RankedTensorType maskType = outputType(1);
+      if (!maskType.getElementType().isInteger(1))
+        unsupported("a non-boolean Dropout mask");
+      setOutput(tosa::ConstOp::create(b, loc, maskType,
+                                      DenseElementsAttr::get(maskType, true)),
+                1);
     }
   }
   setOutput(r);
@@ -861,20 +868,31 @@ void Importer::importUnary(StringRef op) {
 
 void Importer::importClip() {
   Value x = input(0);
+  auto type = cast<RankedTensorType>(x.getType());
+  if (!type.getElementType().isF32())
+    unsupported("only f32 Clip is supported");
   float lo = -std::numeric_limits<float>::max();
   float hi = std::numeric_limits<float>::max();
   if (opset < 11) {
     lo = floatAttr("min", lo);
     hi = floatAttr("max", hi);
-  } else {
-    if (hasInput(1))
-      lo = float(constantFloats(1).front());
-    if (hasInput(2))
-      hi = float(constantFloats(2).front());
+    return setOutput(clamp(x, lo, hi));
   }
-  if (!isa<FloatType>(cast<RankedTensorType>(x.getType()).getElementType()))
-    unsupported("only float Clip is supported");
-  setOutput(clamp(x, lo, hi));
+  // Constant bounds become one clamp; run-time bounds a maximum / minimum.
+  Value r = x;
+  for (int64_t i : {1, 2}) {
+    if (!hasInput(i))
+      continue;
+    if (constantInput(i)) {
+      float v = float(constantFloats(i).front());
+      (i == 1 ? lo : hi) = v;
+      continue;
+    }
+    Value bound = rankTo(input(i), type.getRank());
+    r = i == 1 ? tosa::MaximumOp::create(b, loc, type, r, bound).getResult()
+               : tosa::MinimumOp::create(b, loc, type, r, bound).getResult();
+  }
+  setOutput(clamp(r, lo, hi));
 }
 
 //===----------------------------------------------------------------------===//
@@ -1025,6 +1043,8 @@ void Importer::importPool(StringRef op) {
 }
 
 void Importer::importBatchNorm() {
+  if (opset < 7)
+    unsupported("BatchNormalization before opset 7 (is_test, spatial)");
   if (intAttr("training_mode", 0) != 0 || node->output_size() > 1)
     unsupported("only inference batch normalization is supported");
   Value x = input(0);
@@ -1343,8 +1363,10 @@ void Importer::importPad() {
 void Importer::importLayerNorm() {
   Value x = input(0);
   auto type = cast<RankedTensorType>(x.getType());
-  if (!type.getElementType().isF32() || node->output_size() > 1)
-    unsupported("only f32 LayerNormalization with one output is supported");
+  if (!type.getElementType().isF32())
+    unsupported("only f32 LayerNormalization is supported");
+  if (intAttr("stash_type", 1) != 1)
+    unsupported("stash_type other than f32");
   int64_t rank = type.getRank();
   int64_t axis = intAttr("axis", -1);
   if (axis < 0)
@@ -1380,7 +1402,12 @@ void Importer::importLayerNorm() {
     auto [p, q] = broadcastPair(r, input(2));
     r = tosa::AddOp::create(b, loc, p.getType(), p, q);
   }
-  setOutput(r);
+  setOutput(reshape(r, outputType(0).getShape()));
+  // Optional Mean and InvStdDev outputs (shape: the input's, reduced to 1).
+  if (node->output_size() > 1 && !node->output(1).empty())
+    setOutput(reshape(mean, outputType(1).getShape()), 1);
+  if (node->output_size() > 2 && !node->output(2).empty())
+    setOutput(reshape(rstd, outputType(2).getShape()), 2);
 }
 
 //===----------------------------------------------------------------------===//
@@ -1893,6 +1920,13 @@ qmlir::importONNX(StringRef bytes, MLIRContext *context,
   }
   if (model.graph().node_size() == 0)
     return emitError(loc) << "the model's graph is empty";
+  int64_t opset = 0;
+  for (const auto &imp : model.opset_import())
+    if (imp.domain().empty() || imp.domain() == "ai.onnx")
+      opset = imp.version();
+  if (opset < kMinOpset || opset > kMaxOpset)
+    return emitError(loc) << "unsupported opset " << opset << " (supported: "
+                          << kMinOpset << " to " << kMaxOpset << ")";
   // Shape inference, then folding of the shape computations it made
   // computable (a Reshape fed by Shape -> Slice -> Concat), until nothing
   // changes; the folded values become initializers. A round whose inference
