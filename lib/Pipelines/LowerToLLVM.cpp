@@ -27,7 +27,11 @@ void qmlir::buildLowerToLLVMPipeline(
   pm.addPass(createConvertQNNToLinalg());
   TosaToLinalgNamedOptions named;
   named.preferConv2DKernelLayoutHWCF = true;
-  tosa::addTosaToLinalgPasses(pm, TosaToLinalgOptions{}, named);
+  // No TOSA validation: it would reject what its own decompositions create
+  // (e.g. the rank-8 pad shape of a transpose_conv2d); the importer and the
+  // verifiers already restrict the element types.
+  tosa::addTosaToLinalgPasses(pm, TosaToLinalgOptions{}, named,
+                              /*validationOptions=*/std::nullopt);
   pm.addNestedPass<func::FuncOp>(createTosaToArithPass());
   pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
   pm.addPass(createCanonicalizerPass());

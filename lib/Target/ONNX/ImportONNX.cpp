@@ -124,6 +124,7 @@ private:
   void importBinary(StringRef op);
   void importUnary(StringRef op);
   void importConv();
+  void importConvTranspose();
   void importPool(StringRef op);
   void importBatchNorm();
   void importMatMul();
@@ -989,6 +990,63 @@ void Importer::importConv() {
   setOutput(toNCHW(r));
 }
 
+
+void Importer::importConvTranspose() {
+  Value x = input(0), w = input(1);
+  auto xt = cast<RankedTensorType>(x.getType());
+  auto wt = cast<RankedTensorType>(w.getType());
+  if (xt.getRank() != 4 || !xt.getElementType().isF32())
+    unsupported("only 2-D f32 ConvTranspose is supported");
+  if (intAttr("group", 1) != 1)
+    unsupported("grouped ConvTranspose");
+  SmallVector<int64_t> dilations = intsAttr("dilations");
+  if (llvm::any_of(dilations, [](int64_t d) { return d != 1; }))
+    unsupported("dilated ConvTranspose");
+  SmallVector<int64_t> strides = intsAttr("strides");
+  if (strides.empty())
+    strides = {1, 1};
+  SmallVector<int64_t> outPadding = intsAttr("output_padding");
+  if (outPadding.empty())
+    outPadding = {0, 0};
+  RankedTensorType out = outputType();
+  int64_t kernel[2] = {wt.getDimSize(2), wt.getDimSize(3)};
+  // Padding of each spatial dimension: given, or what the inferred output
+  // size implies (auto_pad, output_shape).
+  SmallVector<int64_t> pads = intsAttr("pads");
+  StringRef autoPad = stringAttr("auto_pad", "NOTSET");
+  SmallVector<int64_t> begin(2), end(2);
+  for (int i = 0; i < 2; ++i) {
+    int64_t total = strides[i] * (xt.getDimSize(2 + i) - 1) + outPadding[i] +
+                    kernel[i] - out.getDimSize(2 + i);
+    if (pads.size() == 4 && autoPad == "NOTSET" && !attr("output_shape")) {
+      begin[i] = pads[i];
+      end[i] = pads[i + 2];
+    } else if (autoPad == "SAME_LOWER") {
+      end[i] = total / 2;
+      begin[i] = total - total / 2;
+    } else {
+      // SAME_UPPER and output_shape: the extra padding goes at the end (as
+      // the ONNX reference and onnxruntime do).
+      begin[i] = total / 2;
+      end[i] = total - total / 2;
+    }
+  }
+  // TOSA: OH = (IH - 1) * stride + out_pad_top + out_pad_bottom + KH.
+  SmallVector<int64_t> outPad = {-begin[0], -end[0] + outPadding[0],
+                                 -begin[1], -end[1] + outPadding[1]};
+  int64_t m = wt.getDimSize(1);
+  Value bias = hasInput(2) ? input(2)
+                           : constF32({m}, SmallVector<float>(m, 0.0f));
+  Value ohwi = transpose(w, {1, 2, 3, 0});
+  auto outNHWC = RankedTensorType::get({out.getDimSize(0), out.getDimSize(2),
+                                        out.getDimSize(3), out.getDimSize(1)},
+                                       b.getF32Type());
+  Value r = tosa::TransposeConv2DOp::create(
+      b, loc, outNHWC, toNHWC(x), ohwi, bias, b.getDenseI64ArrayAttr(outPad),
+      b.getDenseI64ArrayAttr(strides), TypeAttr::get(b.getF32Type()));
+  setOutput(toNCHW(r));
+}
+
 void Importer::importPool(StringRef op) {
   Value x = input(0);
   auto xt = cast<RankedTensorType>(x.getType());
@@ -1714,6 +1772,7 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
       t[op] = [op](Importer &im) { im.importReshapeLike(op); };
     t["Conv"] = [](Importer &im) { im.importConv(); };
     t["Cast"] = [](Importer &im) { im.importCast(); };
+    t["ConvTranspose"] = [](Importer &im) { im.importConvTranspose(); };
     t["BatchNormalization"] = [](Importer &im) { im.importBatchNorm(); };
     t["MatMul"] = [](Importer &im) { im.importMatMul(); };
     t["Gemm"] = [](Importer &im) { im.importGemm(); };
