@@ -10,9 +10,9 @@
 // compare with the expected outputs: exactly for integers, within
 // |got - expected| <= atol + rtol * |expected| for floats.
 //
-// Scales and zero points that a test passes as graph inputs are bound to
-// the data set's values before import (qmlir compiles quantization
-// parameters as constants: they are part of the types).
+// Scales and zero points (and Resize scales/sizes) that a test passes as
+// graph inputs are bound to the data set's values before import (qmlir
+// compiles quantization parameters and shapes as constants).
 //
 // A test is UNSUPPORTED when the importer declines the model (an operator,
 // attribute value or type it does not handle, reported as such); any other
@@ -190,8 +190,9 @@ std::string compare(const JitBuffer &got, const JitBuffer &expected,
 }
 
 /// Graph inputs that are quantization parameters (scales and zero points of
-/// the quantized operators). qmlir types quantized values with compile-time
-/// scales, so these are bound to the data set's values before import.
+/// the quantized operators) or Resize's scales and sizes. qmlir types
+/// quantized values with compile-time scales and compiles static shapes, so
+/// these are bound to the data set's values before import.
 llvm::StringSet<> quantizationParameters(const onnx::ModelProto &model) {
   llvm::StringSet<> names;
   for (const auto &n : model.graph().node()) {
@@ -202,6 +203,8 @@ llvm::StringSet<> quantizationParameters(const onnx::ModelProto &model) {
       positions = {1, 2, 4, 5, 6, 7};
     else if (n.op_type() == "MatMulInteger" || n.op_type() == "ConvInteger")
       positions = {2, 3};
+    else if (n.op_type() == "Resize")
+      positions = {1, 2, 3}; // roi, scales, sizes: they fix the shapes
     for (int i : positions)
       if (i < n.input_size() && !n.input(i).empty())
         names.insert(n.input(i));

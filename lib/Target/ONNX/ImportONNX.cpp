@@ -125,6 +125,7 @@ private:
   void importUnary(StringRef op);
   void importConv();
   void importConvTranspose();
+  void importResize();
   void importPool(StringRef op);
   void importBatchNorm();
   void importMatMul();
@@ -1047,6 +1048,113 @@ void Importer::importConvTranspose() {
   setOutput(toNCHW(r));
 }
 
+
+void Importer::importResize() {
+  Value x = input(0);
+  auto xt = cast<RankedTensorType>(x.getType());
+  RankedTensorType out = outputType();
+  if (xt.getRank() != 4 || !xt.getElementType().isF32())
+    unsupported("only 4-D f32 Resize is supported");
+  std::string mode = stringAttr("mode", "nearest");
+  if (mode != "nearest" && mode != "linear")
+    unsupported("Resize mode '" + mode + "'");
+  std::string transform = stringAttr(
+      "coordinate_transformation_mode", opset < 11 ? "asymmetric" : "half_pixel");
+  std::string nearestMode = stringAttr("nearest_mode", "round_prefer_floor");
+  if (intAttr("antialias", 0) != 0 ||
+      stringAttr("keep_aspect_ratio_policy", "stretch") != "stretch")
+    unsupported("antialiased or aspect-keeping Resize");
+  if (xt.getDimSize(0) != out.getDimSize(0) ||
+      xt.getDimSize(1) != out.getDimSize(1))
+    unsupported("resizing the batch or channel dimension");
+  // The scale of each spatial dimension as a fraction p / q: out / in when
+  // sizes are given, else the smallest fraction equal to the f32 scale (the
+  // coordinate transform uses the scale itself).
+  int64_t ratio[2][2];
+  for (int i = 0; i < 2; ++i) {
+    ratio[i][0] = out.getDimSize(2 + i);
+    ratio[i][1] = xt.getDimSize(2 + i);
+  }
+  int64_t scalesInput = opset < 11 ? 1 : 2;
+  if (hasInput(scalesInput) && !(opset >= 11 && hasInput(3))) {
+    SmallVector<double> scales = constantFloats(scalesInput);
+    if (!scales.empty()) {
+      if (scales.size() != 4)
+        failNode("scales must have 4 entries");
+      for (int i = 0; i < 2; ++i) {
+        float sc = float(scales[2 + i]);
+        bool found = false;
+        for (int64_t q = 1; q <= 1024 && !found; ++q) {
+          int64_t pn = std::llround(double(sc) * q);
+          if (pn > 0 && float(double(pn) / double(q)) == sc) {
+            ratio[i][0] = pn;
+            ratio[i][1] = q;
+            found = true;
+          }
+        }
+        if (!found)
+          unsupported("a scale that is no fraction with denominator <= 1024");
+      }
+    }
+  }
+  // TOSA: y = o * d + offset; input index from y / n (nearest: rounded half
+  // up; bilinear: the fraction weighs the two neighbours).
+  SmallVector<int64_t> scale, offset, border;
+  for (int i = 2; i < 4; ++i) {
+    int64_t in = xt.getDimSize(i), o = out.getDimSize(i);
+    int64_t p = ratio[i - 2][0], q = ratio[i - 2][1];
+    int64_t n, d, off;
+    if (transform == "asymmetric") {
+      n = p, d = q, off = 0;
+    } else if (transform == "half_pixel" ||
+               (transform == "pytorch_half_pixel" && o > 1)) {
+      // x_in = (x_out + 0.5) * q / p - 0.5.
+      n = 2 * p, d = 2 * q, off = q - p;
+    } else if ((transform == "pytorch_half_pixel" || transform == "align_corners") &&
+               o == 1) {
+      n = 1, d = 1, off = 0; // the only output reads input coordinate 0
+    } else if (transform == "align_corners" && o > 1) {
+      n = o - 1, d = in - 1, off = 0;
+    } else if (transform == "tf_half_pixel_for_nn" &&
+               mode == "nearest") {
+      n = 2 * p, d = 2 * q, off = q;
+    } else {
+      unsupported("coordinate_transformation_mode '" + transform + "'");
+    }
+    if (mode == "nearest") {
+      // TOSA rounds y / n half up: index = floor((y + h) / n), h = n / 2.
+      int64_t h = n / 2;
+      if (nearestMode == "floor")
+        off -= h;
+      else if (nearestMode == "ceil")
+        off += n - 1 - h;
+      else if (nearestMode == "round_prefer_floor" && n % 2 == 0)
+        off -= 1;
+      else if (nearestMode != "round_prefer_ceil" &&
+               nearestMode != "round_prefer_floor")
+        unsupported("nearest_mode '" + nearestMode + "'");
+    }
+    if (n > (1 << 11) || d >= 16 * n || off < -n || off >= 16 * n)
+      unsupported("a scale outside TOSA's resize limits");
+    int64_t bord = (o - 1) * d - (in - 1) * n + off;
+    if (bord < -16 * n || bord >= n)
+      unsupported("a scale outside TOSA's resize limits");
+    scale.append({n, d});
+    offset.push_back(off);
+    border.push_back(bord);
+  }
+  auto outNHWC = RankedTensorType::get({out.getDimSize(0), out.getDimSize(2),
+                                        out.getDimSize(3), out.getDimSize(1)},
+                                       b.getF32Type());
+  Value r = tosa::ResizeOp::create(
+      b, loc, outNHWC, toNHWC(x), shapeValue(scale), shapeValue(offset),
+      shapeValue(border),
+      tosa::ResizeModeAttr::get(ctx, mode == "nearest"
+                                         ? tosa::ResizeMode::NEAREST_NEIGHBOR
+                                         : tosa::ResizeMode::BILINEAR));
+  setOutput(toNCHW(r));
+}
+
 void Importer::importPool(StringRef op) {
   Value x = input(0);
   auto xt = cast<RankedTensorType>(x.getType());
@@ -1773,6 +1881,7 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     t["Conv"] = [](Importer &im) { im.importConv(); };
     t["Cast"] = [](Importer &im) { im.importCast(); };
     t["ConvTranspose"] = [](Importer &im) { im.importConvTranspose(); };
+    t["Resize"] = [](Importer &im) { im.importResize(); };
     t["BatchNormalization"] = [](Importer &im) { im.importBatchNorm(); };
     t["MatMul"] = [](Importer &im) { im.importMatMul(); };
     t["Gemm"] = [](Importer &im) { im.importGemm(); };
