@@ -1110,11 +1110,13 @@ void Importer::importResize() {
                (transform == "pytorch_half_pixel" && o > 1)) {
       // x_in = (x_out + 0.5) * q / p - 0.5.
       n = 2 * p, d = 2 * q, off = q - p;
-    } else if ((transform == "pytorch_half_pixel" || transform == "align_corners") &&
-               o == 1) {
+    } else if ((transform == "pytorch_half_pixel" && o == 1) ||
+               (transform == "align_corners" && in * p == q)) {
       n = 1, d = 1, off = 0; // the only output reads input coordinate 0
-    } else if (transform == "align_corners" && o > 1) {
-      n = o - 1, d = in - 1, off = 0;
+    } else if (transform == "align_corners") {
+      // x_in = x_out * (in - 1) / (L - 1), L = in * p / q (the scaled
+      // length, not rounded: ONNX's reference).
+      n = in * p - q, d = (in - 1) * q, off = 0;
     } else if (transform == "tf_half_pixel_for_nn" &&
                mode == "nearest") {
       n = 2 * p, d = 2 * q, off = q;
