@@ -713,6 +713,57 @@ struct DynamicQuantizeLowering : OpConversionPattern<qnn::DynamicQuantizeOp> {
   }
 };
 
+struct QuantizeLinearLowering : OpConversionPattern<qnn::QuantizeLinearOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(qnn::QuantizeLinearOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = cast<RankedTensorType>(op.getInput().getType());
+    if (!type.hasStaticShape())
+      return op.emitOpError("convert-qnn-to-linalg supports static shapes "
+                            "only");
+    OpBuilder &b = rewriter;
+    Type f32 = b.getF32Type();
+    auto scalar = [&](Value t) {
+      auto tt = cast<RankedTensorType>(t.getType());
+      SmallVector<Value> zeros(tt.getRank(),
+                               arith::ConstantIndexOp::create(b, loc, 0));
+      return tensor::ExtractOp::create(b, loc, t, zeros).getResult();
+    };
+    bool isUnsigned = op.getIsUnsigned();
+    Value scale = scalar(adaptor.getScale());
+    Value zp8 = scalar(adaptor.getZeroPoint());
+    Value zp = isUnsigned ? arith::UIToFPOp::create(b, loc, f32, zp8).getResult()
+                          : arith::SIToFPOp::create(b, loc, f32, zp8).getResult();
+    float lo = isUnsigned ? 0.0f : -128.0f, hi = isUnsigned ? 255.0f : 127.0f;
+    int64_t rank = type.getRank();
+    Value init = tensor::EmptyOp::create(b, loc, type.getShape(), b.getI8Type());
+    auto generic = linalg::GenericOp::create(
+        b, loc, type.clone(b.getI8Type()), ValueRange{adaptor.getInput()},
+        init, SmallVector<AffineMap>(2, b.getMultiDimIdentityMap(rank)),
+        parallelIterators(rank),
+        [&](OpBuilder &nb, Location nl, ValueRange args) {
+          auto cf = [&](float v) {
+            return arith::ConstantOp::create(nb, nl, f32, nb.getF32FloatAttr(v))
+                .getResult();
+          };
+          Value v = arith::DivFOp::create(nb, nl, args[0], scale);
+          v = math::RoundEvenOp::create(nb, nl, v);
+          v = arith::AddFOp::create(nb, nl, v, zp);
+          v = arith::MaximumFOp::create(nb, nl, v, cf(lo));
+          v = arith::MinimumFOp::create(nb, nl, v, cf(hi));
+          v = arith::FPToSIOp::create(nb, nl, nb.getI32Type(), v);
+          linalg::YieldOp::create(
+              nb, nl,
+              arith::TruncIOp::create(nb, nl, nb.getI8Type(), v).getResult());
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
 //===----------------------------------------------------------------------===//
 // Float qnn ops
 //===----------------------------------------------------------------------===//
@@ -868,7 +919,7 @@ Value qmlir::createFixedPointRequantize(OpBuilder &b, Location loc, Value acc,
 void qmlir::populateQNNToLinalgConversionPatterns(
     const TypeConverter &typeConverter, RewritePatternSet &patterns) {
   patterns.add<Conv2DLowering, MatmulLowering, RequantizeLowering,
-               DynamicQuantizeLowering,
+               DynamicQuantizeLowering, QuantizeLinearLowering,
                QuantizeCastLowering, DequantizeCastLowering,
                StorageCastLowering, BatchNormLowering, ObserveLowering>(
       typeConverter, patterns.getContext());

@@ -21,7 +21,11 @@
 #include "qmlir/Dialect/QNN/IR/QNNOps.h"
 #include "qmlir/Support/Requantize.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/Dialect/Tosa/Transforms/Passes.h"
@@ -106,6 +110,10 @@ private:
   /// Reshapes `v` to `rank` by prepending ones (numpy broadcasting).
   Value rankTo(Value v, int64_t rank);
   Value mul(Value a, Value c);
+  /// An elementwise linalg.generic over `operands` (numpy broadcasting) for
+  /// what TOSA cannot say exactly (f32 division, rounding half to even).
+  Value elementwise(ValueRange operands, Type resultElement,
+                    function_ref<Value(OpBuilder &, Location, ValueRange)> body);
   Value clamp(Value v, float lo, float hi);
   std::pair<Value, Value> broadcastPair(Value a, Value c);
 
@@ -496,6 +504,46 @@ Value Importer::mul(Value a, Value c) {
   return tosa::MulOp::create(b, loc, tx.clone(shape), x, y, shift);
 }
 
+
+Value Importer::elementwise(
+    ValueRange operands, Type resultElement,
+    function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  int64_t rank = 0;
+  for (Value v : operands)
+    rank = std::max(rank, cast<RankedTensorType>(v.getType()).getRank());
+  SmallVector<Value> inputs;
+  SmallVector<int64_t> shape(rank, 1);
+  for (Value v : operands) {
+    Value r = rankTo(v, rank);
+    inputs.push_back(r);
+    auto t = cast<RankedTensorType>(r.getType());
+    for (int64_t d = 0; d < rank; ++d)
+      shape[d] = std::max(shape[d], t.getDimSize(d));
+  }
+  SmallVector<AffineMap> maps;
+  for (Value v : inputs) {
+    auto t = cast<RankedTensorType>(v.getType());
+    SmallVector<AffineExpr> exprs;
+    for (int64_t d = 0; d < rank; ++d)
+      exprs.push_back(t.getDimSize(d) == 1 && shape[d] != 1
+                          ? b.getAffineConstantExpr(0)
+                          : b.getAffineDimExpr(d));
+    maps.push_back(AffineMap::get(rank, 0, exprs, ctx));
+  }
+  maps.push_back(b.getMultiDimIdentityMap(rank));
+  Value init = tensor::EmptyOp::create(b, loc, shape, resultElement);
+  return linalg::GenericOp::create(
+             b, loc, RankedTensorType::get(shape, resultElement), inputs, init,
+             maps,
+             SmallVector<utils::IteratorType>(rank,
+                                              utils::IteratorType::parallel),
+             [&](OpBuilder &nb, Location nl, ValueRange args) {
+               linalg::YieldOp::create(
+                   nb, nl, body(nb, nl, args.drop_back()));
+             })
+      .getResult(0);
+}
+
 Value Importer::clamp(Value v, float lo, float hi) {
   auto type = cast<RankedTensorType>(v.getType());
   return tosa::ClampOp::create(b, loc, type, v, b.getF32FloatAttr(lo),
@@ -705,6 +753,17 @@ void Importer::importCast() {
     unsupported("Cast between these element types");
   if (inType.getElementType() == out.getElementType())
     return setOutput(x);
+  if (intAttr("to", 0) == onnx::TensorProto::UINT8 &&
+      inType.getElementType().isF32()) {
+    // u8 in i8 storage: TOSA's cast would saturate at 127.
+    unsignedValues.insert(node->output(0));
+    return setOutput(elementwise(
+        {x}, b.getI8Type(), [](OpBuilder &nb, Location nl, ValueRange a) {
+          Value r = math::RoundEvenOp::create(nb, nl, a[0]);
+          return arith::FPToUIOp::create(nb, nl, nb.getI8Type(), r)
+              .getResult();
+        }));
+  }
   setOutput(tosa::CastOp::create(b, loc, out, x));
 }
 
@@ -765,8 +824,12 @@ void Importer::importBinary(StringRef op) {
   else if (op == "Div") {
     if (!isa<FloatType>(type.getElementType()))
       r = tosa::IntDivOp::create(b, loc, type, x, y);
-    else
-      r = mul(x, tosa::ReciprocalOp::create(b, loc, y.getType(), y));
+    else // x * (1 / y) would round twice.
+      r = elementwise({x, y}, type.getElementType(),
+                      [](OpBuilder &nb, Location nl, ValueRange a) {
+                        return arith::DivFOp::create(nb, nl, a[0], a[1])
+                            .getResult();
+                      });
   } else if (op == "Pow")
     r = tosa::PowOp::create(b, loc, type, x, y);
   else if (op == "Max")
@@ -816,6 +879,12 @@ void Importer::importUnary(StringRef op) {
     r = tosa::ErfOp::create(b, loc, type, x);
   else if (op == "Floor")
     r = tosa::FloorOp::create(b, loc, type, x);
+  else if (op == "Round") // half to even; TOSA has no such op.
+    r = elementwise({x}, type.getElementType(),
+                    [](OpBuilder &nb, Location nl, ValueRange a) {
+                      return math::RoundEvenOp::create(nb, nl, a[0])
+                          .getResult();
+                    });
   else if (op == "Ceil")
     r = tosa::CeilOp::create(b, loc, type, x);
   else if (op == "Identity" || op == "Dropout")
@@ -1585,6 +1654,25 @@ void Importer::importLayerNorm() {
 void Importer::importQuantizeLinear(bool quantize) {
   Value x = input(0);
   auto xt = cast<RankedTensorType>(x.getType());
+  if (quantize && hasInput(1) && (!constantInput(1) ||
+                                  (hasInput(2) && !constantInput(2)))) {
+    // Parameters computed at run time (per tensor only).
+    if (!xt.getElementType().isF32())
+      unsupported("only f32 inputs are quantized");
+    Value scale = input(1);
+    Value zp = hasInput(2) ? input(2) : Value();
+    bool isUnsigned = !hasInput(2) || unsignedValues.contains(node->input(2));
+    if (!zp) {
+      auto zt = RankedTensorType::get({}, b.getI8Type());
+      zp = tosa::ConstOp::create(b, loc, zt,
+                                 DenseElementsAttr::get(zt, int8_t(0)));
+    }
+    Value y = qnn::QuantizeLinearOp::create(b, loc, xt.clone(b.getI8Type()),
+                                            x, scale, zp, isUnsigned);
+    if (isUnsigned)
+      unsignedValues.insert(node->output(0));
+    return setOutput(y);
+  }
   SmallVector<double> scales = constantFloats(1);
   SmallVector<int64_t> zps;
   bool isUnsigned = true;
@@ -1872,7 +1960,8 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
       t[op] = [op](Importer &im) { im.importBinary(op); };
     for (StringRef op :
          {"Relu", "Sigmoid", "Tanh", "Exp", "Log", "Abs", "Neg", "Reciprocal",
-          "Sqrt", "Erf", "Floor", "Ceil", "Identity", "Dropout", "LeakyRelu",
+          "Sqrt", "Erf", "Floor", "Ceil", "Round", "Identity", "Dropout",
+          "LeakyRelu",
           "HardSigmoid", "HardSwish", "Elu"})
       t[op] = [op](Importer &im) { im.importUnary(op); };
     for (StringRef op :
@@ -1956,7 +2045,9 @@ llvm::StringMap<onnx::TensorProto> Importer::foldShapeComputations() {
 
 FailureOr<OwningOpRef<ModuleOp>> Importer::run() {
   ctx->loadDialect<func::FuncDialect, tosa::TosaDialect, qnn::QNNDialect,
-                   quant::QuantDialect>();
+                   quant::QuantDialect, linalg::LinalgDialect,
+                   math::MathDialect, arith::ArithDialect,
+                   tensor::TensorDialect>();
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
   try {
     for (const auto &imp : model.opset_import())

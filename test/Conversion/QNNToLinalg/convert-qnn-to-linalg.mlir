@@ -148,3 +148,20 @@ func.func @dynamic_quantize(%x: tensor<3x4xf32>) -> (tensor<3x4xi8>, tensor<f32>
   %y, %s, %zp = qnn.dynamic_quantize %x : tensor<3x4xf32> -> tensor<3x4xi8>, tensor<f32>, tensor<i8>
   return %y, %s, %zp : tensor<3x4xi8>, tensor<f32>, tensor<i8>
 }
+
+// -----
+
+// Run-time scale and zero point: scalars read once, exact f32 division,
+// round half to even, u8 saturation.
+// CHECK-LABEL: func @quantize_linear
+// CHECK: %[[S:.*]] = tensor.extract %{{.*}}[] : tensor<f32>
+// CHECK: %[[Z:.*]] = tensor.extract %{{.*}}[] : tensor<i8>
+// CHECK: %[[ZF:.*]] = arith.uitofp %[[Z]] : i8 to f32
+// CHECK: linalg.generic
+// CHECK:   arith.divf %{{.*}}, %[[S]] : f32
+// CHECK:   math.roundeven
+// CHECK:   arith.addf %{{.*}}, %[[ZF]] : f32
+func.func @quantize_linear(%x: tensor<3x4xf32>, %s: tensor<f32>, %zp: tensor<i8>) -> tensor<3x4xi8> {
+  %0 = qnn.quantize_linear %x, %s, %zp {is_unsigned} : (tensor<3x4xf32>, tensor<f32>, tensor<i8>) -> tensor<3x4xi8>
+  return %0 : tensor<3x4xi8>
+}

@@ -288,3 +288,11 @@ func.func @dq_shape(%x: tensor<3x4xf32>) -> tensor<4x3xi8> {
   %y, %s, %zp = qnn.dynamic_quantize %x : tensor<3x4xf32> -> tensor<4x3xi8>, tensor<f32>, tensor<i8>
   return %y : tensor<4x3xi8>
 }
+
+// -----
+
+func.func @ql_per_axis(%x: tensor<3x4xf32>, %s: tensor<4xf32>, %zp: tensor<i8>) -> tensor<3x4xi8> {
+  // expected-error @+1 {{scale and zero point must have one element (per-tensor)}}
+  %0 = qnn.quantize_linear %x, %s, %zp : (tensor<3x4xf32>, tensor<4xf32>, tensor<i8>) -> tensor<3x4xi8>
+  return %0 : tensor<3x4xi8>
+}

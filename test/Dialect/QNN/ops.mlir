@@ -94,3 +94,10 @@ func.func @dynamic_quantize(%x: tensor<3x4xf32>) -> (tensor<3x4xi8>, tensor<f32>
   %y, %s, %zp = qnn.dynamic_quantize %x : tensor<3x4xf32> -> tensor<3x4xi8>, tensor<f32>, tensor<i8>
   return %y, %s, %zp : tensor<3x4xi8>, tensor<f32>, tensor<i8>
 }
+
+// CHECK-LABEL: func @quantize_linear
+// CHECK: qnn.quantize_linear %{{.*}}, %{{.*}}, %{{.*}} {is_unsigned} : (tensor<3x4xf32>, tensor<f32>, tensor<i8>) -> tensor<3x4xi8>
+func.func @quantize_linear(%x: tensor<3x4xf32>, %s: tensor<f32>, %zp: tensor<i8>) -> tensor<3x4xi8> {
+  %0 = qnn.quantize_linear %x, %s, %zp {is_unsigned} : (tensor<3x4xf32>, tensor<f32>, tensor<i8>) -> tensor<3x4xi8>
+  return %0 : tensor<3x4xi8>
+}

@@ -234,6 +234,25 @@ LogicalResult DynamicQuantizeOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// QuantizeLinearOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult QuantizeLinearOp::verify() {
+  auto in = cast<RankedTensorType>(getInput().getType());
+  auto out = cast<RankedTensorType>(getOutput().getType());
+  if (in.getShape() != out.getShape())
+    return emitOpError("output shape ")
+           << out.getShape() << " differs from input shape " << in.getShape();
+  for (Value v : {getScale(), getZeroPoint()}) {
+    auto t = cast<RankedTensorType>(v.getType());
+    if (!t.hasStaticShape() || t.getNumElements() != 1)
+      return emitOpError("scale and zero point must have one element "
+                         "(per-tensor)");
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // Conv2DOp
 //===----------------------------------------------------------------------===//
 

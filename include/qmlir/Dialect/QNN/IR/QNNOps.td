@@ -95,6 +95,31 @@ def QNN_DynamicQuantizeOp : QNN_Op<"dynamic_quantize", [Pure]> {
   let hasVerifier = 1;
 }
 
+def QNN_QuantizeLinearOp : QNN_Op<"quantize_linear", [Pure]> {
+  let summary = "Quantize with a scale and zero point known only at run time";
+  let description = [{
+    `y = saturate(round_half_even(x / scale) + zero_point)` (ONNX
+    QuantizeLinear) where `scale` and `zero_point` are one-element tensors
+    computed at run time, as in graphs that measure their own range
+    (DynamicQuantizeLinear's expansion). The result holds u8 values (with
+    `is_unsigned`) or i8 values in i8 storage. Constant parameters use
+    `quant.qcast` instead, whose quantized type carries them.
+
+    ```mlir
+    %y = qnn.quantize_linear %x, %s, %zp {is_unsigned} : (tensor<3x4xf32>, tensor<f32>, tensor<i8>) -> tensor<3x4xi8>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[F32]>:$input,
+                   RankedTensorOf<[F32]>:$scale,
+                   RankedTensorOf<[I8]>:$zero_point, UnitAttr:$is_unsigned);
+  let results = (outs RankedTensorOf<[I8]>:$output);
+  let assemblyFormat = [{
+    $input `,` $scale `,` $zero_point attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Quantized compute ops
 //===----------------------------------------------------------------------===//
