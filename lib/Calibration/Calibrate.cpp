@@ -6,6 +6,7 @@
 
 #include "qmlir/Calibration/Passes.h"
 
+#include "qmlir/Conversion/QNNToLinalg/QNNToLinalg.h"
 #include "qmlir/Dialect/QNN/IR/QNNOps.h"
 #include "qmlir/InitAll.h"
 #include "qmlir/Pipelines/Pipelines.h"
@@ -32,34 +33,6 @@ using namespace mlir;
 using namespace mlir::qmlir;
 
 namespace {
-
-/// Reduces `value` to a scalar with `combine`, starting from `init`.
-Value reduceAll(OpBuilder &b, Location loc, Value value, float init,
-                bool isMax) {
-  auto type = cast<RankedTensorType>(value.getType());
-  Type f32 = b.getF32Type();
-  Value flat = value;
-  if (type.getRank() != 1) {
-    ReassociationIndices all;
-    for (int64_t d = 0; d < type.getRank(); ++d)
-      all.push_back(d);
-    flat = tensor::CollapseShapeOp::create(
-        b, loc, value, SmallVector<ReassociationIndices>{all});
-  }
-  Value cst = arith::ConstantOp::create(b, loc, f32, b.getF32FloatAttr(init));
-  Value empty = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{}, f32);
-  Value acc = linalg::FillOp::create(b, loc, cst, empty).getResult(0);
-  auto reduce = linalg::ReduceOp::create(
-      b, loc, ValueRange{flat}, ValueRange{acc}, ArrayRef<int64_t>{0},
-      [&](OpBuilder &nb, Location nl, ValueRange args) {
-        Value r = isMax ? arith::MaximumFOp::create(nb, nl, args[0], args[1])
-                              .getResult()
-                        : arith::MinimumFOp::create(nb, nl, args[0], args[1])
-                              .getResult();
-        linalg::YieldOp::create(nb, nl, r);
-      });
-  return tensor::ExtractOp::create(b, loc, reduce.getResult(0), ValueRange{});
-}
 
 struct QNNCalibratePass : qmlir::impl::QNNCalibrateBase<QNNCalibratePass> {
   using Base::Base;
@@ -143,10 +116,10 @@ struct QNNCalibratePass : qmlir::impl::QNNCalibrateBase<QNNCalibratePass> {
     Location loc = ret.getLoc();
     SmallVector<Value> stats;
     for (qnn::ObserveOp observer : jitObservers) {
-      stats.push_back(reduceAll(b, loc, observer.getResult(),
-                                std::numeric_limits<float>::infinity(), false));
-      stats.push_back(reduceAll(b, loc, observer.getResult(),
-                                -std::numeric_limits<float>::infinity(), true));
+      stats.push_back(createFullReduction(b, loc, observer.getResult(),
+                                          /*isMax=*/false));
+      stats.push_back(createFullReduction(b, loc, observer.getResult(),
+                                          /*isMax=*/true));
     }
     Value packed = tensor::FromElementsOp::create(
         b, loc, RankedTensorType::get({(int64_t)stats.size()}, b.getF32Type()),

@@ -618,39 +618,21 @@ struct StorageCastLowering : OpConversionPattern<quant::StorageCastOp> {
 // qnn.dynamic_quantize
 //===----------------------------------------------------------------------===//
 
-/// Reduces the f32 tensor `value` to a scalar with minimumf / maximumf.
-Value reduceAllF32(OpBuilder &b, Location loc, Value value, bool isMax) {
-  auto type = cast<RankedTensorType>(value.getType());
+/// saturate(round_half_even(x / scale) + zp) to [lo, hi] as i8 (f32 math).
+Value quantizeElement(OpBuilder &b, Location loc, Value x, Value scale,
+                      Value zp, float lo, float hi) {
   Type f32 = b.getF32Type();
-  Value flat = value;
-  if (type.getRank() != 1) {
-    ReassociationIndices all;
-    for (int64_t d = 0; d < type.getRank(); ++d)
-      all.push_back(d);
-    flat = type.getRank() == 0
-               ? tensor::ExpandShapeOp::create(
-                     b, loc, RankedTensorType::get({1}, f32), value,
-                     SmallVector<ReassociationIndices>{})
-                     .getResult()
-               : tensor::CollapseShapeOp::create(
-                     b, loc, value, SmallVector<ReassociationIndices>{all})
-                     .getResult();
-  }
-  float init = isMax ? -std::numeric_limits<float>::infinity()
-                     : std::numeric_limits<float>::infinity();
-  Value cst = arith::ConstantOp::create(b, loc, f32, b.getF32FloatAttr(init));
-  Value empty = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{}, f32);
-  Value acc = linalg::FillOp::create(b, loc, cst, empty).getResult(0);
-  auto reduce = linalg::ReduceOp::create(
-      b, loc, ValueRange{flat}, ValueRange{acc}, ArrayRef<int64_t>{0},
-      [&](OpBuilder &nb, Location nl, ValueRange args) {
-        Value r = isMax ? arith::MaximumFOp::create(nb, nl, args[0], args[1])
-                              .getResult()
-                        : arith::MinimumFOp::create(nb, nl, args[0], args[1])
-                              .getResult();
-        linalg::YieldOp::create(nb, nl, r);
-      });
-  return tensor::ExtractOp::create(b, loc, reduce.getResult(0), ValueRange{});
+  auto cf = [&](float v) {
+    return arith::ConstantOp::create(b, loc, f32, b.getF32FloatAttr(v))
+        .getResult();
+  };
+  Value v = arith::DivFOp::create(b, loc, x, scale);
+  v = math::RoundEvenOp::create(b, loc, v);
+  v = arith::AddFOp::create(b, loc, v, zp);
+  v = arith::MaximumFOp::create(b, loc, v, cf(lo));
+  v = arith::MinimumFOp::create(b, loc, v, cf(hi));
+  v = arith::FPToSIOp::create(b, loc, b.getI32Type(), v);
+  return arith::TruncIOp::create(b, loc, b.getI8Type(), v);
 }
 
 struct DynamicQuantizeLowering : OpConversionPattern<qnn::DynamicQuantizeOp> {
@@ -672,9 +654,9 @@ struct DynamicQuantizeLowering : OpConversionPattern<qnn::DynamicQuantizeOp> {
     };
     Value x = adaptor.getInput();
     Value lo = arith::MinimumFOp::create(
-        b, loc, reduceAllF32(b, loc, x, /*isMax=*/false), cf(0.0f));
+        b, loc, createFullReduction(b, loc, x, /*isMax=*/false), cf(0.0f));
     Value hi = arith::MaximumFOp::create(
-        b, loc, reduceAllF32(b, loc, x, /*isMax=*/true), cf(0.0f));
+        b, loc, createFullReduction(b, loc, x, /*isMax=*/true), cf(0.0f));
     Value scale = arith::DivFOp::create(
         b, loc, arith::SubFOp::create(b, loc, hi, lo), cf(255.0f));
     // zero point = round(saturate(0 - lo / scale)).
@@ -691,15 +673,9 @@ struct DynamicQuantizeLowering : OpConversionPattern<qnn::DynamicQuantizeOp> {
         SmallVector<AffineMap>(2, b.getMultiDimIdentityMap(rank)),
         parallelIterators(rank),
         [&](OpBuilder &nb, Location nl, ValueRange args) {
-          Value v = arith::DivFOp::create(nb, nl, args[0], scale);
-          v = math::RoundEvenOp::create(nb, nl, v);
-          v = arith::AddFOp::create(nb, nl, v, zpf);
-          v = arith::MaximumFOp::create(nb, nl, v, cf(0.0f));
-          v = arith::MinimumFOp::create(nb, nl, v, cf(255.0f));
-          v = arith::FPToSIOp::create(nb, nl, nb.getI32Type(), v);
           linalg::YieldOp::create(
               nb, nl,
-              arith::TruncIOp::create(nb, nl, nb.getI8Type(), v).getResult());
+              quantizeElement(nb, nl, args[0], scale, zpf, 0.0f, 255.0f));
         });
     Value zp8 = arith::TruncIOp::create(
         b, loc, b.getI8Type(),
@@ -745,19 +721,8 @@ struct QuantizeLinearLowering : OpConversionPattern<qnn::QuantizeLinearOp> {
         init, SmallVector<AffineMap>(2, b.getMultiDimIdentityMap(rank)),
         parallelIterators(rank),
         [&](OpBuilder &nb, Location nl, ValueRange args) {
-          auto cf = [&](float v) {
-            return arith::ConstantOp::create(nb, nl, f32, nb.getF32FloatAttr(v))
-                .getResult();
-          };
-          Value v = arith::DivFOp::create(nb, nl, args[0], scale);
-          v = math::RoundEvenOp::create(nb, nl, v);
-          v = arith::AddFOp::create(nb, nl, v, zp);
-          v = arith::MaximumFOp::create(nb, nl, v, cf(lo));
-          v = arith::MinimumFOp::create(nb, nl, v, cf(hi));
-          v = arith::FPToSIOp::create(nb, nl, nb.getI32Type(), v);
           linalg::YieldOp::create(
-              nb, nl,
-              arith::TruncIOp::create(nb, nl, nb.getI8Type(), v).getResult());
+              nb, nl, quantizeElement(nb, nl, args[0], scale, zp, lo, hi));
         });
     rewriter.replaceOp(op, generic.getResult(0));
     return success();
@@ -823,6 +788,41 @@ struct ObserveLowering : OpConversionPattern<qnn::ObserveOp> {
 };
 
 } // namespace
+
+Value qmlir::createFullReduction(OpBuilder &b, Location loc, Value value,
+                                 bool isMax) {
+  auto type = cast<RankedTensorType>(value.getType());
+  Type f32 = b.getF32Type();
+  Value flat = value;
+  if (type.getRank() != 1) {
+    ReassociationIndices all;
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      all.push_back(d);
+    flat = type.getRank() == 0
+               ? tensor::ExpandShapeOp::create(
+                     b, loc, RankedTensorType::get({1}, f32), value,
+                     SmallVector<ReassociationIndices>{})
+                     .getResult()
+               : tensor::CollapseShapeOp::create(
+                     b, loc, value, SmallVector<ReassociationIndices>{all})
+                     .getResult();
+  }
+  float init = isMax ? -std::numeric_limits<float>::infinity()
+                     : std::numeric_limits<float>::infinity();
+  Value cst = arith::ConstantOp::create(b, loc, f32, b.getF32FloatAttr(init));
+  Value empty = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{}, f32);
+  Value acc = linalg::FillOp::create(b, loc, cst, empty).getResult(0);
+  auto reduce = linalg::ReduceOp::create(
+      b, loc, ValueRange{flat}, ValueRange{acc}, ArrayRef<int64_t>{0},
+      [&](OpBuilder &nb, Location nl, ValueRange args) {
+        Value r = isMax ? arith::MaximumFOp::create(nb, nl, args[0], args[1])
+                              .getResult()
+                        : arith::MinimumFOp::create(nb, nl, args[0], args[1])
+                              .getResult();
+        linalg::YieldOp::create(nb, nl, r);
+      });
+  return tensor::ExtractOp::create(b, loc, reduce.getResult(0), ValueRange{});
+}
 
 // Emits the fixed-point requantization of the i32 scalar `acc` with
 // multiplier `m` and total right shift `t` (i32 scalars) in `mode`, adds the

@@ -154,6 +154,20 @@ private:
   Type quantizedType(int64_t valueInput, int64_t scale, int64_t zp,
                      int64_t axis);
   void importQLinear(bool conv);
+  /// Strides, dilations and TOSA pads of the 2-D convolution node with input
+  /// type `xt` and weight type `wt`.
+  struct ConvGeometry {
+    SmallVector<int64_t> strides, dilations, pads;
+  };
+  ConvGeometry convGeometry(RankedTensorType xt, RankedTensorType wt);
+  /// A qnn.conv2d of the NCHW storage tensors `x` and `w` (OIHW) seen as
+  /// `xq` and `wq`, in NHWC between transposes; returns the NCHW result of
+  /// element type `outElement` (quantized, or i32 without requantization).
+  Value buildQuantizedConv(Value x, Type xq, Value w, Type wq, Value bias,
+                           Type outElement, DenseI32ArrayAttr multiplier,
+                           DenseI32ArrayAttr shift, IntegerAttr clampMin,
+                           IntegerAttr clampMax,
+                           qnn::RoundingModeAttr rounding);
   void importInteger(bool conv);
   void importLayerNorm();
 
@@ -1015,17 +1029,11 @@ void Importer::importConv() {
     unsupported("only f32 Conv is supported (use the quantized ops for int8)");
   int64_t group = intAttr("group", 1);
   int64_t c = xt.getDimSize(1), m = wt.getDimSize(0);
-  SmallVector<int64_t> strides = intsAttr("strides");
-  SmallVector<int64_t> dilations = intsAttr("dilations");
-  if (strides.empty())
-    strides = {1, 1};
-  if (dilations.empty())
-    dilations = {1, 1};
+  ConvGeometry g = convGeometry(xt, wt);
+  SmallVector<int64_t> &strides = g.strides, &dilations = g.dilations,
+                       &pads = g.pads;
   SmallVector<int64_t> window = {(wt.getDimSize(2) - 1) * dilations[0] + 1,
                                  (wt.getDimSize(3) - 1) * dilations[1] + 1};
-  SmallVector<int64_t> pads =
-      tosaPads(stringAttr("auto_pad", "NOTSET"), intsAttr("pads"),
-               {xt.getDimSize(2), xt.getDimSize(3)}, window, strides);
   if (!exactEndPad(xt.getDimSize(2), window[0], strides[0], pads[0], pads[1]) ||
       !exactEndPad(xt.getDimSize(3), window[1], strides[1], pads[2], pads[3]))
     unsupported("padding that drops input rows is not supported");
@@ -1759,6 +1767,54 @@ Type Importer::quantizedType(int64_t valueInput, int64_t scale, int64_t zp,
       flags, b.getI8Type(), b.getF32Type(), scales, zps, axis, qmin, qmax);
 }
 
+
+Importer::ConvGeometry Importer::convGeometry(RankedTensorType xt,
+                                              RankedTensorType wt) {
+  ConvGeometry g;
+  g.strides = intsAttr("strides");
+  g.dilations = intsAttr("dilations");
+  if (g.strides.empty())
+    g.strides = {1, 1};
+  if (g.dilations.empty())
+    g.dilations = {1, 1};
+  SmallVector<int64_t> window = {(wt.getDimSize(2) - 1) * g.dilations[0] + 1,
+                                 (wt.getDimSize(3) - 1) * g.dilations[1] + 1};
+  g.pads = tosaPads(stringAttr("auto_pad", "NOTSET"), intsAttr("pads"),
+                    {xt.getDimSize(2), xt.getDimSize(3)}, window, g.strides);
+  return g;
+}
+
+Value Importer::buildQuantizedConv(Value x, Type xq, Value w, Type wq,
+                                   Value bias, Type outElement,
+                                   DenseI32ArrayAttr multiplier,
+                                   DenseI32ArrayAttr shift,
+                                   IntegerAttr clampMin, IntegerAttr clampMax,
+                                   qnn::RoundingModeAttr rounding) {
+  auto xt = cast<RankedTensorType>(x.getType());
+  auto wt = cast<RankedTensorType>(w.getType());
+  if (xt.getRank() != 4)
+    unsupported("only 2-D quantized convolutions are supported");
+  ConvGeometry g = convGeometry(xt, wt);
+  Value nhwc = toNHWC(x);
+  nhwc = quant::StorageCastOp::create(
+      b, loc, cast<RankedTensorType>(nhwc.getType()).clone(xq), nhwc);
+  Value ohwi = transpose(w, {0, 2, 3, 1});
+  ohwi = quant::StorageCastOp::create(
+      b, loc, cast<RankedTensorType>(ohwi.getType()).clone(wq), ohwi);
+  RankedTensorType out = outputType();
+  auto outNHWC = RankedTensorType::get({out.getDimSize(0), out.getDimSize(2),
+                                        out.getDimSize(3), out.getDimSize(1)},
+                                       outElement);
+  Value c = qnn::Conv2DOp::create(
+      b, loc, outNHWC, nhwc, ohwi, bias, b.getDenseI64ArrayAttr(g.strides),
+      b.getDenseI64ArrayAttr(g.pads), b.getDenseI64ArrayAttr(g.dilations),
+      b.getI64IntegerAttr(intAttr("group", 1)), multiplier, shift, clampMin,
+      clampMax, rounding);
+  if (isa<quant::QuantizedType>(outElement))
+    c = quant::StorageCastOp::create(b, loc, outNHWC.clone(b.getI8Type()), c);
+  return toNCHW(c);
+}
+
 void Importer::importQLinear(bool conv) {
   // x, x_scale, x_zp, w, w_scale, w_zp, y_scale, y_zp [, bias]
   auto xt = inputType(0), wt = inputType(3);
@@ -1835,37 +1891,8 @@ void Importer::importQLinear(bool conv) {
                           .getResult();
     result = reshape(all, out.getShape());
   } else {
-    if (xt.getRank() != 4)
-      unsupported("non-2-D QLinearConv");
-    int64_t group = intAttr("group", 1);
-    SmallVector<int64_t> strides = intsAttr("strides");
-    SmallVector<int64_t> dilations = intsAttr("dilations");
-    if (strides.empty())
-      strides = {1, 1};
-    if (dilations.empty())
-      dilations = {1, 1};
-    SmallVector<int64_t> window = {(wt.getDimSize(2) - 1) * dilations[0] + 1,
-                                   (wt.getDimSize(3) - 1) * dilations[1] + 1};
-    SmallVector<int64_t> pads =
-        tosaPads(stringAttr("auto_pad", "NOTSET"), intsAttr("pads"),
-                 {xt.getDimSize(2), xt.getDimSize(3)}, window, strides);
-    Value nhwc = toNHWC(input(0));
-    nhwc = quant::StorageCastOp::create(
-        b, loc, cast<RankedTensorType>(nhwc.getType()).clone(xq), nhwc);
-    Value ohwi = transpose(input(3), {0, 2, 3, 1});
-    ohwi = quant::StorageCastOp::create(
-        b, loc, cast<RankedTensorType>(ohwi.getType()).clone(wq), ohwi);
-    auto outNHWC = RankedTensorType::get(
-        {out.getDimSize(0), out.getDimSize(2), out.getDimSize(3),
-         out.getDimSize(1)},
-        yq);
-    Value c = qnn::Conv2DOp::create(
-        b, loc, outNHWC, nhwc, ohwi, biasValue, b.getDenseI64ArrayAttr(strides),
-        b.getDenseI64ArrayAttr(pads), b.getDenseI64ArrayAttr(dilations),
-        b.getI64IntegerAttr(group), multAttr, shiftAttr, lo, hi, rounding);
-    Value raw = quant::StorageCastOp::create(
-        b, loc, outNHWC.clone(b.getI8Type()), c);
-    result = toNCHW(raw);
+    result = buildQuantizedConv(input(0), xq, input(3), wq, biasValue, yq,
+                                multAttr, shiftAttr, lo, hi, rounding);
   }
   if (yq.isSigned() == false)
     unsignedValues.insert(node->output(0));
@@ -1917,35 +1944,10 @@ void Importer::importInteger(bool conv) {
         b, loc, out, a, w, bias, DenseI32ArrayAttr(), DenseI32ArrayAttr(),
         IntegerAttr(), IntegerAttr(), qnn::RoundingModeAttr()));
   }
-  if (at.getRank() != 4)
-    unsupported("non-2-D ConvInteger");
-  SmallVector<int64_t> strides = intsAttr("strides");
-  SmallVector<int64_t> dilations = intsAttr("dilations");
-  if (strides.empty())
-    strides = {1, 1};
-  if (dilations.empty())
-    dilations = {1, 1};
-  SmallVector<int64_t> window = {(bt.getDimSize(2) - 1) * dilations[0] + 1,
-                                 (bt.getDimSize(3) - 1) * dilations[1] + 1};
-  SmallVector<int64_t> pads =
-      tosaPads(stringAttr("auto_pad", "NOTSET"), intsAttr("pads"),
-               {at.getDimSize(2), at.getDimSize(3)}, window, strides);
-  Value nhwc = toNHWC(input(0));
-  nhwc = quant::StorageCastOp::create(
-      b, loc, cast<RankedTensorType>(nhwc.getType()).clone(aq), nhwc);
-  Value ohwi = transpose(input(1), {0, 2, 3, 1});
-  ohwi = quant::StorageCastOp::create(
-      b, loc, cast<RankedTensorType>(ohwi.getType()).clone(bq), ohwi);
-  auto outNHWC = RankedTensorType::get({out.getDimSize(0), out.getDimSize(2),
-                                        out.getDimSize(3), out.getDimSize(1)},
-                                       b.getI32Type());
-  Value c = qnn::Conv2DOp::create(
-      b, loc, outNHWC, nhwc, ohwi, bias, b.getDenseI64ArrayAttr(strides),
-      b.getDenseI64ArrayAttr(pads), b.getDenseI64ArrayAttr(dilations),
-      b.getI64IntegerAttr(intAttr("group", 1)), DenseI32ArrayAttr(),
-      DenseI32ArrayAttr(), IntegerAttr(), IntegerAttr(),
-      qnn::RoundingModeAttr());
-  setOutput(toNCHW(c));
+  setOutput(buildQuantizedConv(input(0), aq, input(1), bq, bias,
+                               b.getI32Type(), DenseI32ArrayAttr(),
+                               DenseI32ArrayAttr(), IntegerAttr(),
+                               IntegerAttr(), qnn::RoundingModeAttr()));
 }
 
 //===----------------------------------------------------------------------===//

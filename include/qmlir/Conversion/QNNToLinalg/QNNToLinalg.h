@@ -31,6 +31,10 @@ Value createFixedPointRequantize(OpBuilder &b, Location loc, Value acc,
                                  Value m, Value t, qnn::RoundingMode mode,
                                  int64_t zp, int64_t lo, int64_t hi);
 
+/// The minimum (or maximum) of every element of the f32 tensor `value`, as
+/// a scalar (a linalg.reduce; NaN propagates).
+Value createFullReduction(OpBuilder &b, Location loc, Value value, bool isMax);
+
 /// Patterns lowering qnn ops and quant.qcast/dcast/scast to linalg + arith.
 void populateQNNToLinalgConversionPatterns(
     const TypeConverter &typeConverter, RewritePatternSet &patterns);
