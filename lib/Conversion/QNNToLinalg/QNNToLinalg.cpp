@@ -659,9 +659,13 @@ struct DynamicQuantizeLowering : OpConversionPattern<qnn::DynamicQuantizeOp> {
         b, loc, createFullReduction(b, loc, x, /*isMax=*/true), cf(0.0f));
     Value scale = arith::DivFOp::create(
         b, loc, arith::SubFOp::create(b, loc, hi, lo), cf(255.0f));
+    // An all-zero input has scale 0: divide by 1 instead (y = 0, zp = 0).
+    Value isZero = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
+                                         scale, cf(0.0f));
+    Value divisor = arith::SelectOp::create(b, loc, isZero, cf(1.0f), scale);
     // zero point = round(saturate(0 - lo / scale)).
-    Value zpf = arith::SubFOp::create(b, loc, cf(0.0f),
-                                      arith::DivFOp::create(b, loc, lo, scale));
+    Value zpf = arith::SubFOp::create(
+        b, loc, cf(0.0f), arith::DivFOp::create(b, loc, lo, divisor));
     zpf = arith::MinimumFOp::create(
         b, loc, arith::MaximumFOp::create(b, loc, zpf, cf(0.0f)), cf(255.0f));
     zpf = math::RoundEvenOp::create(b, loc, zpf);
@@ -675,7 +679,7 @@ struct DynamicQuantizeLowering : OpConversionPattern<qnn::DynamicQuantizeOp> {
         [&](OpBuilder &nb, Location nl, ValueRange args) {
           linalg::YieldOp::create(
               nb, nl,
-              quantizeElement(nb, nl, args[0], scale, zpf, 0.0f, 255.0f));
+              quantizeElement(nb, nl, args[0], divisor, zpf, 0.0f, 255.0f));
         });
     Value zp8 = arith::TruncIOp::create(
         b, loc, b.getI8Type(),

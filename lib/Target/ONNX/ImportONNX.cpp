@@ -37,6 +37,8 @@
 #include "onnx/onnx_pb.h"
 #include "onnx/shape_inference/implementation.h"
 
+#include "llvm/Support/MathExtras.h"
+
 #include <cmath>
 #include <cstring>
 #include <functional>
@@ -73,6 +75,10 @@ private:
   [[noreturn]] void failNode(const Twine &message);
   /// The node is valid ONNX but outside what the importer handles.
   [[noreturn]] void unsupported(const Twine &message);
+  /// `axis` (possibly negative) checked against `rank` and made positive.
+  int64_t normAxis(int64_t axis, int64_t rank);
+  /// The single value of constant float input `i`.
+  double scalarFloat(int64_t i);
 
   // Types and constants.
   Type elementType(int32_t onnxType);
@@ -208,6 +214,20 @@ void Importer::unsupported(const Twine &message) {
   failNode("unsupported: " + message);
 }
 
+int64_t Importer::normAxis(int64_t axis, int64_t rank) {
+  if (axis < -rank || axis >= std::max<int64_t>(rank, 1))
+    failNode("axis " + Twine(axis) + " is out of range for rank " +
+             Twine(rank));
+  return axis < 0 ? axis + rank : axis;
+}
+
+double Importer::scalarFloat(int64_t i) {
+  SmallVector<double> v = constantFloats(i);
+  if (v.size() != 1)
+    failNode("input " + Twine(i) + " must hold one value");
+  return v[0];
+}
+
 //===----------------------------------------------------------------------===//
 // Types and constants
 //===----------------------------------------------------------------------===//
@@ -245,8 +265,13 @@ DenseElementsAttr Importer::tensorAttr(const onnx::TensorProto &t) {
          "supported");
   SmallVector<int64_t> shape(t.dims().begin(), t.dims().end());
   Type elem = elementType(t.data_type());
+  int64_t count = 1;
+  for (int64_t d : shape) {
+    if (d < 0 || (d > 0 && count > (int64_t(1) << 31) / d))
+      fail("tensor '" + t.name() + "' has an invalid or too large shape");
+    count *= d;
+  }
   auto type = RankedTensorType::get(shape, elem);
-  int64_t count = type.getNumElements();
   unsigned bits = elem.isInteger(1) ? 8 : elem.getIntOrFloatBitWidth();
   unsigned bytesPer = bits / 8;
   std::vector<char> raw(count * bytesPer);
@@ -328,11 +353,16 @@ RankedTensorType Importer::staticType(const std::string &name) {
   if (!tt.has_shape())
     failNode("'" + name + "' has no inferable shape (fix the inputs with "
              "--input-shape)");
+  int64_t count = 1;
   for (const auto &d : tt.shape().dim()) {
     if (!d.has_dim_value())
       failNode("'" + name + "' has a dynamic dimension that cannot be "
                "resolved (fix the inputs with --input-shape)");
-    shape.push_back(d.dim_value());
+    int64_t v = d.dim_value();
+    if (v < 0 || (v > 0 && count > (int64_t(1) << 31) / v))
+      failNode("'" + name + "' has an invalid or too large shape");
+    count *= v;
+    shape.push_back(v);
   }
   return RankedTensorType::get(shape, elementType(tt.elem_type()));
 }
@@ -628,6 +658,8 @@ bool Importer::foldConstantNode() {
   SmallVector<int64_t> result, dims;
   int32_t type = onnx::TensorProto::INT64;
   if (op == "Shape") {
+    if (!hasInput(0))
+      return false;
     auto known = tryStaticType(node->input(0));
     if (!known)
       return false;
@@ -700,7 +732,8 @@ bool Importer::foldConstantNode() {
           steps = *st;
         }
       }
-      if (starts.size() != 1 || (!steps.empty() && steps[0] != 1))
+      if (starts.size() != 1 || ends.size() != 1 ||
+          (!steps.empty() && steps[0] != 1))
         return false;
       int64_t n = in0->size();
       int64_t b0 = starts[0] < 0 ? starts[0] + n : starts[0];
@@ -714,8 +747,12 @@ bool Importer::foldConstantNode() {
       auto idx = constantIntValues(1);
       if (!idx || shape0.size() != 1 || intAttr("axis", 0) != 0)
         return false;
-      for (int64_t i : *idx)
-        result.push_back((*in0)[i < 0 ? i + in0->size() : i]);
+      for (int64_t i : *idx) {
+        int64_t n = in0->size();
+        if (i < -n || i >= n)
+          return false;
+        result.push_back((*in0)[i < 0 ? i + n : i]);
+      }
       auto ishape = constantInput(1)->getType().getShape();
       dims.assign(ishape.begin(), ishape.end());
     } else if (op == "Squeeze" || op == "Unsqueeze" || op == "Reshape") {
@@ -730,13 +767,16 @@ bool Importer::foldConstantNode() {
       if (!in1 || (in1->size() != in0->size() && in1->size() != 1))
         return false;
       for (size_t i = 0; i < in0->size(); ++i) {
-        int64_t a = (*in0)[i], c = (*in1)[in1->size() == 1 ? 0 : i];
-        if (op == "Div" && c == 0)
+        int64_t a = (*in0)[i], c = (*in1)[in1->size() == 1 ? 0 : i], r = 0;
+        if (op == "Div" && (c == 0 || (a == INT64_MIN && c == -1)))
           return false;
-        result.push_back(op == "Add"   ? a + c
-                         : op == "Sub" ? a - c
-                         : op == "Mul" ? a * c
-                                       : a / c);
+        bool overflow = op == "Add"   ? llvm::AddOverflow(a, c, r)
+                        : op == "Sub" ? llvm::SubOverflow(a, c, r)
+                        : op == "Mul" ? llvm::MulOverflow(a, c, r)
+                                      : (r = a / c, false);
+        if (overflow)
+          return false;
+        result.push_back(r);
       }
       dims.assign(shape0.begin(), shape0.end());
     }
@@ -935,7 +975,8 @@ void Importer::importUnary(StringRef op) {
   if (op == "Dropout") {
     if (hasInput(2)) {
       auto training = constantInput(2);
-      if (!training || training->getValues<bool>()[0])
+      if (!training || !training->getElementType().isInteger(1) ||
+          training->getNumElements() != 1 || training->getValues<bool>()[0])
         unsupported("Dropout in training mode");
     }
     if (node->output_size() > 1 && !node->output(1).empty()) {
@@ -969,7 +1010,7 @@ void Importer::importClip() {
     if (!hasInput(i))
       continue;
     if (constantInput(i)) {
-      float v = float(constantFloats(i).front());
+      float v = float(scalarFloat(i));
       (i == 1 ? lo : hi) = v;
       continue;
     }
@@ -1086,6 +1127,11 @@ void Importer::importConvTranspose() {
   SmallVector<int64_t> outPadding = intsAttr("output_padding");
   if (outPadding.empty())
     outPadding = {0, 0};
+  if (wt.getRank() != 4 || strides.size() != 2 || outPadding.size() != 2 ||
+      llvm::any_of(strides, [](int64_t v) { return v <= 0; }) ||
+      llvm::any_of(outPadding, [](int64_t v) { return v < 0; }))
+    failNode("strides must be 2 positive and output_padding 2 non-negative "
+             "values, the weight 4-D");
   RankedTensorType out = outputType();
   int64_t kernel[2] = {wt.getDimSize(2), wt.getDimSize(3)};
   // Padding of each spatial dimension: given, or what the inferred output
@@ -1248,6 +1294,10 @@ void Importer::importPool(StringRef op) {
       failNode("kernel_shape must have 2 entries");
     if (!intsAttr("strides").empty())
       strides = intsAttr("strides");
+    if (strides.size() != 2 ||
+        llvm::any_of(strides, [](int64_t v) { return v <= 0; }) ||
+        llvm::any_of(kernel, [](int64_t v) { return v <= 0; }))
+      failNode("kernel_shape and strides must be 2 positive values");
     if (intAttr("ceil_mode", 0) != 0)
       unsupported("ceil_mode = 1 is not supported");
     if (!intsAttr("dilations").empty() &&
@@ -1323,6 +1373,8 @@ void Importer::importMatMul() {
     unsupported("only f32 MatMul is supported (MatMulInteger for int8)");
   if (at.getRank() < 2 || ct.getRank() < 2)
     unsupported("1-D MatMul operands are not supported");
+  if (at.getNumElements() == 0 || ct.getNumElements() == 0)
+    unsupported("empty MatMul operands");
   int64_t m = at.getDimSize(at.getRank() - 2), k = at.getDimSize(at.getRank() - 1);
   int64_t n = ct.getDimSize(ct.getRank() - 1);
   int64_t batchA = at.getNumElements() / (m * k);
@@ -1404,9 +1456,17 @@ void Importer::importTranspose() {
   if (perm.empty())
     for (int64_t d = rank - 1; d >= 0; --d)
       p.push_back(d);
-  else
-    for (int64_t d : perm)
+  else {
+    SmallVector<bool> seen(rank, false);
+    for (int64_t d : perm) {
+      if (d < 0 || d >= rank || seen[d])
+        failNode("perm is not a permutation of the dimensions");
+      seen[d] = true;
       p.push_back(int32_t(d));
+    }
+    if ((int64_t)p.size() != rank)
+      failNode("perm is not a permutation of the dimensions");
+  }
   setOutput(transpose(x, p));
 }
 
@@ -1414,10 +1474,10 @@ void Importer::importConcat() {
   SmallVector<Value> inputs;
   for (int64_t i = 0; i < numInputs(); ++i)
     inputs.push_back(input(i));
+  if (inputs.empty())
+    failNode("Concat needs at least one input");
   int64_t rank = cast<RankedTensorType>(inputs[0].getType()).getRank();
-  int64_t axis = intAttr("axis", 0);
-  if (axis < 0)
-    axis += rank;
+  int64_t axis = normAxis(intAttr("axis", 0), rank);
   RankedTensorType out = outputType();
   auto type = out.clone(
       cast<RankedTensorType>(inputs[0].getType()).getElementType());
@@ -1429,9 +1489,7 @@ void Importer::importSoftmax() {
   Value x = input(0);
   auto type = cast<RankedTensorType>(x.getType());
   int64_t rank = type.getRank();
-  int64_t axis = intAttr("axis", opset < 13 ? 1 : -1);
-  if (axis < 0)
-    axis += rank;
+  int64_t axis = normAxis(intAttr("axis", opset < 13 ? 1 : -1), rank);
   // Before opset 13 the input is coerced to 2-D at `axis`: softmax over all
   // trailing dimensions.
   Value flat = x;
@@ -1473,8 +1531,7 @@ void Importer::importReduceMean() {
   int64_t count = 1;
   SmallVector<int64_t> shape(type.getShape());
   for (int64_t a : axes) {
-    if (a < 0)
-      a += type.getRank();
+    a = normAxis(a, type.getRank());
     count *= shape[a];
     shape[a] = 1;
     r = tosa::ReduceSumOp::create(b, loc, type.clone(shape), r,
@@ -1502,8 +1559,7 @@ void Importer::importReduce(StringRef op) {
   Value r = x;
   SmallVector<int64_t> shape(type.getShape());
   for (int64_t a : axes) {
-    if (a < 0)
-      a += type.getRank();
+    a = normAxis(a, type.getRank());
     shape[a] = 1;
     auto t = type.clone(shape);
     auto axis = b.getI32IntegerAttr(a);
@@ -1537,9 +1593,12 @@ void Importer::importSlice() {
   if (axes.empty())
     for (size_t i = 0; i < starts.size(); ++i)
       axes.push_back(i);
+  if (starts.size() != axes.size() || ends.size() != axes.size() ||
+      (!steps.empty() && steps.size() != axes.size()))
+    failNode("starts, ends, axes and steps must have the same length");
   SmallVector<int64_t> begin(rank, 0), size(type.getShape());
   for (size_t i = 0; i < axes.size(); ++i) {
-    int64_t a = axes[i] < 0 ? axes[i] + rank : axes[i];
+    int64_t a = normAxis(axes[i], rank);
     if (!steps.empty() && steps[i] != 1)
       unsupported("steps other than 1 are not supported");
     int64_t dim = type.getDimSize(a);
@@ -1557,9 +1616,7 @@ void Importer::importSlice() {
 void Importer::importSplit() {
   Value x = input(0);
   auto type = cast<RankedTensorType>(x.getType());
-  int64_t axis = intAttr("axis", 0);
-  if (axis < 0)
-    axis += type.getRank();
+  int64_t axis = normAxis(intAttr("axis", 0), type.getRank());
   int64_t offset = 0;
   for (int64_t i = 0; i < node->output_size(); ++i) {
     RankedTensorType out = outputType(i);
@@ -1584,7 +1641,7 @@ void Importer::importPad() {
   if (opset < 11)
     value = floatAttr("value", 0.0f);
   else if (hasInput(2))
-    value = constantFloats(2).front();
+    value = scalarFloat(2);
   if (hasInput(3))
     unsupported("the axes input of Pad is not supported");
   int64_t rank = type.getRank();
@@ -1597,10 +1654,12 @@ void Importer::importPad() {
     tosaPadding.append({pads[d], pads[d + rank]});
   }
   auto constType = RankedTensorType::get({1}, type.getElementType());
+  Attribute padValue =
+      isa<FloatType>(type.getElementType())
+          ? Attribute(b.getFloatAttr(type.getElementType(), value))
+          : Attribute(b.getIntegerAttr(type.getElementType(), int64_t(value)));
   Value padConst = tosa::ConstOp::create(
-      b, loc, constType,
-      DenseElementsAttr::get(constType,
-                             b.getFloatAttr(type.getElementType(), value)));
+      b, loc, constType, DenseElementsAttr::get(constType, padValue));
   setOutput(tosa::PadOp::create(b, loc, outputType(), x,
                                 shapeValue(tosaPadding), padConst));
 }
@@ -1613,9 +1672,7 @@ void Importer::importLayerNorm() {
   if (intAttr("stash_type", 1) != 1)
     unsupported("stash_type other than f32");
   int64_t rank = type.getRank();
-  int64_t axis = intAttr("axis", -1);
-  if (axis < 0)
-    axis += rank;
+  int64_t axis = normAxis(intAttr("axis", -1), rank);
   float eps = floatAttr("epsilon", 1e-5f);
   int64_t count = 1;
   SmallVector<int64_t> shape(type.getShape());
@@ -1699,6 +1756,12 @@ void Importer::importQuantizeLinear(bool quantize) {
     if (!quantize)
       isUnsigned = unsignedValues.contains(node->input(0));
   }
+  if (scales.empty())
+    failNode("the scale is empty");
+  if (zps.size() == 1 && scales.size() > 1)
+    zps.assign(scales.size(), zps[0]);
+  if (zps.size() != scales.size())
+    failNode("scale and zero point have different sizes");
   if (!quantize)
     isUnsigned = unsignedValues.contains(node->input(0)) || isUnsigned;
   for (int64_t &zp : zps)
@@ -1712,10 +1775,10 @@ void Importer::importQuantizeLinear(bool quantize) {
     qtype = quant::UniformQuantizedType::get(flags, storage, b.getF32Type(),
                                              scales[0], zps[0], qmin, qmax);
   } else {
-    int64_t axis = intAttr("axis", 1);
-    int64_t rank = xt.getRank();
-    if (axis < 0)
-      axis += rank;
+    int64_t axis = normAxis(intAttr("axis", 1), xt.getRank());
+    if (xt.getDimSize(axis) != (int64_t)scales.size())
+      failNode("axis " + Twine(axis) + " has " + Twine(xt.getDimSize(axis)) +
+               " elements but there are " + Twine(scales.size()) + " scales");
     qtype = quant::UniformQuantizedPerAxisType::get(
         flags, storage, b.getF32Type(), scales, zps, axis, qmin, qmax);
   }
@@ -1754,6 +1817,9 @@ Type Importer::quantizedType(int64_t valueInput, int64_t scale, int64_t zp,
   for (double s : scales)
     if (!(s > 0.0) || !std::isfinite(s))
       failNode("scales must be positive and finite");
+  if (scales.empty() || zps.empty() ||
+      (zps.size() != 1 && zps.size() != scales.size()))
+    failNode("scale and zero point have different sizes");
   unsigned flags = isUnsigned ? 0 : quant::QuantizationFlags::Signed;
   int64_t qmin = isUnsigned ? 0 : -128, qmax = isUnsigned ? 255 : 127;
   if (scales.size() == 1 && zps.size() == 1)
@@ -1777,6 +1843,12 @@ Importer::ConvGeometry Importer::convGeometry(RankedTensorType xt,
     g.strides = {1, 1};
   if (g.dilations.empty())
     g.dilations = {1, 1};
+  if (xt.getRank() != 4 || wt.getRank() != 4)
+    unsupported("only 2-D convolutions (4-D input and weight) are supported");
+  if (g.strides.size() != 2 || g.dilations.size() != 2 ||
+      llvm::any_of(g.strides, [](int64_t v) { return v <= 0; }) ||
+      llvm::any_of(g.dilations, [](int64_t v) { return v <= 0; }))
+    failNode("strides and dilations must be 2 positive values");
   SmallVector<int64_t> window = {(wt.getDimSize(2) - 1) * g.dilations[0] + 1,
                                  (wt.getDimSize(3) - 1) * g.dilations[1] + 1};
   g.pads = tosaPads(stringAttr("auto_pad", "NOTSET"), intsAttr("pads"),
@@ -1829,6 +1901,8 @@ void Importer::importQLinear(bool conv) {
   Type wq = quantizedType(3, 4, 5, conv ? 0 : 1);
   SmallVector<double> wScales = constantFloats(4);
   int64_t channels = conv ? wt.getDimSize(0) : wt.getDimSize(wt.getRank() - 1);
+  if (wScales.size() != 1 && (int64_t)wScales.size() != channels)
+    failNode("w_scale must have 1 or " + Twine(channels) + " entries");
   SmallVector<int32_t> mult, shift;
   for (int64_t c = 0; c < (wScales.size() == 1 ? 1 : channels); ++c) {
     double m = xq.getScale() * wScales[wScales.size() == 1 ? 0 : c] /
@@ -1857,6 +1931,8 @@ void Importer::importQLinear(bool conv) {
       unsupported("QLinearMatMul with broadcast batch dimensions");
     if (isa<quant::UniformQuantizedPerAxisType>(wq) && wt.getRank() != 2)
       unsupported("per-axis batched QLinearMatMul");
+    if (xt.getNumElements() == 0 || wt.getNumElements() == 0)
+      unsupported("empty QLinearMatMul operands");
     int64_t m = xt.getDimSize(xt.getRank() - 2), k = xt.getDimSize(xt.getRank() - 1);
     int64_t n = wt.getDimSize(wt.getRank() - 1);
     int64_t batch = xt.getNumElements() / (m * k);
@@ -2183,6 +2259,15 @@ qmlir::importONNX(StringRef bytes, MLIRContext *context,
   }
   if (model.graph().node_size() == 0)
     return emitError(loc) << "the model's graph is empty";
+  // ONNX's own shape inference divides by these.
+  for (const auto &n : model.graph().node())
+    for (const auto &a : n.attribute())
+      if ((a.name() == "strides" || a.name() == "dilations" ||
+           a.name() == "kernel_shape") &&
+          llvm::any_of(a.ints(), [](int64_t v) { return v <= 0; }))
+        return emitError(loc) << "node '" << n.name() << "' (" << n.op_type()
+                              << "): " << a.name()
+                              << " must be positive";
   int64_t opset = 0;
   for (const auto &imp : model.opset_import())
     if (imp.domain().empty() || imp.domain() == "ai.onnx")

@@ -135,13 +135,15 @@ func.func @matmul_accumulator(%a: tensor<4x3x!quant.uniform<u8:f32, 1.0:3>>, %m:
 
 // -----
 
-// Dynamic quantization: run-time min/max reductions, f32 division, round
-// half to even.
+// Dynamic quantization: run-time min/max reductions, f32 division (by 1 for
+// an all-zero input, whose scale is 0), round half to even.
 // CHECK-LABEL: func @dynamic_quantize
 // CHECK-COUNT-2: linalg.reduce
 // CHECK: %[[SCALE:.*]] = arith.divf
+// CHECK: %[[ZERO:.*]] = arith.cmpf oeq, %[[SCALE]]
+// CHECK: %[[DIV:.*]] = arith.select %[[ZERO]], %{{.*}}, %[[SCALE]] : f32
 // CHECK: linalg.generic
-// CHECK:   arith.divf %{{.*}}, %[[SCALE]] : f32
+// CHECK:   arith.divf %{{.*}}, %[[DIV]] : f32
 // CHECK:   math.roundeven
 // CHECK: tensor.from_elements %[[SCALE]] : tensor<f32>
 func.func @dynamic_quantize(%x: tensor<3x4xf32>) -> (tensor<3x4xi8>, tensor<f32>, tensor<i8>) {

@@ -60,6 +60,10 @@ qnn::verifyQuantizedType(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << what << " has " << perAxis.getScales().size()
                        << " scales but dimension " << axis << " has size "
                        << dim;
+  if (perAxis.getZeroPoints().size() != perAxis.getScales().size())
+    return emitError() << what << " has " << perAxis.getScales().size()
+                       << " scales but " << perAxis.getZeroPoints().size()
+                       << " zero points";
   for (auto [scale, zp] :
        llvm::zip(perAxis.getScales(), perAxis.getZeroPoints()))
     if (failed(checkScaleAndZeroPoint(emitError, qtype, scale, zp, what)))

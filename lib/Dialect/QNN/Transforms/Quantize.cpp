@@ -197,7 +197,12 @@ LogicalResult Quantizer::quantizeGroup(QuantizableGroup group) {
       Value other = group.biasAdd.getInput1() == anchor->getResult(0)
                         ? group.biasAdd.getInput2()
                         : group.biasAdd.getInput1();
-      bias = getFloats(other);
+      // Only a bias along the output columns (all other dimensions 1).
+      auto bt = cast<ShapedType>(other.getType());
+      if (bt.getNumElements() == 1 ||
+          llvm::all_of(bt.getShape().drop_back(),
+                       [](int64_t d) { return d == 1; }))
+        bias = getFloats(other);
     } else {
       bias = SmallVector<double>(channels, 0.0);
     }
