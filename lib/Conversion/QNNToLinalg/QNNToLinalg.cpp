@@ -618,21 +618,36 @@ struct StorageCastLowering : OpConversionPattern<quant::StorageCastOp> {
 // qnn.dynamic_quantize
 //===----------------------------------------------------------------------===//
 
-/// saturate(round_half_even(x / scale) + zp) to [lo, hi] as i8 (f32 math).
-Value quantizeElement(OpBuilder &b, Location loc, Value x, Value scale,
-                      Value zp, float lo, float hi) {
+/// saturate(round_half_even(x / scale) + zp) to [lo, hi] as i8, elementwise
+/// over the static f32 tensor `x`; `scale` and `zp` are f32 scalars.
+Value quantizeTensor(OpBuilder &b, Location loc, Value x, Value scale,
+                     Value zp, float lo, float hi) {
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t rank = type.getRank();
   Type f32 = b.getF32Type();
-  auto cf = [&](float v) {
-    return arith::ConstantOp::create(b, loc, f32, b.getF32FloatAttr(v))
-        .getResult();
-  };
-  Value v = arith::DivFOp::create(b, loc, x, scale);
-  v = math::RoundEvenOp::create(b, loc, v);
-  v = arith::AddFOp::create(b, loc, v, zp);
-  v = arith::MaximumFOp::create(b, loc, v, cf(lo));
-  v = arith::MinimumFOp::create(b, loc, v, cf(hi));
-  v = arith::FPToSIOp::create(b, loc, b.getI32Type(), v);
-  return arith::TruncIOp::create(b, loc, b.getI8Type(), v);
+  Value init = tensor::EmptyOp::create(b, loc, type.getShape(), b.getI8Type());
+  return linalg::GenericOp::create(
+             b, loc, type.clone(b.getI8Type()), ValueRange{x}, init,
+             SmallVector<AffineMap>(2, b.getMultiDimIdentityMap(rank)),
+             parallelIterators(rank),
+             [&](OpBuilder &nb, Location nl, ValueRange args) {
+               auto cf = [&](float v) {
+                 return arith::ConstantOp::create(nb, nl, f32,
+                                                  nb.getF32FloatAttr(v))
+                     .getResult();
+               };
+               Value v = arith::DivFOp::create(nb, nl, args[0], scale);
+               v = math::RoundEvenOp::create(nb, nl, v);
+               v = arith::AddFOp::create(nb, nl, v, zp);
+               v = arith::MaximumFOp::create(nb, nl, v, cf(lo));
+               v = arith::MinimumFOp::create(nb, nl, v, cf(hi));
+               v = arith::FPToSIOp::create(nb, nl, nb.getI32Type(), v);
+               linalg::YieldOp::create(
+                   nb, nl,
+                   arith::TruncIOp::create(nb, nl, nb.getI8Type(), v)
+                       .getResult());
+             })
+      .getResult(0);
 }
 
 struct DynamicQuantizeLowering : OpConversionPattern<qnn::DynamicQuantizeOp> {
@@ -669,18 +684,7 @@ struct DynamicQuantizeLowering : OpConversionPattern<qnn::DynamicQuantizeOp> {
     zpf = arith::MinimumFOp::create(
         b, loc, arith::MaximumFOp::create(b, loc, zpf, cf(0.0f)), cf(255.0f));
     zpf = math::RoundEvenOp::create(b, loc, zpf);
-    int64_t rank = type.getRank();
-    Value init =
-        tensor::EmptyOp::create(b, loc, type.getShape(), b.getI8Type());
-    auto generic = linalg::GenericOp::create(
-        b, loc, type.clone(b.getI8Type()), ValueRange{x}, init,
-        SmallVector<AffineMap>(2, b.getMultiDimIdentityMap(rank)),
-        parallelIterators(rank),
-        [&](OpBuilder &nb, Location nl, ValueRange args) {
-          linalg::YieldOp::create(
-              nb, nl,
-              quantizeElement(nb, nl, args[0], divisor, zpf, 0.0f, 255.0f));
-        });
+    Value y = quantizeTensor(b, loc, x, divisor, zpf, 0.0f, 255.0f);
     Value zp8 = arith::TruncIOp::create(
         b, loc, b.getI8Type(),
         arith::FPToSIOp::create(b, loc, b.getI32Type(), zpf));
@@ -688,7 +692,7 @@ struct DynamicQuantizeLowering : OpConversionPattern<qnn::DynamicQuantizeOp> {
         b, loc, RankedTensorType::get({}, f32), ValueRange{scale});
     Value zpTensor = tensor::FromElementsOp::create(
         b, loc, RankedTensorType::get({}, b.getI8Type()), ValueRange{zp8});
-    rewriter.replaceOp(op, {generic.getResult(0), scaleTensor, zpTensor});
+    rewriter.replaceOp(op, {y, scaleTensor, zpTensor});
     return success();
   }
 };
@@ -718,17 +722,8 @@ struct QuantizeLinearLowering : OpConversionPattern<qnn::QuantizeLinearOp> {
     Value zp = isUnsigned ? arith::UIToFPOp::create(b, loc, f32, zp8).getResult()
                           : arith::SIToFPOp::create(b, loc, f32, zp8).getResult();
     float lo = isUnsigned ? 0.0f : -128.0f, hi = isUnsigned ? 255.0f : 127.0f;
-    int64_t rank = type.getRank();
-    Value init = tensor::EmptyOp::create(b, loc, type.getShape(), b.getI8Type());
-    auto generic = linalg::GenericOp::create(
-        b, loc, type.clone(b.getI8Type()), ValueRange{adaptor.getInput()},
-        init, SmallVector<AffineMap>(2, b.getMultiDimIdentityMap(rank)),
-        parallelIterators(rank),
-        [&](OpBuilder &nb, Location nl, ValueRange args) {
-          linalg::YieldOp::create(
-              nb, nl, quantizeElement(nb, nl, args[0], scale, zp, lo, hi));
-        });
-    rewriter.replaceOp(op, generic.getResult(0));
+    rewriter.replaceOp(op, quantizeTensor(b, loc, adaptor.getInput(), scale,
+                                          zp, lo, hi));
     return success();
   }
 };

@@ -602,30 +602,30 @@ Value Importer::clamp(Value v, float lo, float hi) {
 void Importer::collectConstant(const onnx::NodeProto &n) {
   onnx::TensorProto t;
   bool known = false;
+  auto fill = [&](int32_t type, const auto &values, bool isList) {
+    t.set_data_type(type);
+    if (isList)
+      t.add_dims(values.size());
+    for (auto v : values) {
+      if (type == onnx::TensorProto::INT64)
+        t.add_int64_data(v);
+      else
+        t.add_float_data(v);
+    }
+    known = true;
+  };
   for (const auto &a : n.attribute()) {
     if (a.name() == "value" && a.has_t()) {
       t = a.t();
       known = true;
     } else if (a.name() == "value_int") {
-      t.set_data_type(onnx::TensorProto::INT64);
-      t.add_int64_data(a.i());
-      known = true;
+      fill(onnx::TensorProto::INT64, std::vector<int64_t>{a.i()}, false);
     } else if (a.name() == "value_ints") {
-      t.set_data_type(onnx::TensorProto::INT64);
-      t.add_dims(a.ints_size());
-      for (int64_t v : a.ints())
-        t.add_int64_data(v);
-      known = true;
+      fill(onnx::TensorProto::INT64, a.ints(), true);
     } else if (a.name() == "value_float") {
-      t.set_data_type(onnx::TensorProto::FLOAT);
-      t.add_float_data(a.f());
-      known = true;
+      fill(onnx::TensorProto::FLOAT, std::vector<float>{a.f()}, false);
     } else if (a.name() == "value_floats") {
-      t.set_data_type(onnx::TensorProto::FLOAT);
-      t.add_dims(a.floats_size());
-      for (float v : a.floats())
-        t.add_float_data(v);
-      known = true;
+      fill(onnx::TensorProto::FLOAT, a.floats(), true);
     }
   }
   if (!known || n.output_size() != 1)
