@@ -27,7 +27,7 @@ config.substitutions.append(("%models",
 
 tool_dirs = [config.qmlir_tools_dir, config.llvm_tools_dir]
 tools = ["not", "count", "FileCheck", "quant-opt", "quant-compile", "quant-translate",
-         "qmlir-requantize-test", "qmlir-requantize-jit-test",
+         "qmlir-requantize-test", "qmlir-requantize-jit-test", "qmlir-microkernel-test",
          "qmlir-cuda-launch", "qmlir-onnx-conformance"]
 llvm_config.add_tool_substitutions(
     [ToolSubst(t, unresolved="ignore") for t in tools], tool_dirs)
@@ -39,6 +39,14 @@ if shutil.which("protoc") and os.path.exists("/usr/include/onnx/onnx.proto"):
     config.available_features.add("protoc")
 if shutil.which("qemu-aarch64") and shutil.which("aarch64-linux-gnu-gcc"):
     config.available_features.add("aarch64-emulation")
+# The host's int8 dot-product instruction (the JIT compiles for the host).
+try:
+    with open("/proc/cpuinfo") as f:
+        flags = f.read()
+    if " avx512_vnni" in flags and " avx512bw" in flags:
+        config.available_features.add("host-avx512vnni")
+except OSError:
+    pass
 if os.path.exists("/usr/local/cuda/bin/ptxas"):
     config.available_features.add("ptxas")
     config.substitutions.append(("%ptxas", "/usr/local/cuda/bin/ptxas"))

@@ -7,6 +7,7 @@
 #include "qmlir/InitAll.h"
 
 #include "qmlir/Calibration/Passes.h"
+#include "qmlir/Codegen/CPU/Passes.h"
 #include "qmlir/Conversion/Passes.h"
 #include "qmlir/Dialect/QNN/Transforms/Passes.h"
 #include "qmlir/Pipelines/Pipelines.h"
@@ -18,6 +19,7 @@ using namespace mlir;
 void qmlir::registerAllPasses() {
   mlir::registerAllPasses();
   registerQNNPasses();
+  registerQMLIRCodegenCPUPasses();
   registerQMLIRConversionPasses();
   registerCalibrationPasses();
   registerPipelines();

@@ -6,6 +6,7 @@
 
 #include "qmlir/Pipelines/Pipelines.h"
 
+#include "qmlir/Codegen/CPU/Passes.h"
 #include "qmlir/Conversion/Passes.h"
 #include "qmlir/Dialect/QNN/Transforms/Passes.h"
 
@@ -23,7 +24,15 @@ using namespace mlir::qmlir;
 
 void qmlir::buildLowerToLLVMPipeline(
     OpPassManager &pm, const LowerToLLVMPipelineOptions &options) {
-  // Quantized ops and casts to integer linalg; the float graph from TOSA.
+  // Contractions the target has a microkernel for; then the remaining
+  // quantized ops and casts to integer linalg, the float graph from TOSA.
+  if (options.vectorize && options.microkernels) {
+    QNNCPUMicrokernelsOptions kernels;
+    kernels.targetTriple = options.targetTriple;
+    kernels.targetCPU = options.targetCPU;
+    kernels.targetFeatures = options.targetFeatures;
+    pm.addPass(createQNNCPUMicrokernels(kernels));
+  }
   pm.addPass(createConvertQNNToLinalg());
   TosaToLinalgNamedOptions named;
   named.preferConv2DKernelLayoutHWCF = true;
@@ -47,9 +56,18 @@ void qmlir::buildLowerToLLVMPipeline(
   bufferization.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferization));
+  if (options.planMemory)
+    pm.addPass(createQNNCPUPlanMemory());
   bufferization::BufferDeallocationPipelineOptions dealloc;
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
   pm.addPass(createConvertBufferizationToMemRefPass());
+  if (options.vectorize && options.microkernels) {
+    QNNCPULowerDotProductsOptions dots;
+    dots.targetTriple = options.targetTriple;
+    dots.targetCPU = options.targetCPU;
+    dots.targetFeatures = options.targetFeatures;
+    pm.addPass(createQNNCPULowerDotProducts(dots));
+  }
 
   pm.addNestedPass<func::FuncOp>(createQNNExpandStridedCopies());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());

@@ -108,11 +108,18 @@ struct Model {
   int64_t outputRank = 0;
 };
 
-LogicalResult lower(ModuleOp module) {
+/// Lowers for the host (the JIT), or for `triple` / `cpu` / `features`.
+LogicalResult lower(ModuleOp module, StringRef triple = "host",
+                    StringRef cpu = "", StringRef features = "") {
   PassManager pm(module.getContext());
   reportFailingPasses(pm);
   LowerToLLVMPipelineOptions options;
   options.vectorize = vectorize;
+  options.targetTriple = triple.str();
+  if (triple != "host") {
+    options.targetCPU = cpu.str();
+    options.targetFeatures = features.str();
+  }
   buildLowerToLLVMPipeline(pm, options);
   return pm.run(module);
 }
@@ -373,7 +380,8 @@ int main(int argc, char **argv) {
     OwningOpRef<ModuleOp> object(cast<ModuleOp>(quantized->clone()));
     object->lookupSymbol<func::FuncOp>("main").setSymName(entryName);
     if (failed(markForCInterface(*object, entryName)) ||
-        failed(lower(*object)) ||
+        failed(cpu == "host" ? lower(*object)
+                             : lower(*object, triple, cpu, features)) ||
         failed(emitObjectFile(*object, triple, cpu, features, outputFile)))
       return fail("object emission failed");
     llvm::outs() << "object:      " << outputFile << " (" << triple << " "

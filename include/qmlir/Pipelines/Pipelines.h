@@ -19,6 +19,25 @@ struct LowerToLLVMPipelineOptions
                          llvm::cl::desc("Tile and vectorize the linalg ops "
                                         "(else plain loops: the reference)"),
                          llvm::cl::init(true)};
+  Option<bool> microkernels{
+      *this, "microkernels",
+      llvm::cl::desc("Lower constant-weight matmuls and convolutions to "
+                     "dot-product microkernels (with vectorize)"),
+      llvm::cl::init(true)};
+  Option<bool> planMemory{
+      *this, "plan-memory",
+      llvm::cl::desc("Place static intermediates in one arena"),
+      llvm::cl::init(true)};
+  Option<std::string> targetTriple{
+      *this, "target-triple",
+      llvm::cl::desc("Target triple, or \"host\""), llvm::cl::init("host")};
+  Option<std::string> targetCPU{*this, "target-cpu",
+                                llvm::cl::desc("LLVM CPU of a non-host target"),
+                                llvm::cl::init("")};
+  Option<std::string> targetFeatures{
+      *this, "target-features",
+      llvm::cl::desc("LLVM features of a non-host target"),
+      llvm::cl::init("")};
 };
 
 /// Lowers a module of TOSA float ops, qnn ops and quant casts on tensors to

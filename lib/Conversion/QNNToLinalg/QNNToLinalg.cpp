@@ -831,8 +831,19 @@ Value qmlir::createFixedPointRequantize(OpBuilder &b, Location loc, Value acc,
                                        Value m, Value t,
                                        qnn::RoundingMode mode, int64_t zp,
                                        int64_t lo, int64_t hi) {
-  Type i64 = b.getI64Type();
-  auto c64 = [&](int64_t v) { return i64Const(b, loc, v); };
+  // Scalars or vectors alike: constants are splats of the accumulator's shape.
+  auto vecType = dyn_cast<VectorType>(acc.getType());
+  auto like = [&](Type elem) -> Type {
+    return vecType ? Type(vecType.clone(elem)) : elem;
+  };
+  Type i64 = like(b.getI64Type());
+  auto c64 = [&](int64_t v) -> Value {
+    if (!vecType)
+      return i64Const(b, loc, v);
+    return arith::ConstantOp::create(
+        b, loc, i64, DenseElementsAttr::get(cast<ShapedType>(i64),
+                                            ArrayRef<int64_t>(v)));
+  };
   Value x = arith::ExtSIOp::create(b, loc, i64, acc);
   Value m64 = arith::ExtSIOp::create(b, loc, i64, m);
   Value t64 = arith::ExtSIOp::create(b, loc, i64, t);
@@ -912,7 +923,7 @@ Value qmlir::createFixedPointRequantize(OpBuilder &b, Location loc, Value acc,
   Value out = arith::AddIOp::create(b, loc, result, c64(zp));
   out = arith::MaxSIOp::create(b, loc, out, c64(lo));
   out = arith::MinSIOp::create(b, loc, out, c64(hi));
-  return arith::TruncIOp::create(b, loc, b.getI32Type(), out);
+  return arith::TruncIOp::create(b, loc, like(b.getI32Type()), out);
 }
 
 void qmlir::populateQNNToLinalgConversionPatterns(

@@ -22,8 +22,9 @@ public:
   QuantStorageTypeConverter();
 };
 
-/// Builds the fixed-point requantization of the i32 scalar `acc`
-/// with multiplier `m` and total right shift `t` (i32 scalars)
+/// Builds the fixed-point requantization of `acc` (an i32 scalar, or a
+/// vector of i32 with `m` and `t` vectors of the same shape)
+/// with multiplier `m` and total right shift `t`
 /// in `mode`, adds the output zero point `zp` and clamps to [lo, hi]; the
 /// result is i32. Bit-exact with requant::requantize (lib/Support). Shared by
 /// the CPU lowering and the GPU kernels.

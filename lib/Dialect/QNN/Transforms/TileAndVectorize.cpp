@@ -80,6 +80,9 @@ struct QNNTileAndVectorizePass
     : qmlir::impl::QNNTileAndVectorizeBase<QNNTileAndVectorizePass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
+    // Generated microkernels are already vector code.
+    if (func->hasAttr("qnn.microkernel"))
+      return;
     MLIRContext *ctx = &getContext();
     IRRewriter rewriter(ctx);
 

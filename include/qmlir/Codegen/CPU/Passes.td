@@ -1,0 +1,153 @@
+//===- Passes.td - CPU code generation passes --------------*- tablegen -*-===//
+//
+// Part of the qmlir project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QMLIR_CODEGEN_CPU_PASSES_TD
+#define QMLIR_CODEGEN_CPU_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def QNNCPUMicrokernels : Pass<"qnn-cpu-microkernels", "ModuleOp"> {
+  let summary = "Lower quantized contractions to data-tiled dot-product "
+                "microkernels";
+  let description = [{
+    Rewrites `qnn.matmul` and dense `qnn.conv2d` (any kernel size, stride,
+    dilation and padding; one group) whose weights and bias are constants
+    into a call to a generated kernel function on memrefs, built on the
+    target's int8 dot-product instruction (`vpdpbusd` zmm with AVX-512 VNNI,
+    `usdot` with +i8mm, `sdot` with +dotprod):
+
+    * the weights are packed at compile time into the microkernel's layout
+      `[N/L][K/4][L][4]` (L lanes of 4 bytes: one vector load feeds one dot
+      instruction), zero-padded to whole tiles;
+    * the input zero point (and the 128 shift where the instruction's
+      signedness differs from the activation's) is folded into the bias:
+      `bias'[n] = bias[n] - zp * sum_k W[k, n]`;
+    * the kernel loops over register tiles of MR rows x NR columns whose i32
+      accumulators stay in registers over the whole K loop; convolution
+      rows are gathered (implicit GEMM: one MR-row panel at a time, padding
+      with the input zero point), a matmul's rows are read in place;
+    * the epilogue adds the bias, requantizes (bit-exact with the reference
+      lowering in every rounding mode), clamps and stores u8/i8 (or the i32
+      accumulator).
+
+    Ops it does not handle (non-constant weights, weights whose zero-point
+    corrected values leave i8, grouped and depthwise convolutions, targets
+    without a dot-product instruction) are left to `convert-qnn-to-linalg`,
+    whose loops are the reference.
+
+    Before:
+    ```mlir
+    %y = qnn.matmul %a, %w, %b {...} : tensor<64x256x!quant.uniform<u8:f32, 0.02:128>>,
+          tensor<256x100x!quant.uniform<i8<-127:127>:f32:1, {...}>>, tensor<100xi32>
+          -> tensor<64x100x!quant.uniform<u8:f32, 0.05:3>>
+    ```
+    After:
+    ```mlir
+    %0 = quant.scast %a : tensor<64x256x!quant.uniform<...>> to tensor<64x256xi8>
+    %1 = bufferization.to_buffer %0 read_only : tensor<64x256xi8> to memref<64x256xi8>
+    %2 = memref.alloc() {alignment = 64 : i64} : memref<64x100xi8>
+    call @__qnn_kernel_0(%1, %2) : (memref<64x256xi8>, memref<64x100xi8>) -> ()
+    %3 = bufferization.to_tensor %2 restrict writable : memref<64x100xi8> to tensor<64x100xi8>
+    %y = quant.scast %3 : tensor<64x100xi8> to tensor<64x100x!quant.uniform<...>>
+    ...
+    memref.global "private" constant @__qnn_kernel_0_weights : memref<7x64x64xi8> = dense<...>
+    func.func private @__qnn_kernel_0(%a: memref<64x256xi8>, %c: memref<64x100xi8>) {
+      scf.for %m = ... {            // MR rows
+        scf.for %n = ... {          // NR columns
+          %acc:24 = scf.for %k = ... iter_args(...) {
+            %w = vector.load %weights[...] : memref<7x64x64xi8>, vector<64xi8>
+            %d = vector.multi_reduction <add>, %products, %acc [1] : vector<16x4xi32> to vector<16xi32>
+          }
+          // bias, requantize, clamp, store
+    ```
+  }];
+  let options = [
+    Option<"targetTriple", "target-triple", "std::string", /*default=*/"\"host\"",
+           "Target triple, or \"host\" for the machine the compiler runs on">,
+    Option<"targetCPU", "target-cpu", "std::string", /*default=*/"\"\"",
+           "LLVM CPU name of a non-host target">,
+    Option<"targetFeatures", "target-features", "std::string",
+           /*default=*/"\"\"",
+           "LLVM features of a non-host target (\"+avx512vnni,+avx512bw\")">,
+  ];
+  let dependentDialects = ["arith::ArithDialect", "bufferization::BufferizationDialect",
+                           "func::FuncDialect", "LLVM::LLVMDialect",
+                           "memref::MemRefDialect", "quant::QuantDialect",
+                           "scf::SCFDialect", "vector::VectorDialect"];
+}
+
+def QNNCPULowerDotProducts : Pass<"qnn-cpu-lower-dot-products", "ModuleOp"> {
+  let summary = "Turn 4-way int8 dot products into the target's instruction";
+  let description = [{
+    The microkernels express each dot-product step target-neutrally: a
+    `vector.multi_reduction <add>` over groups of 4 of the product of two
+    extended i8 vectors. This pass rewrites that form into the instruction
+    of the target: `llvm.x86.avx512.vpdpbusd.512` (u8 x s8, 16 lanes),
+    `llvm.aarch64.neon.usdot` (u8 x s8, 4 lanes) or
+    `llvm.aarch64.neon.sdot` (s8 x s8, 4 lanes). It runs after buffer
+    deallocation, which does not accept LLVM intrinsic calls. What it does
+    not match is left to the generic vector lowering (same result, slower).
+
+    Before:
+    ```mlir
+    %a8 = vector.bitcast %a : vector<16xi32> to vector<64xi8>
+    %w8 = vector.bitcast %w : vector<16xi32> to vector<64xi8>
+    %0 = arith.extui %a8 : vector<64xi8> to vector<64xi32>
+    %1 = arith.extsi %w8 : vector<64xi8> to vector<64xi32>
+    %2 = arith.muli %0, %1 : vector<64xi32>
+    %3 = vector.shape_cast %2 : vector<64xi32> to vector<16x4xi32>
+    %4 = vector.multi_reduction <add>, %3, %acc [1] : vector<16x4xi32> to vector<16xi32>
+    ```
+    After:
+    ```mlir
+    %4 = llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"(%acc, %a8, %w8) : (vector<16xi32>, vector<64xi8>, vector<64xi8>) -> vector<16xi32>
+    ```
+  }];
+  let options = [
+    Option<"targetTriple", "target-triple", "std::string", /*default=*/"\"host\"",
+           "Target triple, or \"host\"">,
+    Option<"targetCPU", "target-cpu", "std::string", /*default=*/"\"\"",
+           "LLVM CPU name of a non-host target">,
+    Option<"targetFeatures", "target-features", "std::string",
+           /*default=*/"\"\"", "LLVM features of a non-host target">,
+  ];
+  let dependentDialects = ["LLVM::LLVMDialect", "vector::VectorDialect"];
+}
+
+def QNNCPUPlanMemory : Pass<"qnn-cpu-plan-memory", "ModuleOp"> {
+  let summary = "Place a function's static intermediate buffers in one arena";
+  let description = [{
+    Runs after bufferization and before buffer deallocation. Every
+    `memref.alloc` with a static shape and identity layout in the body (not
+    in a loop) of a function, whose buffer is not returned, gets a live
+    range: from the allocation to the last operation of the body that uses
+    it or a view of it. The buffers are placed in one byte arena with
+    first-fit offsets (64-byte aligned), so buffers whose live ranges do not
+    overlap share memory; the arena is a zero-initialized private
+    `memref.global` of the module, and each allocation becomes a
+    `memref.view` into it. An inference then calls no allocator for its
+    intermediates. The arena makes the function non-reentrant: two threads
+    must not call it at the same time.
+
+    Before:
+    ```mlir
+    %0 = memref.alloc() {alignment = 64 : i64} : memref<1x24x96x16xi8>
+    ...
+    %1 = memref.alloc() {alignment = 64 : i64} : memref<1x24x96x16xf32>
+    ```
+    After:
+    ```mlir
+    memref.global "private" @__qnn_arena_main : memref<184320xi8> {alignment = 64 : i64}
+    %a = memref.get_global @__qnn_arena_main : memref<184320xi8>
+    %0 = memref.view %a[%c0][] : memref<184320xi8> to memref<1x24x96x16xi8>
+    ...
+    %1 = memref.view %a[%c36864][] : memref<184320xi8> to memref<1x24x96x16xf32>
+    ```
+  }];
+  let dependentDialects = ["arith::ArithDialect", "memref::MemRefDialect"];
+}
+
+#endif // QMLIR_CODEGEN_CPU_PASSES_TD

@@ -1,0 +1,114 @@
+//===- LowerDotProducts.cpp - 4-way int8 dot products to instructions -----===//
+//
+// Part of the qmlir project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qmlir/Codegen/CPU/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::qmlir {
+#define GEN_PASS_DEF_QNNCPULOWERDOTPRODUCTS
+#include "qmlir/Codegen/CPU/Passes.h.inc"
+} // namespace mlir::qmlir
+
+using namespace mlir;
+using namespace mlir::qmlir;
+
+namespace {
+
+/// acc + reduce-groups-of-4(ext(a) * extsi(w)) -> one dot instruction.
+struct DotProductToIntrinsic
+    : OpRewritePattern<vector::MultiDimReductionOp> {
+  DotProductToIntrinsic(MLIRContext *ctx, const CPUTarget &target)
+      : OpRewritePattern(ctx), kind(target.getDotProductKind()),
+        lanes(target.getDotProductLanes()) {}
+
+  LogicalResult matchAndRewrite(vector::MultiDimReductionOp op,
+                                PatternRewriter &rewriter) const override {
+    auto srcType = op.getSourceVectorType();
+    Type i32 = rewriter.getI32Type();
+    if (op.getKind() != vector::CombiningKind::ADD ||
+        srcType != VectorType::get({lanes, 4}, i32) ||
+        op.getReductionMask() != ArrayRef<bool>{false, true})
+      return rewriter.notifyMatchFailure(op, "not a 4-way dot product");
+    auto cast = op.getSource().getDefiningOp<vector::ShapeCastOp>();
+    auto mul = cast ? cast.getSource().getDefiningOp<arith::MulIOp>()
+                    : arith::MulIOp();
+    if (!mul)
+      return rewriter.notifyMatchFailure(op, "no product");
+    auto i8Source = [&](Value v, bool isSigned) -> Value {
+      Value in;
+      if (auto e = v.getDefiningOp<arith::ExtSIOp>(); e && isSigned)
+        in = e.getIn();
+      else if (auto e = v.getDefiningOp<arith::ExtUIOp>(); e && !isSigned)
+        in = e.getIn();
+      if (in && in.getType() ==
+                    VectorType::get({4 * lanes}, rewriter.getI8Type()))
+        return in;
+      return Value();
+    };
+    bool aSigned = kind == DotProductKind::AArch64SDot;
+    Value a = i8Source(mul.getLhs(), aSigned);
+    Value w = i8Source(mul.getRhs(), /*isSigned=*/true);
+    if (!a || !w)
+      return rewriter.notifyMatchFailure(op, "operands are not extended i8");
+
+    Location loc = op.getLoc();
+    Value acc = op.getAcc();
+    auto accType = VectorType::get({lanes}, i32);
+    StringRef name;
+    switch (kind) {
+    case DotProductKind::X86AVX512VNNI:
+      // LLVM 22 types the byte operands as <64 x i8>.
+      name = "llvm.x86.avx512.vpdpbusd.512";
+      break;
+    case DotProductKind::AArch64USDot:
+      name = "llvm.aarch64.neon.usdot.v4i32.v16i8";
+      break;
+    case DotProductKind::AArch64SDot:
+      name = "llvm.aarch64.neon.sdot.v4i32.v16i8";
+      break;
+    case DotProductKind::None:
+      return failure();
+    }
+    rewriter.replaceOpWithNewOp<LLVM::CallIntrinsicOp>(
+        op, accType, rewriter.getStringAttr(name), ValueRange{acc, a, w});
+    return success();
+  }
+
+  DotProductKind kind;
+  int64_t lanes;
+};
+
+struct QNNCPULowerDotProductsPass
+    : qmlir::impl::QNNCPULowerDotProductsBase<QNNCPULowerDotProductsPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    std::string error;
+    FailureOr<CPUTarget> target =
+        CPUTarget::get(targetTriple, targetCPU, targetFeatures, error);
+    if (failed(target)) {
+      getOperation().emitError("qnn-cpu-lower-dot-products: ") << error;
+      return signalPassFailure();
+    }
+    if (target->getDotProductKind() == DotProductKind::None)
+      return;
+    RewritePatternSet patterns(&getContext());
+    populateLowerDotProductPatterns(patterns, *target);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+  }
+};
+
+} // namespace
+
+void qmlir::populateLowerDotProductPatterns(RewritePatternSet &patterns,
+                                            const CPUTarget &target) {
+  if (target.getDotProductKind() != DotProductKind::None)
+    patterns.add<DotProductToIntrinsic>(patterns.getContext(), target);
+}

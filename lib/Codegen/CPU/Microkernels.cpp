@@ -1,0 +1,696 @@
+//===- Microkernels.cpp - Dot-product microkernels for int8 contractions --===//
+//
+// Part of the qmlir project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Generates, for each constant-weight qnn.matmul / dense qnn.conv2d, a kernel
+// function on memrefs built on the target's 4-way int8 dot-product
+// instruction. Layout and loop structure (the mmt4d scheme of IREE's
+// ukernels and XNNPACK's VNNI GEMMs):
+//
+//   weights  W'[k, n] = W[k, n] - zp_w[n], packed at compile time into
+//            P[n / L][k / 4][n % L][k % 4] (one vector of L x 4 bytes feeds
+//            one dot instruction), zero-padded to whole vectors;
+//   bias     b'[n] = bias[n] - zp_a' * sum_k W'[k, n], where zp_a' is the
+//            activation zero point in the instruction's signedness;
+//   loops    for each MR-row block: (gather the rows of a convolution into
+//            an MR x Kp panel), for each NR = V x L column block: MR x V
+//            accumulator vectors carried through the K loop, then the
+//            epilogue (bias, requantization, clamp, store).
+//
+//===----------------------------------------------------------------------===//
+
+#include "qmlir/Codegen/CPU/Passes.h"
+
+#include "qmlir/Conversion/QNNToLinalg/QNNToLinalg.h"
+#include "qmlir/Dialect/QNN/IR/QNNOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Transforms/WalkPatternRewriteDriver.h"
+
+namespace mlir::qmlir {
+#define GEN_PASS_DEF_QNNCPUMICROKERNELS
+#include "qmlir/Codegen/CPU/Passes.h.inc"
+} // namespace mlir::qmlir
+
+using namespace mlir;
+using namespace mlir::qmlir;
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// The problem, in storage units
+//===----------------------------------------------------------------------===//
+
+/// A quantized contraction C[M, N] = requant(b'[n] + sum_k A[m, k] W'[k, n])
+/// ready for code generation.
+struct GemmSpec {
+  int64_t M = 0, N = 0, K = 0;
+  /// Convolution geometry: rows are (batch, oh, ow), k is (kh, kw, c).
+  bool conv = false;
+  int64_t IH = 0, IW = 0, C = 0, OH = 0, OW = 0, KH = 1, KW = 1;
+  int64_t SH = 1, SW = 1, DH = 1, DW = 1, PT = 0, PL = 0;
+  /// Activation bytes are xor'ed with 0x80 to match the instruction's
+  /// signedness.
+  bool flip = false;
+  /// The storage byte of the real value 0 (padding), before the flip.
+  int64_t padByte = 0;
+  /// W'[k][n], row-major [K][N].
+  SmallVector<int8_t> weights;
+  /// b'[n].
+  SmallVector<int32_t> bias;
+  /// Requantization (empty multiplier: the result is the i32 accumulator).
+  SmallVector<int32_t> multiplier, shift;
+  qnn::RoundingMode rounding = qnn::RoundingMode::DoubleRound;
+  int64_t outZp = 0, clampMin = 0, clampMax = 0;
+};
+
+/// The values of a constant integer tensor (a quantized one is a
+/// quant.scast of its storage constant), or std::nullopt.
+std::optional<SmallVector<int64_t>> constantInts(Value v) {
+  auto q = dyn_cast<quant::QuantizedType>(
+      cast<ShapedType>(v.getType()).getElementType());
+  bool isSigned = q ? q.isSigned() : true;
+  if (auto scast = v.getDefiningOp<quant::StorageCastOp>())
+    v = scast.getInput();
+  DenseElementsAttr attr;
+  if (!matchPattern(v, m_Constant(&attr)) ||
+      !isa<IntegerType>(attr.getElementType()))
+    return std::nullopt;
+  SmallVector<int64_t> out;
+  out.reserve(attr.getNumElements());
+  for (APInt x : attr.getValues<APInt>())
+    out.push_back(isSigned ? x.getSExtValue() : x.getZExtValue());
+  return out;
+}
+
+/// Fills the parts of `spec` common to matmul and convolution: W' from
+/// `w` ([K][N] storage values), the bias correction, the requantization.
+/// `zpOf(n)` gives the weight zero point of column n.
+template <typename OpTy>
+LogicalResult finishSpec(OpTy op, GemmSpec &spec, ArrayRef<int64_t> w,
+                         llvm::function_ref<int64_t(int64_t)> zpOf,
+                         ArrayRef<int64_t> bias, quant::UniformQuantizedType aQ,
+                         DotProductKind kind) {
+  int64_t K = spec.K, N = spec.N;
+  spec.weights.resize(K * N);
+  SmallVector<int64_t> sums(N, 0);
+  for (int64_t k = 0; k < K; ++k)
+    for (int64_t n = 0; n < N; ++n) {
+      int64_t v = w[k * N + n] - zpOf(n);
+      if (v < -128 || v > 127)
+        return failure();
+      spec.weights[k * N + n] = static_cast<int8_t>(v);
+      sums[n] += v;
+    }
+  // The instruction's activation domain: u8 for vpdpbusd/usdot, s8 for sdot.
+  bool kernelSigned = kind == DotProductKind::AArch64SDot;
+  int64_t zp = aQ.getZeroPoint();
+  spec.padByte = zp;
+  spec.flip = aQ.isSigned() != kernelSigned;
+  if (spec.flip)
+    zp += aQ.isSigned() ? 128 : -128;
+  for (int64_t n = 0; n < N; ++n) {
+    int64_t b = bias[n] - zp * sums[n];
+    if (b < INT32_MIN || b > INT32_MAX)
+      return failure();
+    spec.bias.push_back(static_cast<int32_t>(b));
+  }
+  if (auto m = op.getMultiplierAttr()) {
+    spec.multiplier.assign(m.asArrayRef().begin(), m.asArrayRef().end());
+    spec.shift.assign(op.getShiftAttr().asArrayRef().begin(),
+                      op.getShiftAttr().asArrayRef().end());
+    spec.rounding = op.getRoundingAttr().getValue();
+    spec.clampMin = op.getClampMinAttr().getInt();
+    spec.clampMax = op.getClampMaxAttr().getInt();
+    auto outQ = cast<quant::UniformQuantizedType>(
+        cast<ShapedType>(op.getOutput().getType()).getElementType());
+    spec.outZp = outQ.getZeroPoint();
+  }
+  return success();
+}
+
+FailureOr<GemmSpec> getMatmulSpec(qnn::MatmulOp op, DotProductKind kind) {
+  auto aType = cast<RankedTensorType>(op.getLhs().getType());
+  auto wType = cast<RankedTensorType>(op.getRhs().getType());
+  if (!aType.hasStaticShape() || !wType.hasStaticShape())
+    return failure();
+  auto aQ = dyn_cast<quant::UniformQuantizedType>(aType.getElementType());
+  auto wQ = dyn_cast<quant::QuantizedType>(wType.getElementType());
+  auto w = constantInts(op.getRhs());
+  auto bias = constantInts(op.getBias());
+  if (!aQ || !wQ || !w || !bias || aQ.getStorageTypeIntegralWidth() != 8)
+    return failure();
+  GemmSpec spec;
+  spec.M = aType.getDimSize(0);
+  spec.K = aType.getDimSize(1);
+  spec.N = wType.getDimSize(1);
+  if (spec.M == 0 || spec.N == 0 || spec.K == 0)
+    return failure();
+  auto zpOf = [&](int64_t n) { return qnn::getChannelZeroPoint(wQ, n); };
+  if (failed(finishSpec(op, spec, *w, zpOf, *bias, aQ, kind)))
+    return failure();
+  return spec;
+}
+
+FailureOr<GemmSpec> getConvSpec(qnn::Conv2DOp op, DotProductKind kind) {
+  auto inType = cast<RankedTensorType>(op.getInput().getType());
+  auto wType = cast<RankedTensorType>(op.getWeight().getType());
+  auto outType = cast<RankedTensorType>(op.getOutput().getType());
+  if (!inType.hasStaticShape() || !wType.hasStaticShape() ||
+      !outType.hasStaticShape() || op.getGroups() != 1)
+    return failure();
+  auto aQ = dyn_cast<quant::UniformQuantizedType>(inType.getElementType());
+  auto wQ = dyn_cast<quant::QuantizedType>(wType.getElementType());
+  auto w = constantInts(op.getWeight());
+  auto bias = constantInts(op.getBias());
+  if (!aQ || !wQ || !w || !bias || aQ.getStorageTypeIntegralWidth() != 8)
+    return failure();
+  GemmSpec spec;
+  spec.conv = true;
+  spec.IH = inType.getDimSize(1);
+  spec.IW = inType.getDimSize(2);
+  spec.C = inType.getDimSize(3);
+  spec.OH = outType.getDimSize(1);
+  spec.OW = outType.getDimSize(2);
+  spec.KH = wType.getDimSize(1);
+  spec.KW = wType.getDimSize(2);
+  spec.SH = op.getStrides()[0];
+  spec.SW = op.getStrides()[1];
+  spec.DH = op.getDilations()[0];
+  spec.DW = op.getDilations()[1];
+  spec.PT = op.getPadding()[0];
+  spec.PL = op.getPadding()[2];
+  spec.M = inType.getDimSize(0) * spec.OH * spec.OW;
+  spec.N = wType.getDimSize(0);
+  spec.K = spec.KH * spec.KW * spec.C;
+  if (spec.M == 0 || spec.N == 0 || spec.K == 0)
+    return failure();
+  // FHWC [N][K] -> [K][N].
+  SmallVector<int64_t> kn(spec.K * spec.N);
+  for (int64_t n = 0; n < spec.N; ++n)
+    for (int64_t k = 0; k < spec.K; ++k)
+      kn[k * spec.N + n] = (*w)[n * spec.K + k];
+  auto zpOf = [&](int64_t n) { return qnn::getChannelZeroPoint(wQ, n); };
+  if (failed(finishSpec(op, spec, kn, zpOf, *bias, aQ, kind)))
+    return failure();
+  return spec;
+}
+
+//===----------------------------------------------------------------------===//
+// Code generation
+//===----------------------------------------------------------------------===//
+
+/// Emits the kernel function of one contraction.
+class KernelBuilder {
+public:
+  KernelBuilder(OpBuilder &b, Location loc, const GemmSpec &spec,
+                const CPUTarget &target)
+      : b(b), loc(loc), spec(spec), kind(target.getDotProductKind()),
+        L(target.getDotProductLanes()) {
+    Kp = llvm::alignTo(spec.K, 4);
+    KQ = Kp / 4;
+    NV = llvm::divideCeil(spec.N, L);
+    // Accumulator budget: 24 of the 32 zmm registers on x86, 16 of the 32
+    // q registers on AArch64 (the rest hold weights and broadcasts).
+    int64_t budget = kind == DotProductKind::X86AVX512VNNI ? 24 : 16;
+    int64_t maxRows = kind == DotProductKind::X86AVX512VNNI ? 12 : 8;
+    V = std::min<int64_t>(NV, 4);
+    MR = std::min<int64_t>({spec.M, budget / V, maxRows});
+    // A convolution, or rows whose length is not a multiple of 4, is read
+    // through a gathered panel; a matmul's aligned rows in place.
+    packed = spec.conv || spec.K % 4 != 0;
+    if (spec.conv && spec.KH == 1 && spec.KW == 1 && spec.SH == 1 &&
+        spec.SW == 1 && spec.PT == 0 && spec.PL == 0 && spec.OH == spec.IH &&
+        spec.OW == spec.IW && spec.C % 4 == 0)
+      packed = false; // A 1x1 convolution is a matmul on NHWC rows.
+  }
+
+  /// Creates the globals and the kernel function `name` in `module` for an
+  /// input of type `inType` and an output of `outType` (storage types).
+  func::FuncOp build(ModuleOp module, StringRef name, MemRefType inType,
+                     MemRefType outType);
+
+private:
+  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value i32(int64_t v) { return arith::ConstantIntOp::create(b, loc, v, 32); }
+  VectorType accType() { return VectorType::get({L}, b.getI32Type()); }
+
+  memref::GlobalOp makeGlobal(ModuleOp module, StringRef name,
+                              MemRefType type, DenseElementsAttr value);
+  Value dot(Value acc, Value a, Value w);
+  /// Gathers rows [m0, m0 + rows) of A into the panel.
+  void emitPack(Value input, Value panel, Value m0, int64_t rows);
+  /// One register tile: `rows` rows from `aRow0` of `a`, `vecs` vectors of
+  /// columns from vector index `nv0`; `colLimit` says which stores need a
+  /// mask (static tile) or none (-1).
+  void emitTile(Value a, Value aRow0, Value outRow0, Value nv0, int64_t rows,
+                int64_t vecs, int64_t staticNv0);
+  /// Every column block of `rows` rows.
+  void emitRowBlock(Value a, Value aRow0, Value outRow0, int64_t rows);
+
+  OpBuilder &b;
+  Location loc;
+  const GemmSpec &spec;
+  DotProductKind kind;
+  int64_t L, Kp, KQ, NV, V, MR;
+  bool packed;
+  Value weights, bias, multiplier, shift, out;
+};
+
+memref::GlobalOp KernelBuilder::makeGlobal(ModuleOp module, StringRef name,
+                                           MemRefType type,
+                                           DenseElementsAttr value) {
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(module.getBody());
+  auto global = memref::GlobalOp::create(
+      b, loc, name, b.getStringAttr("private"), type, value,
+      /*constant=*/true, b.getI64IntegerAttr(64));
+  SymbolTable(module).insert(global);
+  return global;
+}
+
+Value KernelBuilder::dot(Value acc, Value a, Value w) {
+  // The target-neutral form: acc[j] += sum_i ext(a[4j+i]) * sext(w[4j+i]),
+  // with ext = zero extension for a u8 x s8 instruction, sign extension for
+  // s8 x s8. qnn-cpu-lower-dot-products turns it into the instruction once
+  // buffer deallocation (which rejects LLVM intrinsic calls) has run.
+  auto bytes = VectorType::get({4 * L}, b.getI8Type());
+  auto wide = VectorType::get({4 * L}, b.getI32Type());
+  Value a8 = vector::BitCastOp::create(b, loc, bytes, a);
+  Value w8 = vector::BitCastOp::create(b, loc, bytes, w);
+  Value aw = kind == DotProductKind::AArch64SDot
+                 ? arith::ExtSIOp::create(b, loc, wide, a8).getResult()
+                 : arith::ExtUIOp::create(b, loc, wide, a8).getResult();
+  Value ww = arith::ExtSIOp::create(b, loc, wide, w8);
+  Value prod = arith::MulIOp::create(b, loc, aw, ww);
+  Value groups = vector::ShapeCastOp::create(
+      b, loc, VectorType::get({L, 4}, b.getI32Type()), prod);
+  return vector::MultiDimReductionOp::create(b, loc, groups, acc,
+                                             ArrayRef<bool>{false, true},
+                                             vector::CombiningKind::ADD);
+}
+
+void KernelBuilder::emitPack(Value input, Value panel, Value m0,
+                             int64_t rows) {
+  Type i8 = b.getI8Type();
+  Value pad = arith::ConstantIntOp::create(b, loc, spec.padByte, 8);
+  if (!spec.conv) {
+    // Rows of a matmul whose K is not a multiple of 4: copy and pad.
+    int64_t chunk = std::min<int64_t>(64, llvm::PowerOf2Ceil(Kp));
+    auto vt = VectorType::get({chunk}, i8);
+    for (int64_t r = 0; r < rows; ++r) {
+      Value row = arith::AddIOp::create(b, loc, m0, idx(r));
+      for (int64_t c = 0; c < Kp; c += chunk) {
+        Value v = vector::TransferReadOp::create(
+            b, loc, vt, input, ValueRange{row, idx(c)}, pad,
+            ArrayRef<bool>{false});
+        vector::TransferWriteOp::create(b, loc, v, panel,
+                                        ValueRange{idx(r), idx(c)},
+                                        ArrayRef<bool>{false});
+      }
+    }
+    return;
+  }
+  // Implicit GEMM: row m = (n, oh, ow), columns (kh, kw, c) gathered tap by
+  // tap; a tap outside the image reads the padding byte. A chunk may spill
+  // into the next tap's columns: that tap is written after it.
+  int64_t chunk = std::min<int64_t>(64, llvm::PowerOf2Ceil(spec.C));
+  auto vt = VectorType::get({chunk}, i8);
+  Value padVec = vector::BroadcastOp::create(b, loc, vt, pad);
+  Value ohw = idx(spec.OH * spec.OW);
+  for (int64_t r = 0; r < rows; ++r) {
+    Value m = arith::AddIOp::create(b, loc, m0, idx(r));
+    Value n = arith::DivUIOp::create(b, loc, m, ohw);
+    Value rem = arith::RemUIOp::create(b, loc, m, ohw);
+    Value oh = arith::DivUIOp::create(b, loc, rem, idx(spec.OW));
+    Value ow = arith::RemUIOp::create(b, loc, rem, idx(spec.OW));
+    Value ih0 = arith::SubIOp::create(
+        b, loc, arith::MulIOp::create(b, loc, oh, idx(spec.SH)), idx(spec.PT));
+    Value iw0 = arith::SubIOp::create(
+        b, loc, arith::MulIOp::create(b, loc, ow, idx(spec.SW)), idx(spec.PL));
+    scf::ForOp::create(
+        b, loc, idx(0), idx(spec.KH), idx(1), ValueRange{},
+        [&](OpBuilder &nb, Location nl, Value kh, ValueRange) {
+          OpBuilder::InsertionGuard g(b);
+          b.setInsertionPoint(nb.getInsertionBlock(),
+                              nb.getInsertionPoint());
+          Value ih = arith::AddIOp::create(
+              b, loc, ih0, arith::MulIOp::create(b, loc, kh, idx(spec.DH)));
+          scf::ForOp::create(
+              b, loc, idx(0), idx(spec.KW), idx(1), ValueRange{},
+              [&](OpBuilder &nb2, Location, Value kw, ValueRange) {
+                OpBuilder::InsertionGuard g2(b);
+                b.setInsertionPoint(nb2.getInsertionBlock(),
+                                    nb2.getInsertionPoint());
+                Value iw = arith::AddIOp::create(
+                    b, loc, iw0,
+                    arith::MulIOp::create(b, loc, kw, idx(spec.DW)));
+                // Index arithmetic is signed here: ih, iw may be negative.
+                auto inRange = [&](Value v, int64_t hi) {
+                  Value ge = arith::CmpIOp::create(
+                      b, loc, arith::CmpIPredicate::sge, v, idx(0));
+                  Value lt = arith::CmpIOp::create(
+                      b, loc, arith::CmpIPredicate::slt, v, idx(hi));
+                  return arith::AndIOp::create(b, loc, ge, lt).getResult();
+                };
+                Value valid = arith::AndIOp::create(
+                    b, loc, inRange(ih, spec.IH), inRange(iw, spec.IW));
+                auto clampIdx = [&](Value v, int64_t hi) {
+                  Value lo = arith::MaxSIOp::create(b, loc, v, idx(0));
+                  return arith::MinSIOp::create(b, loc, lo, idx(hi - 1))
+                      .getResult();
+                };
+                Value ihc = clampIdx(ih, spec.IH), iwc = clampIdx(iw, spec.IW);
+                Value tap = arith::AddIOp::create(
+                    b, loc, arith::MulIOp::create(b, loc, kh, idx(spec.KW)),
+                    kw);
+                Value base = arith::MulIOp::create(b, loc, tap, idx(spec.C));
+                for (int64_t c = 0; c < spec.C; c += chunk) {
+                  Value v = vector::TransferReadOp::create(
+                      b, loc, vt, input, ValueRange{n, ihc, iwc, idx(c)}, pad,
+                      ArrayRef<bool>{false});
+                  v = arith::SelectOp::create(b, loc, valid, v, padVec);
+                  Value col = arith::AddIOp::create(b, loc, base, idx(c));
+                  vector::TransferWriteOp::create(b, loc, v, panel,
+                                                  ValueRange{idx(r), col},
+                                                  ArrayRef<bool>{false});
+                }
+                scf::YieldOp::create(b, loc);
+              });
+          scf::YieldOp::create(b, loc);
+        });
+    // The columns [K, Kp) meet zero weights; give them defined bytes.
+    if (Kp != spec.K) {
+      auto tail = VectorType::get({Kp - spec.K}, i8);
+      vector::TransferWriteOp::create(
+          b, loc, vector::BroadcastOp::create(b, loc, tail, pad), panel,
+          ValueRange{idx(r), idx(spec.K)}, ArrayRef<bool>{true});
+    }
+  }
+}
+
+void KernelBuilder::emitTile(Value a, Value aRow0, Value outRow0, Value nv0,
+                             int64_t rows, int64_t vecs, int64_t staticNv0) {
+  Type i8 = b.getI8Type(), i32Type = b.getI32Type();
+  auto wVecType = VectorType::get({4 * L}, i8);
+  Value zero =
+      arith::ConstantOp::create(b, loc, cast<TypedAttr>(b.getZeroAttr(accType())));
+  SmallVector<Value> init(rows * vecs, zero);
+  Value flipMask = i32(static_cast<int32_t>(0x80808080u));
+  auto loop = scf::ForOp::create(
+      b, loc, idx(0), idx(KQ), idx(1), init,
+      [&](OpBuilder &nb, Location, Value kq, ValueRange accs) {
+        OpBuilder::InsertionGuard g(b);
+        b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
+        SmallVector<Value> w;
+        for (int64_t v = 0; v < vecs; ++v) {
+          Value nv = arith::AddIOp::create(b, loc, nv0, idx(v));
+          Value raw = vector::LoadOp::create(b, loc, wVecType, weights,
+                                             ValueRange{nv, kq, idx(0)});
+          w.push_back(vector::BitCastOp::create(b, loc, accType(), raw));
+        }
+        Value k = arith::MulIOp::create(b, loc, kq, idx(4));
+        SmallVector<Value> next;
+        for (int64_t r = 0; r < rows; ++r) {
+          Value row = arith::AddIOp::create(b, loc, aRow0, idx(r));
+          Value four = vector::LoadOp::create(
+              b, loc, VectorType::get({4}, i8), a, ValueRange{row, k});
+          Value word = vector::ExtractOp::create(
+              b, loc,
+              vector::BitCastOp::create(b, loc,
+                                        VectorType::get({1}, i32Type), four),
+              ArrayRef<int64_t>{0});
+          if (spec.flip)
+            word = arith::XOrIOp::create(b, loc, word, flipMask);
+          Value bcast = vector::BroadcastOp::create(b, loc, accType(), word);
+          for (int64_t v = 0; v < vecs; ++v)
+            next.push_back(dot(accs[r * vecs + v], bcast, w[v]));
+        }
+        scf::YieldOp::create(b, loc, next);
+      });
+
+  // Epilogue: bias, requantization, store.
+  bool requant = !spec.multiplier.empty();
+  bool perChannel = spec.multiplier.size() > 1;
+  auto outElem = cast<MemRefType>(out.getType()).getElementType();
+  for (int64_t v = 0; v < vecs; ++v) {
+    Value nv = arith::AddIOp::create(b, loc, nv0, idx(v));
+    Value col = arith::MulIOp::create(b, loc, nv, idx(L));
+    Value biasVec =
+        vector::LoadOp::create(b, loc, accType(), bias, ValueRange{col});
+    Value m, t;
+    if (requant) {
+      if (perChannel) {
+        m = vector::LoadOp::create(b, loc, accType(), multiplier,
+                                   ValueRange{col});
+        t = vector::LoadOp::create(b, loc, accType(), shift, ValueRange{col});
+      } else {
+        m = vector::BroadcastOp::create(b, loc, accType(),
+                                        i32(spec.multiplier[0]));
+        t = vector::BroadcastOp::create(b, loc, accType(), i32(spec.shift[0]));
+      }
+    }
+    // Only the tile of the last columns may reach past N.
+    bool inBounds = staticNv0 < 0 || (staticNv0 + v + 1) * L <= spec.N;
+    for (int64_t r = 0; r < rows; ++r) {
+      Value acc = arith::AddIOp::create(b, loc, loop.getResult(r * vecs + v),
+                                        biasVec);
+      Value result = acc;
+      if (requant) {
+        result = createFixedPointRequantize(b, loc, acc, m, t, spec.rounding,
+                                            spec.outZp, spec.clampMin,
+                                            spec.clampMax);
+        result = arith::TruncIOp::create(
+            b, loc, VectorType::get({L}, outElem), result);
+      }
+      Value row = arith::AddIOp::create(b, loc, outRow0, idx(r));
+      if (inBounds)
+        vector::StoreOp::create(b, loc, result, out, ValueRange{row, col});
+      else
+        vector::TransferWriteOp::create(b, loc, result, out,
+                                        ValueRange{row, col},
+                                        ArrayRef<bool>{false});
+    }
+  }
+}
+
+void KernelBuilder::emitRowBlock(Value a, Value aRow0, Value outRow0,
+                                 int64_t rows) {
+  // Column tiles of V full vectors, then the rest (at most V vectors, the
+  // last one possibly partial) as one static tile.
+  int64_t fullVectors = spec.N / L;
+  int64_t mainEnd = (fullVectors / V) * V;
+  if (mainEnd > 0)
+    scf::ForOp::create(
+        b, loc, idx(0), idx(mainEnd), idx(V), ValueRange{},
+        [&](OpBuilder &nb, Location, Value nv0, ValueRange) {
+          OpBuilder::InsertionGuard g(b);
+          b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
+          emitTile(a, aRow0, outRow0, nv0, rows, V, -1);
+          scf::YieldOp::create(b, loc);
+        });
+  if (NV > mainEnd)
+    emitTile(a, aRow0, outRow0, idx(mainEnd), rows, NV - mainEnd, mainEnd);
+}
+
+func::FuncOp KernelBuilder::build(ModuleOp module, StringRef name,
+                                  MemRefType inType, MemRefType outType) {
+  MLIRContext *ctx = b.getContext();
+  Type i8 = b.getI8Type(), i32Type = b.getI32Type();
+  int64_t Np = NV * L;
+
+  // Packed weights P[nv][kq][lane][4].
+  SmallVector<int8_t> packedW(NV * KQ * L * 4, 0);
+  for (int64_t k = 0; k < spec.K; ++k)
+    for (int64_t n = 0; n < spec.N; ++n)
+      packedW[((n / L) * KQ + k / 4) * L * 4 + (n % L) * 4 + k % 4] =
+          spec.weights[k * spec.N + n];
+  auto wType = MemRefType::get({NV, KQ, 4 * L}, i8);
+  auto wAttr = DenseElementsAttr::get(
+      RankedTensorType::get(wType.getShape(), i8), ArrayRef<int8_t>(packedW));
+  auto padded = [&](ArrayRef<int32_t> v) {
+    SmallVector<int32_t> p(v.begin(), v.end());
+    p.resize(Np, v.size() == 1 ? v[0] : 0);
+    return DenseElementsAttr::get(RankedTensorType::get({Np}, i32Type),
+                                  ArrayRef<int32_t>(p));
+  };
+  auto vType = MemRefType::get({Np}, i32Type);
+  auto wGlobal = makeGlobal(module, (name + "_weights").str(), wType, wAttr);
+  auto bGlobal =
+      makeGlobal(module, (name + "_bias").str(), vType, padded(spec.bias));
+  memref::GlobalOp mGlobal, sGlobal;
+  if (spec.multiplier.size() > 1) {
+    mGlobal = makeGlobal(module, (name + "_multiplier").str(), vType,
+                         padded(spec.multiplier));
+    sGlobal = makeGlobal(module, (name + "_shift").str(), vType,
+                         padded(spec.shift));
+  }
+
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToEnd(module.getBody());
+  auto func = func::FuncOp::create(
+      b, loc, name, FunctionType::get(ctx, {inType, outType}, {}));
+  func.setPrivate();
+  func->setAttr(kMicrokernelAttrName, b.getUnitAttr());
+  SymbolTable(module).insert(func);
+  Block *entry = func.addEntryBlock();
+  b.setInsertionPointToStart(entry);
+  Value input = entry->getArgument(0);
+  out = entry->getArgument(1);
+  weights = memref::GetGlobalOp::create(b, loc, wType, wGlobal.getSymName());
+  bias = memref::GetGlobalOp::create(b, loc, vType, bGlobal.getSymName());
+  if (mGlobal) {
+    multiplier =
+        memref::GetGlobalOp::create(b, loc, vType, mGlobal.getSymName());
+    shift = memref::GetGlobalOp::create(b, loc, vType, sGlobal.getSymName());
+  }
+  // Both sides as 2-D row-major matrices.
+  if (outType.getRank() == 4)
+    out = memref::CollapseShapeOp::create(
+        b, loc, out, SmallVector<ReassociationIndices>{{0, 1, 2}, {3}});
+  Value a = input;
+  if (!packed && inType.getRank() == 4)
+    a = memref::CollapseShapeOp::create(
+        b, loc, input, SmallVector<ReassociationIndices>{{0, 1, 2}, {3}});
+  Value panel;
+  if (packed)
+    panel = memref::AllocaOp::create(b, loc, MemRefType::get({MR, Kp}, i8),
+                                     b.getI64IntegerAttr(64));
+
+  auto rowBlock = [&](Value m0, int64_t rows) {
+    if (packed) {
+      emitPack(input, panel, m0, rows);
+      emitRowBlock(panel, idx(0), m0, rows);
+    } else {
+      emitRowBlock(a, m0, m0, rows);
+    }
+  };
+  int64_t mainRows = (spec.M / MR) * MR;
+  if (mainRows > 0)
+    scf::ForOp::create(b, loc, idx(0), idx(mainRows), idx(MR), ValueRange{},
+                       [&](OpBuilder &nb, Location, Value m0, ValueRange) {
+                         OpBuilder::InsertionGuard g(b);
+                         b.setInsertionPoint(nb.getInsertionBlock(),
+                                             nb.getInsertionPoint());
+                         rowBlock(m0, MR);
+                         scf::YieldOp::create(b, loc);
+                       });
+  if (spec.M > mainRows)
+    rowBlock(idx(mainRows), spec.M - mainRows);
+  func::ReturnOp::create(b, loc);
+  return func;
+}
+
+//===----------------------------------------------------------------------===//
+// Patterns
+//===----------------------------------------------------------------------===//
+
+/// Replaces `op` (input `in`, output type `outType`) by a call to the kernel
+/// built from `spec`.
+void replaceWithKernelCall(PatternRewriter &rewriter, Operation *op, Value in,
+                           const GemmSpec &spec, const CPUTarget &target) {
+  Location loc = op->getLoc();
+  auto module = op->getParentOfType<ModuleOp>();
+  auto storage = [](Type t) {
+    auto tt = cast<RankedTensorType>(t);
+    if (auto q = dyn_cast<quant::QuantizedType>(tt.getElementType()))
+      return tt.clone(q.getStorageType());
+    return tt;
+  };
+  auto outTensorType = cast<RankedTensorType>(op->getResult(0).getType());
+  RankedTensorType inStorage = storage(in.getType());
+  RankedTensorType outStorage = storage(outTensorType);
+  auto inMem = MemRefType::get(inStorage.getShape(),
+                               inStorage.getElementType());
+  auto outMem = MemRefType::get(outStorage.getShape(),
+                                outStorage.getElementType());
+
+  // One kernel (and its constants) per op: __qnn_kernel_<n>.
+  std::string name;
+  for (int64_t n = 0;; ++n) {
+    name = "__qnn_kernel_" + std::to_string(n);
+    if (!module.lookupSymbol(name))
+      break;
+  }
+  KernelBuilder builder(rewriter, loc, spec, target);
+  func::FuncOp kernel = builder.build(module, name, inMem, outMem);
+
+  Value inStore = quant::StorageCastOp::create(rewriter, loc, inStorage, in);
+  Value inBuf = bufferization::ToBufferOp::create(rewriter, loc, inMem,
+                                                  inStore, /*read_only=*/true);
+  Value outBuf = memref::AllocOp::create(rewriter, loc, outMem,
+                                         rewriter.getI64IntegerAttr(64));
+  func::CallOp::create(rewriter, loc, kernel, ValueRange{inBuf, outBuf});
+  Value result = bufferization::ToTensorOp::create(
+      rewriter, loc, outStorage, outBuf, /*restrict=*/true,
+      /*writable=*/true);
+  if (outStorage != outTensorType)
+    result = quant::StorageCastOp::create(rewriter, loc, outTensorType, result);
+  rewriter.replaceOp(op, result);
+}
+
+struct MatmulToMicrokernel : OpRewritePattern<qnn::MatmulOp> {
+  MatmulToMicrokernel(MLIRContext *ctx, const CPUTarget &target)
+      : OpRewritePattern(ctx), target(target) {}
+  LogicalResult matchAndRewrite(qnn::MatmulOp op,
+                                PatternRewriter &rewriter) const override {
+    FailureOr<GemmSpec> spec = getMatmulSpec(op, target.getDotProductKind());
+    if (failed(spec))
+      return rewriter.notifyMatchFailure(op, "not a microkernel matmul");
+    replaceWithKernelCall(rewriter, op, op.getLhs(), *spec, target);
+    return success();
+  }
+  CPUTarget target;
+};
+
+struct ConvToMicrokernel : OpRewritePattern<qnn::Conv2DOp> {
+  ConvToMicrokernel(MLIRContext *ctx, const CPUTarget &target)
+      : OpRewritePattern(ctx), target(target) {}
+  LogicalResult matchAndRewrite(qnn::Conv2DOp op,
+                                PatternRewriter &rewriter) const override {
+    FailureOr<GemmSpec> spec = getConvSpec(op, target.getDotProductKind());
+    if (failed(spec))
+      return rewriter.notifyMatchFailure(op, "not a microkernel convolution");
+    replaceWithKernelCall(rewriter, op, op.getInput(), *spec, target);
+    return success();
+  }
+  CPUTarget target;
+};
+
+struct QNNCPUMicrokernelsPass
+    : qmlir::impl::QNNCPUMicrokernelsBase<QNNCPUMicrokernelsPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    std::string error;
+    FailureOr<CPUTarget> target =
+        CPUTarget::get(targetTriple, targetCPU, targetFeatures, error);
+    if (failed(target)) {
+      getOperation().emitError("qnn-cpu-microkernels: ") << error;
+      return signalPassFailure();
+    }
+    if (target->getDotProductKind() == DotProductKind::None)
+      return;
+    RewritePatternSet patterns(&getContext());
+    populateQNNToCPUMicrokernelPatterns(patterns, *target);
+    // One visit per op: a rewrite creates module-level symbols, nothing to
+    // iterate to a fixpoint.
+    walkAndApplyPatterns(getOperation(), std::move(patterns));
+  }
+};
+
+} // namespace
+
+void qmlir::populateQNNToCPUMicrokernelPatterns(RewritePatternSet &patterns,
+                                                const CPUTarget &target) {
+  patterns.add<MatmulToMicrokernel, ConvToMicrokernel>(patterns.getContext(),
+                                                       target);
+}

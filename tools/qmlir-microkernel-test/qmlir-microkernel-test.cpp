@@ -1,0 +1,368 @@
+//===- qmlir-microkernel-test.cpp - Microkernels vs reference lowering ----===//
+//
+// Part of the qmlir project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Differential test of the dot-product microkernels (qnn-cpu-microkernels):
+// random qnn.matmul and qnn.conv2d ops -- ragged M/N/K (not multiples of any
+// tile), K = 1, large K, non-zero and per-channel weight zero points, u8 and
+// i8 activations with any zero point, every rounding mode, per-tensor and
+// per-channel requantization, i32 accumulator results, convolutions with
+// strides, dilations and asymmetric padding -- are lowered twice, with the
+// microkernels and with the reference loops (vectorize=false), JIT-compiled
+// and run on the same random input. The outputs must be equal bit for bit,
+// and the microkernel lowering must really have produced a kernel.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qmlir/InitAll.h"
+#include "qmlir/Pipelines/Pipelines.h"
+#include "qmlir/Runtime/Jit.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <random>
+
+using namespace mlir;
+using namespace mlir::qmlir;
+
+namespace {
+
+struct Case {
+  std::string name;
+  bool conv;
+  // matmul: M, K, N. conv: batch, IH, IW, C, F, KH, KW, strides, dilations,
+  // padding [top, bottom, left, right].
+  int64_t M = 0, K = 0, N = 0;
+  int64_t batch = 1, IH = 0, IW = 0, C = 0, F = 0, KH = 1, KW = 1;
+  int64_t SH = 1, SW = 1, DH = 1, DW = 1, PT = 0, PB = 0, PL = 0, PR = 0;
+  bool signedInput = false;
+  int64_t inputZp = 0;
+  bool perChannel = true;
+  /// Per-tensor u8 weights with this zero point (per-channel: symmetric i8).
+  int64_t weightZp = 0;
+  bool i32Output = false;
+  std::string rounding = "double_round";
+  /// Weights spanning all of u8 with weightZp: W - zp leaves i8, so the op
+  /// must stay on the reference lowering.
+  bool wideWeights = false;
+};
+
+std::string join(const std::vector<int64_t> &v) {
+  std::string s;
+  for (size_t i = 0; i < v.size(); ++i)
+    s += (i ? ", " : "") + std::to_string(v[i]);
+  return s;
+}
+
+std::string shapeOf(std::initializer_list<int64_t> dims) {
+  std::string s;
+  for (int64_t d : dims)
+    s += std::to_string(d) + "x";
+  return s;
+}
+
+/// The module of one case; `inShape` receives the input shape.
+std::string buildSource(const Case &c, std::mt19937_64 &rng,
+                        SmallVectorImpl<int64_t> &inShape) {
+  std::uniform_int_distribution<int> w8(-127, 127);
+  // u8 weights: W - zp within i8 unless the case wants them wider.
+  std::uniform_int_distribution<int> u8(
+      c.wideWeights ? 0 : std::max<int>(0, c.weightZp - 128),
+      c.wideWeights ? 255 : std::min<int>(255, c.weightZp + 127));
+  int64_t outChannels = c.conv ? c.F : c.N;
+  int64_t K = c.conv ? c.KH * c.KW * c.C : c.K;
+  std::string wElem, wStorage = c.weightZp ? "u8" : "i8";
+  std::vector<int64_t> weights;
+  int64_t count = K * outChannels;
+  for (int64_t i = 0; i < count; ++i)
+    weights.push_back(c.weightZp ? u8(rng) : w8(rng));
+  if (c.perChannel) {
+    std::string scales;
+    for (int64_t n = 0; n < outChannels; ++n)
+      scales += (n ? "," : "") + std::to_string(0.01 + 0.001 * n);
+    wElem = "!quant.uniform<i8<-127:127>:f32:" +
+            std::to_string(c.conv ? 0 : 1) + ", {" + scales + "}>";
+  } else {
+    wElem = "!quant.uniform<" + wStorage + ":f32, 0.02:" +
+            std::to_string(c.weightZp) + ">";
+  }
+  std::string inElem = std::string("!quant.uniform<") +
+                       (c.signedInput ? "i8" : "u8") + ":f32, 0.05:" +
+                       std::to_string(c.inputZp) + ">";
+  std::string inT, wT, outT, outStorage;
+  int64_t OH = 0, OW = 0;
+  if (c.conv) {
+    OH = (c.IH + c.PT + c.PB - c.DH * (c.KH - 1) - 1) / c.SH + 1;
+    OW = (c.IW + c.PL + c.PR - c.DW * (c.KW - 1) - 1) / c.SW + 1;
+    inShape.assign({c.batch, c.IH, c.IW, c.C});
+    inT = shapeOf({c.batch, c.IH, c.IW, c.C});
+    wT = shapeOf({c.F, c.KH, c.KW, c.C});
+    outT = shapeOf({c.batch, OH, OW, c.F});
+  } else {
+    inShape.assign({c.M, c.K});
+    inT = shapeOf({c.M, c.K});
+    wT = shapeOf({c.K, c.N});
+    outT = shapeOf({c.M, c.N});
+  }
+  // Bias and requantization: accumulators land around the output range.
+  std::uniform_int_distribution<int64_t> biasDist(-20000, 20000);
+  std::uniform_int_distribution<int64_t> multDist(1 << 30, INT32_MAX);
+  std::uniform_int_distribution<int64_t> shiftDist(36, 44);
+  std::vector<int64_t> bias, mult, shift;
+  int64_t requantCount = c.perChannel ? outChannels : 1;
+  for (int64_t n = 0; n < outChannels; ++n)
+    bias.push_back(biasDist(rng));
+  for (int64_t n = 0; n < requantCount; ++n) {
+    mult.push_back(multDist(rng));
+    shift.push_back(shiftDist(rng));
+  }
+  std::string outElem = "i32", attrs;
+  if (!c.i32Output) {
+    outElem = "!quant.uniform<u8:f32, 0.1:7>";
+    attrs = "clamp_max = 250 : i32, clamp_min = 3 : i32, multiplier = "
+            "array<i32: " + join(mult) + ">, rounding = #qnn.rounding<" +
+            c.rounding + ">, shift = array<i32: " + join(shift) + ">";
+  }
+  std::string convAttrs;
+  if (c.conv)
+    convAttrs = std::string(attrs.empty() ? "" : ", ") +
+                "dilations = array<i64: " + std::to_string(c.DH) + ", " +
+                std::to_string(c.DW) + ">, groups = 1 : i64, padding = "
+                "array<i64: " + join({c.PT, c.PB, c.PL, c.PR}) +
+                ">, strides = array<i64: " + std::to_string(c.SH) + ", " +
+                std::to_string(c.SW) + ">";
+  std::string resultType = "tensor<" + outT + outElem + ">";
+  std::string resultStorage =
+      "tensor<" + outT + (c.i32Output ? "i32" : "i8") + ">";
+  std::string s;
+  s += "func.func @main(%x: tensor<" + inT + "i8>) -> " + resultStorage +
+       " attributes {llvm.emit_c_interface} {\n";
+  s += "  %xq = quant.scast %x : tensor<" + inT + "i8> to tensor<" + inT +
+       inElem + ">\n";
+  // Raw bytes, row-major: u8 storage values above 127 are the same bytes.
+  std::string hex;
+  for (int64_t v : weights) {
+    static const char digits[] = "0123456789ABCDEF";
+    uint8_t byte = static_cast<uint8_t>(v);
+    hex += digits[byte >> 4];
+    hex += digits[byte & 15];
+  }
+  s += "  %wr = arith.constant dense<\"0x" + hex + "\"> : tensor<" + wT +
+       "i8>\n";
+  s += "  %wq = quant.scast %wr : tensor<" + wT + "i8> to tensor<" + wT +
+       wElem + ">\n";
+  s += "  %b = arith.constant dense<[" + join(bias) + "]> : tensor<" +
+       std::to_string(outChannels) + "xi32>\n";
+  s += std::string("  %y = ") + (c.conv ? "qnn.conv2d" : "qnn.matmul") +
+       " %xq, %wq, %b {" + attrs + convAttrs + "} : tensor<" + inT + inElem +
+       ">, tensor<" + wT + wElem + ">, tensor<" + std::to_string(outChannels) +
+       "xi32> -> " + resultType + "\n";
+  if (c.i32Output) {
+    s += "  return %y : " + resultType + "\n}\n";
+  } else {
+    s += "  %ys = quant.scast %y : " + resultType + " to " + resultStorage +
+         "\n  return %ys : " + resultStorage + "\n}\n";
+  }
+  return s;
+}
+
+/// Lowers `source` (vectorize = microkernels) and runs it on `input`.
+std::string runLowered(const std::string &source, bool microkernels,
+                       const JitBuffer &input, int64_t resultRank,
+                       int64_t resultBytes, JitBuffer &result,
+                       int64_t &kernels) {
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  registerAllTranslations(registry);
+  MLIRContext context(registry);
+  OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(source, &context);
+  if (!module)
+    return "parse error";
+  PassManager pm(&context);
+  LowerToLLVMPipelineOptions options;
+  options.vectorize = microkernels;
+  buildLowerToLLVMPipeline(pm, options);
+  if (failed(pm.run(*module)))
+    return "lowering failed";
+  kernels = 0;
+  module->walk([&](LLVM::LLVMFuncOp f) {
+    if (f.getSymName().starts_with("__qnn_kernel"))
+      ++kernels;
+  });
+  ExecutionEngineOptions engineOptions;
+  auto transformer = makeOptimizingTransformer(2, 0, nullptr);
+  engineOptions.transformer = transformer;
+  auto engine = ExecutionEngine::create(*module, engineOptions);
+  if (!engine)
+    return llvm::toString(engine.takeError());
+  JitBuffer in = input;
+  std::vector<JitBuffer> results;
+  std::string error = invokeMemRefFunction(**engine, "main", in, {resultRank},
+                                           {resultBytes}, results);
+  if (!error.empty())
+    return error;
+  result = std::move(results[0]);
+  return "";
+}
+
+} // namespace
+
+int main() {
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  std::mt19937_64 rng(20261202);
+  std::vector<Case> cases;
+  auto mm = [&](int64_t M, int64_t K, int64_t N) {
+    Case c;
+    c.conv = false;
+    c.M = M, c.K = K, c.N = N;
+    c.name = "matmul " + std::to_string(M) + "x" + std::to_string(K) + "x" +
+             std::to_string(N);
+    return c;
+  };
+  auto conv = [&](int64_t IH, int64_t IW, int64_t C, int64_t F, int64_t KH,
+                  int64_t KW) {
+    Case c;
+    c.conv = true;
+    c.IH = IH, c.IW = IW, c.C = C, c.F = F, c.KH = KH, c.KW = KW;
+    c.name = "conv " + std::to_string(IH) + "x" + std::to_string(IW) + "x" +
+             std::to_string(C) + " -> " + std::to_string(F) + " " +
+             std::to_string(KH) + "x" + std::to_string(KW);
+    return c;
+  };
+  // Matmuls: ragged, K = 1, large K, every lhs signedness and zero point.
+  cases.push_back(mm(1, 1, 1));
+  cases.push_back(mm(1, 64, 16));
+  {
+    Case c = mm(7, 13, 33);
+    c.inputZp = 255;
+    cases.push_back(c);
+  }
+  {
+    Case c = mm(13, 64, 64);
+    c.signedInput = true, c.inputZp = -5, c.rounding = "half_even";
+    cases.push_back(c);
+  }
+  {
+    Case c = mm(37, 31, 10);
+    c.rounding = "single_round", c.inputZp = 128;
+    cases.push_back(c);
+  }
+  {
+    Case c = mm(25, 2048, 70);
+    c.inputZp = 17;
+    cases.push_back(c);
+  }
+  {
+    Case c = mm(6, 40, 129);
+    c.perChannel = false, c.weightZp = 100, c.inputZp = 9;
+    cases.push_back(c);
+  }
+  {
+    Case c = mm(5, 9, 12);
+    c.perChannel = false, c.weightZp = 100, c.wideWeights = true;
+    c.name += " (weights beyond i8: reference)";
+    cases.push_back(c);
+  }
+  {
+    Case c = mm(11, 24, 20);
+    c.i32Output = true, c.inputZp = 3, c.signedInput = true;
+    cases.push_back(c);
+  }
+  {
+    Case c = mm(49, 128, 100);
+    c.perChannel = false, c.rounding = "half_even", c.inputZp = 128;
+    cases.push_back(c);
+  }
+  // Convolutions: stem (C = 3), stride, dilation, asymmetric padding, 1x1.
+  {
+    Case c = conv(12, 11, 3, 16, 3, 3);
+    c.SH = c.SW = 2, c.PT = c.PB = c.PL = c.PR = 1, c.inputZp = 128;
+    cases.push_back(c);
+  }
+  {
+    Case c = conv(9, 10, 8, 24, 3, 3);
+    c.DH = 2, c.DW = 1, c.PT = 2, c.PB = 0, c.PL = 0, c.PR = 1;
+    c.signedInput = true, c.inputZp = -7, c.rounding = "half_even";
+    cases.push_back(c);
+  }
+  {
+    Case c = conv(7, 7, 32, 40, 1, 1);
+    c.batch = 2, c.inputZp = 11;
+    cases.push_back(c);
+  }
+  {
+    Case c = conv(8, 6, 6, 5, 1, 1);
+    c.SH = 2, c.inputZp = 1, c.rounding = "single_round";
+    cases.push_back(c);
+  }
+  {
+    Case c = conv(10, 10, 5, 19, 5, 5);
+    c.PT = c.PB = c.PL = c.PR = 2, c.inputZp = 200, c.perChannel = false;
+    c.weightZp = 128;
+    cases.push_back(c);
+  }
+  {
+    Case c = conv(6, 9, 16, 8, 3, 3);
+    c.PT = c.PB = c.PL = c.PR = 1, c.i32Output = true, c.inputZp = 4;
+    cases.push_back(c);
+  }
+
+  int64_t failures = 0, values = 0;
+  for (const Case &c : cases) {
+    SmallVector<int64_t> inShape;
+    std::string source = buildSource(c, rng, inShape);
+    JitBuffer input;
+    input.shape.assign(inShape.begin(), inShape.end());
+    input.elementBytes = 1;
+    int64_t count = 1;
+    for (int64_t d : inShape)
+      count *= d;
+    std::uniform_int_distribution<int> byte(0, 255);
+    input.data.resize(count);
+    for (char &v : input.data)
+      v = static_cast<char>(byte(rng));
+    int64_t resultBytes = c.i32Output ? 4 : 1;
+    JitBuffer kernelOut, referenceOut;
+    int64_t kernels = 0, referenceKernels = 0;
+    std::string error = runLowered(source, true, input, inShape.size(),
+                                   resultBytes, kernelOut, kernels);
+    if (error.empty())
+      error = runLowered(source, false, input, inShape.size(), resultBytes,
+                         referenceOut, referenceKernels);
+    llvm::outs() << "microkernel-test: " << c.name << ": ";
+    if (!error.empty()) {
+      llvm::outs() << "ERROR " << error << "\n";
+      ++failures;
+      continue;
+    }
+    int64_t mismatches = 0;
+    int64_t n = kernelOut.data.size() / resultBytes;
+    if (kernelOut.data.size() != referenceOut.data.size()) {
+      mismatches = n ? n : 1;
+    } else {
+      for (int64_t i = 0; i < n; ++i)
+        if (std::memcmp(&kernelOut.data[i * resultBytes],
+                        &referenceOut.data[i * resultBytes], resultBytes))
+          ++mismatches;
+    }
+    values += n;
+    llvm::outs() << n << " values, " << mismatches << " mismatches, "
+                 << kernels << " kernel\n";
+    if (mismatches || kernels != (c.wideWeights ? 0 : 1))
+      ++failures;
+  }
+  llvm::outs() << "microkernel-test: " << cases.size() << " cases, " << values
+               << " values, " << failures << " failures\n";
+  return failures ? 1 : 0;
+}
