@@ -1,0 +1,348 @@
+//===- qmlir-bench.cpp - Int8 kernels of qmlir beside oneDNN --------------===//
+//
+// Part of the qmlir project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Times, in one process and interleaved, the int8 GEMMs and convolutions
+// qmlir generates (qnn.matmul / qnn.conv2d -> qnn-lower-to-llvm -> JIT for
+// the host) beside oneDNN's u8 x s8 -> s32 matmul and convolution on the
+// same shapes, and a vpdpbusd loop that measures the VNNI peak of one core.
+// Prints medians of the repetitions, GOPS (2 ops per multiply-add), the
+// ratio to oneDNN and the share of the VNNI peak. Single thread: run with
+// OMP_NUM_THREADS=1 (benchmarks/run.sh does).
+//
+//===----------------------------------------------------------------------===//
+
+#include "qmlir/InitAll.h"
+#include "qmlir/Pipelines/Pipelines.h"
+#include "qmlir/Runtime/Jit.h"
+
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <dnnl.hpp>
+#include <immintrin.h>
+
+#include <algorithm>
+#include <chrono>
+#include <functional>
+#include <random>
+
+using namespace mlir;
+using namespace mlir::qmlir;
+
+namespace {
+
+double seconds() {
+  return std::chrono::duration<double>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+/// Median seconds per call of `fn`, over `reps` repetitions of enough calls
+/// to last about 50 ms each.
+double medianTime(const std::function<void()> &fn, int reps = 7) {
+  fn();
+  double t0 = seconds();
+  int calls = 0;
+  do {
+    fn();
+    ++calls;
+  } while (seconds() - t0 < 0.05);
+  std::vector<double> times;
+  for (int r = 0; r < reps; ++r) {
+    double start = seconds();
+    for (int i = 0; i < calls; ++i)
+      fn();
+    times.push_back((seconds() - start) / calls);
+  }
+  std::sort(times.begin(), times.end());
+  return times[times.size() / 2];
+}
+
+__attribute__((target("avx512f,avx512bw,avx512vnni"))) double vnniPeak() {
+  const int64_t iters = 20000000;
+  __m512i acc[12];
+  for (int i = 0; i < 12; ++i)
+    acc[i] = _mm512_set1_epi32(i);
+  __m512i a = _mm512_set1_epi32(0x01020304), b = _mm512_set1_epi32(0x05060708);
+  double start = seconds();
+  for (int64_t n = 0; n < iters; ++n)
+    for (int i = 0; i < 12; ++i)
+      acc[i] = _mm512_dpbusd_epi32(acc[i], a, b);
+  double t = seconds() - start;
+  __m512i sum = acc[0];
+  for (int i = 1; i < 12; ++i)
+    sum = _mm512_add_epi32(sum, acc[i]);
+  volatile int sink = _mm512_reduce_add_epi32(sum);
+  (void)sink;
+  return 12.0 * iters * 64 * 2 / t / 1e9;
+}
+
+std::string hexBytes(int64_t count, std::mt19937_64 &rng) {
+  static const char digits[] = "0123456789ABCDEF";
+  std::uniform_int_distribution<int> w(-127, 127);
+  std::string hex;
+  for (int64_t i = 0; i < count; ++i) {
+    uint8_t byte = static_cast<uint8_t>(w(rng));
+    hex += digits[byte >> 4];
+    hex += digits[byte & 15];
+  }
+  return hex;
+}
+
+std::string list(int64_t n, int64_t value) {
+  std::string s;
+  for (int64_t i = 0; i < n; ++i)
+    s += (i ? ", " : "") + std::to_string(value);
+  return s;
+}
+
+/// A JIT-compiled one-op module.
+struct Compiled {
+  std::unique_ptr<ExecutionEngine> engine;
+  std::vector<JitBuffer> inputs;
+};
+
+std::unique_ptr<ExecutionEngine> compile(MLIRContext &context,
+                                         const std::string &source) {
+  OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(source, &context);
+  if (!module)
+    return nullptr;
+  PassManager pm(&context);
+  LowerToLLVMPipelineOptions options;
+  buildLowerToLLVMPipeline(pm, options);
+  if (failed(pm.run(*module)))
+    return nullptr;
+  ExecutionEngineOptions engineOptions;
+  auto transformer = makeOptimizingTransformer(3, 0, nullptr);
+  engineOptions.transformer = transformer;
+  auto engine = ExecutionEngine::create(*module, engineOptions);
+  if (!engine) {
+    llvm::consumeError(engine.takeError());
+    return nullptr;
+  }
+  return std::move(*engine);
+}
+
+/// qnn op source: u8 activations (zp 128), per-channel i8 weights, u8 out.
+std::string convSource(int64_t N, int64_t H, int64_t W, int64_t C, int64_t F,
+                       int64_t KH, int64_t KW, int64_t stride, int64_t pad,
+                       int64_t groups, std::mt19937_64 &rng, int64_t &OH,
+                       int64_t &OW) {
+  OH = (H + 2 * pad - KH) / stride + 1;
+  OW = (W + 2 * pad - KW) / stride + 1;
+  int64_t cg = C / groups;
+  auto sh = [](std::initializer_list<int64_t> d) {
+    std::string s;
+    for (int64_t x : d)
+      s += std::to_string(x) + "x";
+    return s;
+  };
+  std::string in = sh({N, H, W, C}), w = sh({F, KH, KW, cg}),
+              out = sh({N, OH, OW, F});
+  std::string aq = "!quant.uniform<u8:f32, 0.05:128>";
+  std::string scales;
+  for (int64_t f = 0; f < F; ++f)
+    scales += (f ? "," : "") + std::string("0.01");
+  std::string wq = "!quant.uniform<i8<-127:127>:f32:0, {" + scales + "}>";
+  std::string oq = "!quant.uniform<u8:f32, 0.1:3>";
+  return "func.func @main(%x: tensor<" + in + "i8>) -> tensor<" + out +
+         "i8> attributes {llvm.emit_c_interface} {\n"
+         "  %xq = quant.scast %x : tensor<" + in + "i8> to tensor<" + in + aq +
+         ">\n  %w = arith.constant dense<\"0x" + hexBytes(F * KH * KW * cg, rng) +
+         "\"> : tensor<" + w + "i8>\n  %wq = quant.scast %w : tensor<" + w +
+         "i8> to tensor<" + w + wq + ">\n  %b = arith.constant dense<100> : "
+         "tensor<" + std::to_string(F) + "xi32>\n"
+         "  %y = qnn.conv2d %xq, %wq, %b {clamp_max = 255 : i32, clamp_min = 0 "
+         ": i32, dilations = array<i64: 1, 1>, groups = " +
+         std::to_string(groups) + " : i64, multiplier = array<i32: " +
+         list(F, 1518500250) + ">, padding = array<i64: " + list(4, pad) +
+         ">, rounding = #qnn.rounding<double_round>, shift = array<i32: " +
+         list(F, 40) + ">, strides = array<i64: " + std::to_string(stride) +
+         ", " + std::to_string(stride) + ">} : tensor<" + in + aq +
+         ">, tensor<" + w + wq + ">, tensor<" + std::to_string(F) +
+         "xi32> -> tensor<" + out + oq + ">\n  %ys = quant.scast %y : tensor<" +
+         out + oq + "> to tensor<" + out + "i8>\n  return %ys : tensor<" + out +
+         "i8>\n}\n";
+}
+
+std::string matmulSource(int64_t M, int64_t K, int64_t N,
+                         std::mt19937_64 &rng) {
+  std::string a = std::to_string(M) + "x" + std::to_string(K) + "x",
+              w = std::to_string(K) + "x" + std::to_string(N) + "x",
+              o = std::to_string(M) + "x" + std::to_string(N) + "x";
+  std::string aq = "!quant.uniform<u8:f32, 0.05:128>";
+  std::string scales;
+  for (int64_t n = 0; n < N; ++n)
+    scales += (n ? "," : "") + std::string("0.01");
+  std::string wq = "!quant.uniform<i8<-127:127>:f32:1, {" + scales + "}>";
+  std::string oq = "!quant.uniform<u8:f32, 0.1:3>";
+  return "func.func @main(%x: tensor<" + a + "i8>) -> tensor<" + o +
+         "i8> attributes {llvm.emit_c_interface} {\n"
+         "  %xq = quant.scast %x : tensor<" + a + "i8> to tensor<" + a + aq +
+         ">\n  %w = arith.constant dense<\"0x" + hexBytes(K * N, rng) +
+         "\"> : tensor<" + w + "i8>\n  %wq = quant.scast %w : tensor<" + w +
+         "i8> to tensor<" + w + wq + ">\n  %b = arith.constant dense<100> : "
+         "tensor<" + std::to_string(N) + "xi32>\n"
+         "  %y = qnn.matmul %xq, %wq, %b {clamp_max = 255 : i32, clamp_min = 0 "
+         ": i32, multiplier = array<i32: " + list(N, 1518500250) +
+         ">, rounding = #qnn.rounding<double_round>, shift = array<i32: " +
+         list(N, 40) + ">} : tensor<" + a + aq + ">, tensor<" + w + wq +
+         ">, tensor<" + std::to_string(N) + "xi32> -> tensor<" + o + oq +
+         ">\n  %ys = quant.scast %y : tensor<" + o + oq + "> to tensor<" + o +
+         "i8>\n  return %ys : tensor<" + o + "i8>\n}\n";
+}
+
+/// Times the JIT-compiled `source` on a random u8 input of `inShape`.
+double timeQmlir(MLIRContext &context, const std::string &source,
+                 ArrayRef<int64_t> inShape) {
+  auto engine = compile(context, source);
+  if (!engine)
+    return -1;
+  auto entry = engine->lookup("_mlir_ciface_main");
+  if (!entry) {
+    llvm::consumeError(entry.takeError());
+    return -1;
+  }
+  // Memref descriptors {allocated, aligned, offset, sizes[r], strides[r]};
+  // the result buffer is the callee's and freed after each call.
+  int64_t rank = inShape.size(), count = 1;
+  for (int64_t d : inShape)
+    count *= d;
+  std::vector<uint8_t> data(count, 7);
+  std::vector<int64_t> in(3 + 2 * rank), out(3 + 2 * rank);
+  in[0] = in[1] = reinterpret_cast<int64_t>(data.data());
+  for (int64_t i = rank - 1, stride = 1; i >= 0; --i) {
+    in[3 + i] = inShape[i];
+    in[3 + rank + i] = stride;
+    stride *= inShape[i];
+  }
+  auto fn = reinterpret_cast<void (*)(void *, void *)>(*entry);
+  return medianTime([&] {
+    fn(out.data(), in.data());
+    free(reinterpret_cast<void *>(out[0]));
+  });
+}
+
+using dt = dnnl::memory::data_type;
+using tag = dnnl::memory::format_tag;
+
+double timeDnnlMatmul(dnnl::engine &eng, dnnl::stream &s, int64_t M,
+                      int64_t K, int64_t N) {
+  dnnl::memory::desc a({M, K}, dt::u8, tag::ab), b({K, N}, dt::s8, tag::any),
+      c({M, N}, dt::s32, tag::ab);
+  dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(a, b, c), eng);
+  dnnl::memory am(pd.src_desc(), eng), bm(pd.weights_desc(), eng),
+      cm(pd.dst_desc(), eng);
+  std::memset(am.get_data_handle(), 7, M * K);
+  std::memset(bm.get_data_handle(), 3, pd.weights_desc().get_size());
+  dnnl::matmul prim(pd);
+  return medianTime([&] {
+    prim.execute(s, {{DNNL_ARG_SRC, am}, {DNNL_ARG_WEIGHTS, bm},
+                     {DNNL_ARG_DST, cm}});
+    s.wait();
+  });
+}
+
+double timeDnnlConv(dnnl::engine &eng, dnnl::stream &s, bool int8, int64_t N,
+                    int64_t H, int64_t W, int64_t C, int64_t F, int64_t KH,
+                    int64_t KW, int64_t stride, int64_t pad, int64_t groups,
+                    int64_t OH, int64_t OW) {
+  dnnl::memory::dims wdims =
+      groups > 1 ? dnnl::memory::dims{groups, F / groups, C / groups, KH, KW}
+                 : dnnl::memory::dims{F, C, KH, KW};
+  dt src = int8 ? dt::u8 : dt::f32, wt = int8 ? dt::s8 : dt::f32,
+     dst = int8 ? dt::u8 : dt::f32;
+  dnnl::memory::desc x({N, C, H, W}, src, tag::nhwc), w(wdims, wt, tag::any),
+      y({N, F, OH, OW}, dst, tag::nhwc);
+  dnnl::convolution_forward::desc d(
+      dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
+      x, w, y, {stride, stride}, {pad, pad}, {pad, pad});
+  dnnl::convolution_forward::primitive_desc pd(d, eng);
+  dnnl::memory xm(pd.src_desc(), eng), wm(pd.weights_desc(), eng),
+      ym(pd.dst_desc(), eng);
+  std::memset(xm.get_data_handle(), 0, pd.src_desc().get_size());
+  std::memset(wm.get_data_handle(), 0, pd.weights_desc().get_size());
+  dnnl::convolution_forward prim(pd);
+  return medianTime([&] {
+    prim.execute(s, {{DNNL_ARG_SRC, xm}, {DNNL_ARG_WEIGHTS, wm},
+                     {DNNL_ARG_DST, ym}});
+    s.wait();
+  });
+}
+
+} // namespace
+
+int main() {
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  registerAllTranslations(registry);
+  MLIRContext context(registry);
+  std::mt19937_64 rng(1);
+  dnnl::engine eng(dnnl::engine::kind::cpu, 0);
+  dnnl::stream s(eng);
+
+  double peak = vnniPeak();
+  llvm::outs() << llvm::format("VNNI peak (vpdpbusd zmm loop, 1 core): %.0f "
+                               "GOPS\n\n",
+                               peak);
+  llvm::outs() << "GEMM u8 x s8 (M x K x N)   qmlir GOPS  oneDNN GOPS  "
+                  "qmlir/oneDNN  % of peak\n";
+  const int64_t shapes[][3] = {{1024, 1024, 1024}, {128, 768, 768},
+                               {128, 768, 3072},   {49, 1280, 1000},
+                               {40, 120, 360},     {1, 1024, 1024}};
+  for (auto &sh : shapes) {
+    int64_t M = sh[0], K = sh[1], N = sh[2];
+    double ops = 2.0 * M * K * N;
+    double tq = timeQmlir(context, matmulSource(M, K, N, rng), {M, K});
+    double td = timeDnnlMatmul(eng, s, M, K, N);
+    double gq = ops / tq / 1e9, gd = ops / td / 1e9;
+    llvm::outs() << llvm::format("%5lld x %4lld x %4lld        %9.1f  %11.1f  "
+                                 "%11.2fx  %8.1f%%\n",
+                                 (long long)M, (long long)K, (long long)N,
+                                 tq > 0 ? gq : 0.0, gd, tq > 0 ? gq / gd : 0.0,
+                                 tq > 0 ? 100 * gq / peak : 0.0);
+  }
+
+  struct Conv {
+    const char *name;
+    int64_t H, W, C, F, K, stride, pad, groups;
+  };
+  const Conv convs[] = {
+      {"3x3 stem s2 224x224x3->32", 224, 224, 3, 32, 3, 2, 1, 1},
+      {"3x3 dense 56x56x64->64", 56, 56, 64, 64, 3, 1, 1, 1},
+      {"1x1 pointwise 56x56x24->144", 56, 56, 24, 144, 1, 1, 0, 1},
+      {"1x1 pointwise 14x14x160->960", 14, 14, 160, 960, 1, 1, 0, 1},
+      {"3x3 depthwise 56x56x144", 56, 56, 144, 144, 3, 1, 1, 144},
+      {"5x5 depthwise 14x14x480", 14, 14, 480, 480, 5, 1, 2, 480},
+  };
+  llvm::outs() << "\nConvolution (NHWC, batch 1)       qmlir GOPS  oneDNN "
+                  "int8  oneDNN f32  qmlir/oneDNN int8\n";
+  for (const Conv &c : convs) {
+    int64_t OH, OW;
+    std::string src = convSource(1, c.H, c.W, c.C, c.F, c.K, c.K, c.stride,
+                                 c.pad, c.groups, rng, OH, OW);
+    double ops = 2.0 * OH * OW * c.F * c.K * c.K * (c.C / c.groups);
+    double tq = timeQmlir(context, src, {1, c.H, c.W, c.C});
+    double ti = timeDnnlConv(eng, s, true, 1, c.H, c.W, c.C, c.F, c.K, c.K,
+                             c.stride, c.pad, c.groups, OH, OW);
+    double tf = timeDnnlConv(eng, s, false, 1, c.H, c.W, c.C, c.F, c.K, c.K,
+                             c.stride, c.pad, c.groups, OH, OW);
+    double gq = tq > 0 ? ops / tq / 1e9 : 0.0;
+    llvm::outs() << llvm::format("%-32s %10.1f  %11.1f  %10.1f  %15.2fx\n",
+                                 c.name, gq, ops / ti / 1e9, ops / tf / 1e9,
+                                 gq / (ops / ti / 1e9));
+  }
+  return 0;
+}
