@@ -55,6 +55,8 @@ struct Case {
   /// Weights spanning all of u8 with weightZp: W - zp leaves i8, so the op
   /// must stay on the reference lowering.
   bool wideWeights = false;
+  /// Depthwise convolution: groups = C = F, weights [C, KH, KW, 1].
+  bool depthwise = false;
 };
 
 std::string join(const std::vector<int64_t> &v) {
@@ -80,7 +82,7 @@ std::string buildSource(const Case &c, std::mt19937_64 &rng,
       c.wideWeights ? 0 : std::max<int>(0, c.weightZp - 128),
       c.wideWeights ? 255 : std::min<int>(255, c.weightZp + 127));
   int64_t outChannels = c.conv ? c.F : c.N;
-  int64_t K = c.conv ? c.KH * c.KW * c.C : c.K;
+  int64_t K = c.conv ? c.KH * c.KW * (c.depthwise ? 1 : c.C) : c.K;
   std::string wElem, wStorage = c.weightZp ? "u8" : "i8";
   std::vector<int64_t> weights;
   int64_t count = K * outChannels;
@@ -106,7 +108,7 @@ std::string buildSource(const Case &c, std::mt19937_64 &rng,
     OW = (c.IW + c.PL + c.PR - c.DW * (c.KW - 1) - 1) / c.SW + 1;
     inShape.assign({c.batch, c.IH, c.IW, c.C});
     inT = shapeOf({c.batch, c.IH, c.IW, c.C});
-    wT = shapeOf({c.F, c.KH, c.KW, c.C});
+    wT = shapeOf({c.F, c.KH, c.KW, c.depthwise ? 1 : c.C});
     outT = shapeOf({c.batch, OH, OW, c.F});
   } else {
     inShape.assign({c.M, c.K});
@@ -137,7 +139,8 @@ std::string buildSource(const Case &c, std::mt19937_64 &rng,
   if (c.conv)
     convAttrs = std::string(attrs.empty() ? "" : ", ") +
                 "dilations = array<i64: " + std::to_string(c.DH) + ", " +
-                std::to_string(c.DW) + ">, groups = 1 : i64, padding = "
+                std::to_string(c.DW) + ">, groups = " +
+                std::to_string(c.depthwise ? c.C : 1) + " : i64, padding = "
                 "array<i64: " + join({c.PT, c.PB, c.PL, c.PR}) +
                 ">, strides = array<i64: " + std::to_string(c.SH) + ", " +
                 std::to_string(c.SW) + ">";
@@ -315,6 +318,36 @@ int main() {
   {
     Case c = conv(6, 9, 16, 8, 3, 3);
     c.PT = c.PB = c.PL = c.PR = 1, c.i32Output = true, c.inputZp = 4;
+    cases.push_back(c);
+  }
+
+  // Depthwise: channel tails, strides, dilations, padding, signed input.
+  auto dw = [&](int64_t IH, int64_t IW, int64_t C, int64_t KH, int64_t KW) {
+    Case c = conv(IH, IW, C, C, KH, KW);
+    c.depthwise = true;
+    c.name = "depthwise " + c.name;
+    return c;
+  };
+  {
+    Case c = dw(9, 11, 37, 3, 3);
+    c.PT = c.PB = c.PL = c.PR = 1, c.inputZp = 128;
+    cases.push_back(c);
+  }
+  {
+    Case c = dw(12, 10, 16, 5, 5);
+    c.SH = c.SW = 2, c.PT = 2, c.PB = 1, c.PL = 2, c.PR = 2;
+    c.signedInput = true, c.inputZp = -3, c.rounding = "half_even";
+    cases.push_back(c);
+  }
+  {
+    Case c = dw(7, 5, 3, 3, 3);
+    c.DH = c.DW = 2, c.PT = c.PB = c.PL = c.PR = 2, c.batch = 2;
+    c.perChannel = false, c.weightZp = 130, c.rounding = "single_round";
+    cases.push_back(c);
+  }
+  {
+    Case c = dw(6, 6, 24, 3, 3);
+    c.i32Output = true, c.inputZp = 5;
     cases.push_back(c);
   }
 

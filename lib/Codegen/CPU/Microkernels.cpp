@@ -65,6 +65,11 @@ struct GemmSpec {
   int64_t padByte = 0;
   /// W'[k][n], row-major [K][N].
   SmallVector<int8_t> weights;
+  /// Depthwise convolution (N = C channels, one filter each): W'[kh][kw][c]
+  /// in i32, and the input's signedness.
+  bool depthwise = false;
+  SmallVector<int32_t> depthwiseWeights;
+  bool signedInput = false;
   /// b'[n].
   SmallVector<int32_t> bias;
   /// Requantization (empty multiplier: the result is the i32 accumulator).
@@ -205,6 +210,72 @@ FailureOr<GemmSpec> getConvSpec(qnn::Conv2DOp op, DotProductKind kind) {
   return spec;
 }
 
+FailureOr<GemmSpec> getDepthwiseSpec(qnn::Conv2DOp op) {
+  auto inType = cast<RankedTensorType>(op.getInput().getType());
+  auto wType = cast<RankedTensorType>(op.getWeight().getType());
+  auto outType = cast<RankedTensorType>(op.getOutput().getType());
+  if (!inType.hasStaticShape() || !wType.hasStaticShape() ||
+      !outType.hasStaticShape())
+    return failure();
+  int64_t C = inType.getDimSize(3);
+  if (op.getGroups() != C || wType.getDimSize(0) != C ||
+      wType.getDimSize(3) != 1)
+    return failure();
+  auto aQ = dyn_cast<quant::UniformQuantizedType>(inType.getElementType());
+  auto wQ = dyn_cast<quant::QuantizedType>(wType.getElementType());
+  auto w = constantInts(op.getWeight());
+  auto bias = constantInts(op.getBias());
+  if (!aQ || !wQ || !w || !bias || aQ.getStorageTypeIntegralWidth() != 8)
+    return failure();
+  GemmSpec spec;
+  spec.conv = spec.depthwise = true;
+  spec.signedInput = aQ.isSigned();
+  spec.IH = inType.getDimSize(1);
+  spec.IW = inType.getDimSize(2);
+  spec.C = spec.N = C;
+  spec.OH = outType.getDimSize(1);
+  spec.OW = outType.getDimSize(2);
+  spec.KH = wType.getDimSize(1);
+  spec.KW = wType.getDimSize(2);
+  spec.SH = op.getStrides()[0];
+  spec.SW = op.getStrides()[1];
+  spec.DH = op.getDilations()[0];
+  spec.DW = op.getDilations()[1];
+  spec.PT = op.getPadding()[0];
+  spec.PL = op.getPadding()[2];
+  spec.M = inType.getDimSize(0) * spec.OH;
+  spec.K = spec.KH * spec.KW;
+  if (spec.M == 0 || C == 0 || spec.OW == 0)
+    return failure();
+  // [C][KH][KW][1] -> W'[kh][kw][c] (i32: any weight zero point fits).
+  int64_t zp = aQ.getZeroPoint();
+  spec.padByte = zp;
+  spec.depthwiseWeights.resize(spec.K * C);
+  for (int64_t c = 0; c < C; ++c) {
+    int64_t sum = 0;
+    for (int64_t t = 0; t < spec.K; ++t) {
+      int64_t v = (*w)[c * spec.K + t] - qnn::getChannelZeroPoint(wQ, c);
+      spec.depthwiseWeights[t * C + c] = static_cast<int32_t>(v);
+      sum += v;
+    }
+    int64_t b = (*bias)[c] - zp * sum;
+    if (b < INT32_MIN || b > INT32_MAX)
+      return failure();
+    spec.bias.push_back(static_cast<int32_t>(b));
+  }
+  if (auto m = op.getMultiplierAttr()) {
+    spec.multiplier.assign(m.asArrayRef().begin(), m.asArrayRef().end());
+    spec.shift.assign(op.getShiftAttr().asArrayRef().begin(),
+                      op.getShiftAttr().asArrayRef().end());
+    spec.rounding = op.getRoundingAttr().getValue();
+    spec.clampMin = op.getClampMinAttr().getInt();
+    spec.clampMax = op.getClampMaxAttr().getInt();
+    spec.outZp = cast<quant::UniformQuantizedType>(outType.getElementType())
+                     .getZeroPoint();
+  }
+  return spec;
+}
+
 //===----------------------------------------------------------------------===//
 // Code generation
 //===----------------------------------------------------------------------===//
@@ -240,6 +311,15 @@ public:
                      MemRefType outType);
 
 private:
+  /// The globals (bias, requantization) shared by both kernel kinds, and the
+  /// kernel function with its entry block; sets `bias`, `multiplier`,
+  /// `shift`, `out` (as a 2-D [rows, channels] view).
+  func::FuncOp createFunction(ModuleOp module, StringRef name,
+                              MemRefType inType, MemRefType outType);
+  func::FuncOp buildDepthwise(ModuleOp module, StringRef name,
+                              MemRefType inType, MemRefType outType);
+
+private:
   Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
   Value i32(int64_t v) { return arith::ConstantIntOp::create(b, loc, v, 32); }
   VectorType accType() { return VectorType::get({L}, b.getI32Type()); }
@@ -256,6 +336,13 @@ private:
                 int64_t vecs, int64_t staticNv0);
   /// Every column block of `rows` rows.
   void emitRowBlock(Value a, Value aRow0, Value outRow0, int64_t rows);
+  /// Bias, requantization and store of one accumulator vector of output row
+  /// `row`, columns from `col`.
+  void emitStore(Value acc, Value row, Value col, bool inBounds);
+  /// The depthwise kernel: output row `r` (batch x OH), `count` output
+  /// columns from `ow0`, every channel vector.
+  void emitDepthwiseRow(Value input, Value dwWeights, Value r, Value ow0,
+                        int64_t count);
 
   OpBuilder &b;
   Location loc;
@@ -438,49 +525,125 @@ void KernelBuilder::emitTile(Value a, Value aRow0, Value outRow0, Value nv0,
         scf::YieldOp::create(b, loc, next);
       });
 
-  // Epilogue: bias, requantization, store.
-  bool requant = !spec.multiplier.empty();
-  bool perChannel = spec.multiplier.size() > 1;
-  auto outElem = cast<MemRefType>(out.getType()).getElementType();
+  // Epilogue. Only the tile of the last columns may reach past N.
   for (int64_t v = 0; v < vecs; ++v) {
     Value nv = arith::AddIOp::create(b, loc, nv0, idx(v));
     Value col = arith::MulIOp::create(b, loc, nv, idx(L));
-    Value biasVec =
-        vector::LoadOp::create(b, loc, accType(), bias, ValueRange{col});
-    Value m, t;
-    if (requant) {
-      if (perChannel) {
-        m = vector::LoadOp::create(b, loc, accType(), multiplier,
-                                   ValueRange{col});
-        t = vector::LoadOp::create(b, loc, accType(), shift, ValueRange{col});
-      } else {
-        m = vector::BroadcastOp::create(b, loc, accType(),
-                                        i32(spec.multiplier[0]));
-        t = vector::BroadcastOp::create(b, loc, accType(), i32(spec.shift[0]));
-      }
-    }
-    // Only the tile of the last columns may reach past N.
     bool inBounds = staticNv0 < 0 || (staticNv0 + v + 1) * L <= spec.N;
-    for (int64_t r = 0; r < rows; ++r) {
-      Value acc = arith::AddIOp::create(b, loc, loop.getResult(r * vecs + v),
-                                        biasVec);
-      Value result = acc;
-      if (requant) {
-        result = createFixedPointRequantize(b, loc, acc, m, t, spec.rounding,
-                                            spec.outZp, spec.clampMin,
-                                            spec.clampMax);
-        result = arith::TruncIOp::create(
-            b, loc, VectorType::get({L}, outElem), result);
-      }
-      Value row = arith::AddIOp::create(b, loc, outRow0, idx(r));
-      if (inBounds)
-        vector::StoreOp::create(b, loc, result, out, ValueRange{row, col});
-      else
-        vector::TransferWriteOp::create(b, loc, result, out,
-                                        ValueRange{row, col},
-                                        ArrayRef<bool>{false});
-    }
+    for (int64_t r = 0; r < rows; ++r)
+      emitStore(loop.getResult(r * vecs + v),
+                arith::AddIOp::create(b, loc, outRow0, idx(r)), col,
+                inBounds);
   }
+}
+
+void KernelBuilder::emitStore(Value acc, Value row, Value col,
+                              bool inBounds) {
+  auto outElem = cast<MemRefType>(out.getType()).getElementType();
+  Value result = arith::AddIOp::create(
+      b, loc, acc,
+      vector::LoadOp::create(b, loc, accType(), bias, ValueRange{col}));
+  if (!spec.multiplier.empty()) {
+    Value m, t;
+    if (spec.multiplier.size() > 1) {
+      m = vector::LoadOp::create(b, loc, accType(), multiplier,
+                                 ValueRange{col});
+      t = vector::LoadOp::create(b, loc, accType(), shift, ValueRange{col});
+    } else {
+      m = vector::BroadcastOp::create(b, loc, accType(),
+                                      i32(spec.multiplier[0]));
+      t = vector::BroadcastOp::create(b, loc, accType(), i32(spec.shift[0]));
+    }
+    result = createFixedPointRequantize(b, loc, result, m, t, spec.rounding,
+                                        spec.outZp, spec.clampMin,
+                                        spec.clampMax);
+    result =
+        arith::TruncIOp::create(b, loc, VectorType::get({L}, outElem), result);
+  }
+  if (inBounds)
+    vector::StoreOp::create(b, loc, result, out, ValueRange{row, col});
+  else
+    vector::TransferWriteOp::create(b, loc, result, out, ValueRange{row, col},
+                                    ArrayRef<bool>{false});
+}
+
+void KernelBuilder::emitDepthwiseRow(Value input, Value dwWeights, Value r,
+                                     Value ow0, int64_t count) {
+  Type i8 = b.getI8Type();
+  auto bytes = VectorType::get({L}, i8);
+  Value pad = arith::ConstantIntOp::create(b, loc, spec.padByte, 8);
+  Value padVec = vector::BroadcastOp::create(b, loc, bytes, pad);
+  Value n = arith::DivUIOp::create(b, loc, r, idx(spec.OH));
+  Value oh = arith::RemUIOp::create(b, loc, r, idx(spec.OH));
+  Value ih0 = arith::SubIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, oh, idx(spec.SH)), idx(spec.PT));
+  auto inRange = [&](Value v, int64_t hi) {
+    Value ge =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, v, idx(0));
+    Value lt =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, v, idx(hi));
+    return arith::AndIOp::create(b, loc, ge, lt).getResult();
+  };
+  auto clampIdx = [&](Value v, int64_t hi) {
+    Value lo = arith::MaxSIOp::create(b, loc, v, idx(0));
+    return arith::MinSIOp::create(b, loc, lo, idx(hi - 1)).getResult();
+  };
+  // Channels in vector lanes; `count` output columns share each weight
+  // vector; the taps are unrolled.
+  auto channelVector = [&](Value c0, bool inBounds) {
+    SmallVector<Value> accs(count);
+    for (int64_t o = 0; o < count; ++o)
+      accs[o] = arith::ConstantOp::create(
+          b, loc, cast<TypedAttr>(b.getZeroAttr(accType())));
+    for (int64_t kh = 0; kh < spec.KH; ++kh) {
+      Value ih = arith::AddIOp::create(b, loc, ih0, idx(kh * spec.DH));
+      Value rowValid = inRange(ih, spec.IH);
+      Value ihc = clampIdx(ih, spec.IH);
+      for (int64_t kw = 0; kw < spec.KW; ++kw) {
+        Value w = vector::LoadOp::create(
+            b, loc, accType(), dwWeights,
+            ValueRange{idx(kh * spec.KW + kw), c0});
+        for (int64_t o = 0; o < count; ++o) {
+          Value ow = arith::AddIOp::create(b, loc, ow0, idx(o));
+          Value iw = arith::AddIOp::create(
+              b, loc,
+              arith::MulIOp::create(b, loc, ow, idx(spec.SW)),
+              idx(kw * spec.DW - spec.PL));
+          Value valid =
+              arith::AndIOp::create(b, loc, rowValid, inRange(iw, spec.IW));
+          Value x = vector::TransferReadOp::create(
+              b, loc, bytes, input,
+              ValueRange{n, ihc, clampIdx(iw, spec.IW), c0}, pad,
+              ArrayRef<bool>{inBounds});
+          x = arith::SelectOp::create(b, loc, valid, x, padVec);
+          Value wide =
+              spec.signedInput
+                  ? arith::ExtSIOp::create(b, loc, accType(), x).getResult()
+                  : arith::ExtUIOp::create(b, loc, accType(), x).getResult();
+          accs[o] = arith::AddIOp::create(
+              b, loc, accs[o], arith::MulIOp::create(b, loc, wide, w));
+        }
+      }
+    }
+    Value outRow0 = arith::AddIOp::create(
+        b, loc, arith::MulIOp::create(b, loc, r, idx(spec.OW)), ow0);
+    for (int64_t o = 0; o < count; ++o)
+      emitStore(accs[o], arith::AddIOp::create(b, loc, outRow0, idx(o)), c0,
+                inBounds);
+  };
+  int64_t fullVectors = spec.C / L;
+  if (fullVectors > 0)
+    scf::ForOp::create(b, loc, idx(0), idx(fullVectors * L), idx(L),
+                       ValueRange{},
+                       [&](OpBuilder &nb, Location, Value c0, ValueRange) {
+                         OpBuilder::InsertionGuard g(b);
+                         b.setInsertionPoint(nb.getInsertionBlock(),
+                                             nb.getInsertionPoint());
+                         channelVector(c0, true);
+                         scf::YieldOp::create(b, loc);
+                       });
+  if (spec.C % L)
+    channelVector(idx(fullVectors * L), false);
 }
 
 void KernelBuilder::emitRowBlock(Value a, Value aRow0, Value outRow0,
@@ -502,11 +665,55 @@ void KernelBuilder::emitRowBlock(Value a, Value aRow0, Value outRow0,
     emitTile(a, aRow0, outRow0, idx(mainEnd), rows, NV - mainEnd, mainEnd);
 }
 
+func::FuncOp KernelBuilder::createFunction(ModuleOp module, StringRef name,
+                                           MemRefType inType,
+                                           MemRefType outType) {
+  Type i32Type = b.getI32Type();
+  int64_t Np = NV * L;
+  auto padded = [&](ArrayRef<int32_t> v) {
+    SmallVector<int32_t> p(v.begin(), v.end());
+    p.resize(Np, v.size() == 1 ? v[0] : 0);
+    return DenseElementsAttr::get(RankedTensorType::get({Np}, i32Type),
+                                  ArrayRef<int32_t>(p));
+  };
+  auto vType = MemRefType::get({Np}, i32Type);
+  auto bGlobal =
+      makeGlobal(module, (name + "_bias").str(), vType, padded(spec.bias));
+  memref::GlobalOp mGlobal, sGlobal;
+  if (spec.multiplier.size() > 1) {
+    mGlobal = makeGlobal(module, (name + "_multiplier").str(), vType,
+                         padded(spec.multiplier));
+    sGlobal = makeGlobal(module, (name + "_shift").str(), vType,
+                         padded(spec.shift));
+  }
+  b.setInsertionPointToEnd(module.getBody());
+  auto func = func::FuncOp::create(
+      b, loc, name, FunctionType::get(b.getContext(), {inType, outType}, {}));
+  func.setPrivate();
+  func->setAttr(kMicrokernelAttrName, b.getUnitAttr());
+  SymbolTable(module).insert(func);
+  Block *entry = func.addEntryBlock();
+  b.setInsertionPointToStart(entry);
+  out = entry->getArgument(1);
+  bias = memref::GetGlobalOp::create(b, loc, vType, bGlobal.getSymName());
+  if (mGlobal) {
+    multiplier =
+        memref::GetGlobalOp::create(b, loc, vType, mGlobal.getSymName());
+    shift = memref::GetGlobalOp::create(b, loc, vType, sGlobal.getSymName());
+  }
+  // The output as a 2-D [rows, channels] matrix.
+  if (outType.getRank() == 4)
+    out = memref::CollapseShapeOp::create(
+        b, loc, out, SmallVector<ReassociationIndices>{{0, 1, 2}, {3}});
+  return func;
+}
+
 func::FuncOp KernelBuilder::build(ModuleOp module, StringRef name,
                                   MemRefType inType, MemRefType outType) {
-  MLIRContext *ctx = b.getContext();
-  Type i8 = b.getI8Type(), i32Type = b.getI32Type();
-  int64_t Np = NV * L;
+  OpBuilder::InsertionGuard guard(b);
+  if (spec.depthwise)
+    return buildDepthwise(module, name, inType, outType);
+  Type i8 = b.getI8Type();
 
   // Packed weights P[nv][kq][lane][4].
   SmallVector<int8_t> packedW(NV * KQ * L * 4, 0);
@@ -517,46 +724,11 @@ func::FuncOp KernelBuilder::build(ModuleOp module, StringRef name,
   auto wType = MemRefType::get({NV, KQ, 4 * L}, i8);
   auto wAttr = DenseElementsAttr::get(
       RankedTensorType::get(wType.getShape(), i8), ArrayRef<int8_t>(packedW));
-  auto padded = [&](ArrayRef<int32_t> v) {
-    SmallVector<int32_t> p(v.begin(), v.end());
-    p.resize(Np, v.size() == 1 ? v[0] : 0);
-    return DenseElementsAttr::get(RankedTensorType::get({Np}, i32Type),
-                                  ArrayRef<int32_t>(p));
-  };
-  auto vType = MemRefType::get({Np}, i32Type);
   auto wGlobal = makeGlobal(module, (name + "_weights").str(), wType, wAttr);
-  auto bGlobal =
-      makeGlobal(module, (name + "_bias").str(), vType, padded(spec.bias));
-  memref::GlobalOp mGlobal, sGlobal;
-  if (spec.multiplier.size() > 1) {
-    mGlobal = makeGlobal(module, (name + "_multiplier").str(), vType,
-                         padded(spec.multiplier));
-    sGlobal = makeGlobal(module, (name + "_shift").str(), vType,
-                         padded(spec.shift));
-  }
 
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToEnd(module.getBody());
-  auto func = func::FuncOp::create(
-      b, loc, name, FunctionType::get(ctx, {inType, outType}, {}));
-  func.setPrivate();
-  func->setAttr(kMicrokernelAttrName, b.getUnitAttr());
-  SymbolTable(module).insert(func);
-  Block *entry = func.addEntryBlock();
-  b.setInsertionPointToStart(entry);
-  Value input = entry->getArgument(0);
-  out = entry->getArgument(1);
+  func::FuncOp func = createFunction(module, name, inType, outType);
+  Value input = func.getArgument(0);
   weights = memref::GetGlobalOp::create(b, loc, wType, wGlobal.getSymName());
-  bias = memref::GetGlobalOp::create(b, loc, vType, bGlobal.getSymName());
-  if (mGlobal) {
-    multiplier =
-        memref::GetGlobalOp::create(b, loc, vType, mGlobal.getSymName());
-    shift = memref::GetGlobalOp::create(b, loc, vType, sGlobal.getSymName());
-  }
-  // Both sides as 2-D row-major matrices.
-  if (outType.getRank() == 4)
-    out = memref::CollapseShapeOp::create(
-        b, loc, out, SmallVector<ReassociationIndices>{{0, 1, 2}, {3}});
   Value a = input;
   if (!packed && inType.getRank() == 4)
     a = memref::CollapseShapeOp::create(
@@ -586,6 +758,49 @@ func::FuncOp KernelBuilder::build(ModuleOp module, StringRef name,
                        });
   if (spec.M > mainRows)
     rowBlock(idx(mainRows), spec.M - mainRows);
+  func::ReturnOp::create(b, loc);
+  return func;
+}
+
+func::FuncOp KernelBuilder::buildDepthwise(ModuleOp module, StringRef name,
+                                           MemRefType inType,
+                                           MemRefType outType) {
+  Type i32Type = b.getI32Type();
+  int64_t Cp = NV * L, taps = spec.KH * spec.KW;
+  SmallVector<int32_t> w(taps * Cp, 0);
+  for (int64_t t = 0; t < taps; ++t)
+    for (int64_t c = 0; c < spec.C; ++c)
+      w[t * Cp + c] = spec.depthwiseWeights[t * spec.C + c];
+  auto wType = MemRefType::get({taps, Cp}, i32Type);
+  auto wGlobal = makeGlobal(
+      module, (name + "_weights").str(), wType,
+      DenseElementsAttr::get(RankedTensorType::get(wType.getShape(), i32Type),
+                             ArrayRef<int32_t>(w)));
+  func::FuncOp func = createFunction(module, name, inType, outType);
+  Value input = func.getArgument(0);
+  Value dw = memref::GetGlobalOp::create(b, loc, wType, wGlobal.getSymName());
+  // Output rows (batch x OH), then blocks of up to 4 output columns.
+  constexpr int64_t kColumns = 4;
+  int64_t block = std::min(kColumns, spec.OW);
+  int64_t mainCols = (spec.OW / block) * block;
+  scf::ForOp::create(
+      b, loc, idx(0), idx(spec.M), idx(1), ValueRange{},
+      [&](OpBuilder &nb, Location, Value r, ValueRange) {
+        OpBuilder::InsertionGuard g(b);
+        b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
+        scf::ForOp::create(
+            b, loc, idx(0), idx(mainCols), idx(block), ValueRange{},
+            [&](OpBuilder &nb2, Location, Value ow0, ValueRange) {
+              OpBuilder::InsertionGuard g2(b);
+              b.setInsertionPoint(nb2.getInsertionBlock(),
+                                  nb2.getInsertionPoint());
+              emitDepthwiseRow(input, dw, r, ow0, block);
+              scf::YieldOp::create(b, loc);
+            });
+        if (spec.OW > mainCols)
+          emitDepthwiseRow(input, dw, r, idx(mainCols), spec.OW - mainCols);
+        scf::YieldOp::create(b, loc);
+      });
   func::ReturnOp::create(b, loc);
   return func;
 }
@@ -658,6 +873,8 @@ struct ConvToMicrokernel : OpRewritePattern<qnn::Conv2DOp> {
   LogicalResult matchAndRewrite(qnn::Conv2DOp op,
                                 PatternRewriter &rewriter) const override {
     FailureOr<GemmSpec> spec = getConvSpec(op, target.getDotProductKind());
+    if (failed(spec))
+      spec = getDepthwiseSpec(op);
     if (failed(spec))
       return rewriter.notifyMatchFailure(op, "not a microkernel convolution");
     replaceWithKernelCall(rewriter, op, op.getInput(), *spec, target);
