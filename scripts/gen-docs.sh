@@ -15,3 +15,4 @@ gen include/qmlir/Dialect/QNN/IR/QNNOps.td QNNDialect.md -gen-dialect-doc -diale
 gen include/qmlir/Dialect/QNN/Transforms/Passes.td QNNPasses.md -gen-pass-doc
 gen include/qmlir/Conversion/Passes.td ConversionPasses.md -gen-pass-doc
 gen include/qmlir/Calibration/Passes.td CalibrationPasses.md -gen-pass-doc
+gen include/qmlir/Codegen/CPU/Passes.td CodegenCPUPasses.md -gen-pass-doc

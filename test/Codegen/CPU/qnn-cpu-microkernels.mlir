@@ -1,0 +1,96 @@
+// RUN: quant-opt %s --split-input-file --qnn-cpu-microkernels="target-triple=x86_64-unknown-linux-gnu target-features=+avx512f,+avx512bw,+avx512vnni" | FileCheck %s
+// RUN: quant-opt %s --split-input-file --qnn-cpu-microkernels="target-triple=aarch64-unknown-linux-gnu target-features=+neon,+i8mm" | FileCheck %s --check-prefix=USDOT
+// RUN: quant-opt %s --split-input-file --qnn-cpu-microkernels="target-triple=aarch64-unknown-linux-gnu target-features=+neon,+dotprod" | FileCheck %s --check-prefix=SDOT
+// RUN: quant-opt %s --split-input-file --qnn-cpu-microkernels="target-triple=x86_64-unknown-linux-gnu target-features=+avx2" | FileCheck %s --check-prefix=NONE
+
+// A matmul with K = 7: weights packed into [N/16][K/4][64] (zero-padded),
+// bias' = bias - zp * sum_k W = 5 - 3 * 21 = -58, rows gathered into a panel
+// (K is not a multiple of 4), 4-way dot products on 16 lanes.
+// CHECK-DAG: memref.global "private" constant @__qnn_kernel_0_bias : memref<32xi32> = dense<[-58,
+// CHECK-DAG: memref.global "private" constant @__qnn_kernel_0_weights : memref<2x2x64xi8>
+// CHECK-LABEL: func.func @matmul
+// CHECK: %[[S:.*]] = quant.scast %{{.*}} : tensor<5x7x!quant.uniform{{.*}}> to tensor<5x7xi8>
+// CHECK: %[[A:.*]] = bufferization.to_buffer %[[S]] read_only : tensor<5x7xi8> to memref<5x7xi8>
+// CHECK: %[[C:.*]] = memref.alloc() {alignment = 64 : i64} : memref<5x19xi8>
+// CHECK: call @__qnn_kernel_0(%[[A]], %[[C]])
+// CHECK: bufferization.to_tensor %[[C]] restrict writable
+// CHECK-NOT: qnn.matmul
+// CHECK: func.func private @__qnn_kernel_0(%{{.*}}: memref<5x7xi8>, %{{.*}}: memref<5x19xi8>) attributes {qnn.microkernel}
+// CHECK: memref.alloca() {alignment = 64 : i64} : memref<5x8xi8>
+// CHECK: scf.for
+// CHECK: vector.load %{{.*}} : memref<2x2x64xi8>, vector<64xi8>
+// CHECK: arith.extui %{{.*}} : vector<64xi8> to vector<64xi32>
+// CHECK: arith.extsi %{{.*}} : vector<64xi8> to vector<64xi32>
+// CHECK: vector.multi_reduction <add>, %{{.*}}, %{{.*}} [1] : vector<16x4xi32> to vector<16xi32>
+// The last columns (19 of 32) are stored with a mask.
+// CHECK: vector.transfer_write %{{.*}}, %{{.*}}[%{{.*}}, %{{.*}}] : vector<16xi8>, memref<5x19xi8>
+
+// usdot: 4 lanes, u8 x s8.
+// USDOT: memref.global "private" constant @__qnn_kernel_0_weights : memref<5x2x16xi8>
+// USDOT: arith.extui %{{.*}} : vector<16xi8> to vector<16xi32>
+// USDOT: vector.multi_reduction <add>, %{{.*}}, %{{.*}} [1] : vector<4x4xi32> to vector<4xi32>
+
+// sdot: s8 x s8: the u8 activations are shifted by 128 (xor 0x80), and
+// bias' = 5 - (3 - 128) * 21 = 2630.
+// SDOT: @__qnn_kernel_0_bias : memref<20xi32> = dense<[2630,
+// SDOT: arith.xori %{{.*}}, %c-2139062144_i32 : i32
+// SDOT: arith.extsi %{{.*}} : vector<16xi8> to vector<16xi32>
+
+// Without a dot-product instruction the op is left to convert-qnn-to-linalg.
+// NONE-LABEL: func.func @matmul
+// NONE: qnn.matmul
+// NONE-NOT: __qnn_kernel
+func.func @matmul(%a: tensor<5x7x!quant.uniform<u8:f32, 0.1:3>>) -> tensor<5x19x!quant.uniform<u8:f32, 0.5:2>> {
+  %w = arith.constant dense<3> : tensor<7x19xi8>
+  %wq = quant.scast %w : tensor<7x19xi8> to tensor<7x19x!quant.uniform<i8:f32, 0.2>>
+  %b = arith.constant dense<5> : tensor<19xi32>
+  %0 = qnn.matmul %a, %wq, %b {clamp_max = 255 : i32, clamp_min = 0 : i32, multiplier = array<i32: 1073741824>, rounding = #qnn.rounding<double_round>, shift = array<i32: 33>} : tensor<5x7x!quant.uniform<u8:f32, 0.1:3>>, tensor<7x19x!quant.uniform<i8:f32, 0.2>>, tensor<19xi32> -> tensor<5x19x!quant.uniform<u8:f32, 0.5:2>>
+  return %0 : tensor<5x19x!quant.uniform<u8:f32, 0.5:2>>
+}
+
+// -----
+
+// A 1x1 convolution on NHWC rows with C % 4 == 0 reads its rows in place.
+// CHECK-LABEL: func.func @pointwise
+// CHECK: call @__qnn_kernel_0
+// CHECK: func.func private @__qnn_kernel_0(%{{.*}}: memref<1x4x4x8xi8>, %{{.*}}: memref<1x4x4x16xi8>)
+// CHECK-NOT: memref.alloca
+// CHECK: memref.collapse_shape %{{.*}} {{\[}}[0, 1, 2], [3]] : memref<1x4x4x8xi8> into memref<16x8xi8>
+func.func @pointwise(%x: tensor<1x4x4x8x!quant.uniform<u8:f32, 0.1:128>>) -> tensor<1x4x4x16x!quant.uniform<u8:f32, 0.5>> {
+  %w = arith.constant dense<1> : tensor<16x1x1x8xi8>
+  %wq = quant.scast %w : tensor<16x1x1x8xi8> to tensor<16x1x1x8x!quant.uniform<i8:f32, 0.2>>
+  %b = arith.constant dense<0> : tensor<16xi32>
+  %0 = qnn.conv2d %x, %wq, %b {clamp_max = 255 : i32, clamp_min = 0 : i32, dilations = array<i64: 1, 1>, groups = 1 : i64, multiplier = array<i32: 1073741824>, padding = array<i64: 0, 0, 0, 0>, rounding = #qnn.rounding<double_round>, shift = array<i32: 33>, strides = array<i64: 1, 1>} : tensor<1x4x4x8x!quant.uniform<u8:f32, 0.1:128>>, tensor<16x1x1x8x!quant.uniform<i8:f32, 0.2>>, tensor<16xi32> -> tensor<1x4x4x16x!quant.uniform<u8:f32, 0.5>>
+  return %0 : tensor<1x4x4x16x!quant.uniform<u8:f32, 0.5>>
+}
+
+// -----
+
+// Depthwise: i32 weights [taps][C], channels in lanes; weights 2 with input
+// zero point 10: bias' = 1 - 10 * 9 * 2 = -179.
+// CHECK-DAG: @__qnn_kernel_0_bias : memref<16xi32> = dense<-179>
+// CHECK-DAG: @__qnn_kernel_0_weights : memref<9x16xi32>
+// CHECK-LABEL: func.func @depthwise
+// CHECK: call @__qnn_kernel_0
+// CHECK: func.func private @__qnn_kernel_0
+// CHECK: arith.extui %{{.*}} : vector<16xi8> to vector<16xi32>
+// CHECK: arith.muli %{{.*}} : vector<16xi32>
+func.func @depthwise(%x: tensor<1x6x6x16x!quant.uniform<u8:f32, 0.1:10>>) -> tensor<1x6x6x16x!quant.uniform<u8:f32, 0.5>> {
+  %w = arith.constant dense<2> : tensor<16x3x3x1xi8>
+  %wq = quant.scast %w : tensor<16x3x3x1xi8> to tensor<16x3x3x1x!quant.uniform<i8:f32, 0.2>>
+  %b = arith.constant dense<1> : tensor<16xi32>
+  %0 = qnn.conv2d %x, %wq, %b {clamp_max = 255 : i32, clamp_min = 0 : i32, dilations = array<i64: 1, 1>, groups = 16 : i64, multiplier = array<i32: 1073741824>, padding = array<i64: 1, 1, 1, 1>, rounding = #qnn.rounding<double_round>, shift = array<i32: 33>, strides = array<i64: 1, 1>} : tensor<1x6x6x16x!quant.uniform<u8:f32, 0.1:10>>, tensor<16x3x3x1x!quant.uniform<i8:f32, 0.2>>, tensor<16xi32> -> tensor<1x6x6x16x!quant.uniform<u8:f32, 0.5>>
+  return %0 : tensor<1x6x6x16x!quant.uniform<u8:f32, 0.5>>
+}
+
+// -----
+
+// Non-constant weights stay on the reference lowering.
+// CHECK-LABEL: func.func @dynamic_weights
+// CHECK: qnn.matmul
+// CHECK-NOT: call
+func.func @dynamic_weights(%a: tensor<2x4x!quant.uniform<u8:f32, 0.1:3>>, %w: tensor<4x8x!quant.uniform<i8:f32, 0.2>>) -> tensor<2x8x!quant.uniform<u8:f32, 0.5>> {
+  %b = arith.constant dense<0> : tensor<8xi32>
+  %0 = qnn.matmul %a, %w, %b {clamp_max = 255 : i32, clamp_min = 0 : i32, multiplier = array<i32: 1073741824>, rounding = #qnn.rounding<double_round>, shift = array<i32: 33>} : tensor<2x4x!quant.uniform<u8:f32, 0.1:3>>, tensor<4x8x!quant.uniform<i8:f32, 0.2>>, tensor<8xi32> -> tensor<2x8x!quant.uniform<u8:f32, 0.5>>
+  return %0 : tensor<2x8x!quant.uniform<u8:f32, 0.5>>
+}
