@@ -87,6 +87,11 @@ static cl::opt<std::string>
            cl::init(""));
 static cl::opt<std::string> outputFile("o", cl::desc("Object file to write"),
                                        cl::init(""));
+static cl::opt<std::string> floatObjectFile(
+    "float-object",
+    cl::desc("Also write the float model, compiled for --target, to this "
+             "object file (same entry symbol): the speed baseline"),
+    cl::init(""));
 static cl::opt<std::string>
     dumpOutputs("dump-outputs",
                 cl::desc("Write the int8 model's --eval outputs (f32 bits, "
@@ -377,16 +382,27 @@ int main(int argc, char **argv) {
     } else {
       return fail("unknown --target '" + target + "' (x86_64, aarch64)");
     }
-    OwningOpRef<ModuleOp> object(cast<ModuleOp>(quantized->clone()));
-    object->lookupSymbol<func::FuncOp>("main").setSymName(entryName);
-    if (failed(markForCInterface(*object, entryName)) ||
-        failed(cpu == "host" ? lower(*object)
-                             : lower(*object, triple, cpu, features)) ||
-        failed(emitObjectFile(*object, triple, cpu, features, outputFile)))
+    auto emit = [&](ModuleOp source, StringRef path) {
+      OwningOpRef<ModuleOp> object(cast<ModuleOp>(source->clone()));
+      object->lookupSymbol<func::FuncOp>("main").setSymName(entryName);
+      return success(
+          succeeded(markForCInterface(*object, entryName)) &&
+          succeeded(cpu == "host" ? lower(*object)
+                                  : lower(*object, triple, cpu, features)) &&
+          succeeded(emitObjectFile(*object, triple, cpu, features, path)));
+    };
+    if (failed(emit(*quantized, outputFile)))
       return fail("object emission failed");
     llvm::outs() << "object:      " << outputFile << " (" << triple << " "
                  << features << "), entry _mlir_ciface_" << entryName
                  << "\n";
+    if (!floatObjectFile.empty()) {
+      if (failed(emit(*model.module, floatObjectFile)))
+        return fail("float object emission failed");
+      llvm::outs() << "float object: " << floatObjectFile << "\n";
+    }
+  } else if (!floatObjectFile.empty()) {
+    return fail("--float-object needs --target");
   }
   return ok ? 0 : 1;
 }

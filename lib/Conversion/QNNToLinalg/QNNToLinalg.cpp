@@ -823,10 +823,12 @@ Value qmlir::createFullReduction(OpBuilder &b, Location loc, Value value,
   return tensor::ExtractOp::create(b, loc, reduce.getResult(0), ValueRange{});
 }
 
-// Emits the fixed-point requantization of the i32 scalar `acc` with
-// multiplier `m` and total right shift `t` (i32 scalars) in `mode`, adds the
-// output zero point and clamps. Returns an i32. Bit-exact with
-// requant::requantize in lib/Support/Requantize.cpp.
+// Emits the fixed-point requantization of `acc` (i32 scalar or vector) with
+// multiplier `m` and total right shift `t` in `mode`, adds the output zero
+// point and clamps. Returns i32 values. Bit-exact with requant::requantize in
+// lib/Support/Requantize.cpp. Only the products (and, for single_round and
+// half_even, the shift of the 64-bit product) use i64 lanes; double_round
+// does the rest in i32, which halves the vector work of the epilogue.
 Value qmlir::createFixedPointRequantize(OpBuilder &b, Location loc, Value acc,
                                        Value m, Value t,
                                        qnn::RoundingMode mode, int64_t zp,
@@ -836,55 +838,78 @@ Value qmlir::createFixedPointRequantize(OpBuilder &b, Location loc, Value acc,
   auto like = [&](Type elem) -> Type {
     return vecType ? Type(vecType.clone(elem)) : elem;
   };
-  Type i64 = like(b.getI64Type());
-  auto c64 = [&](int64_t v) -> Value {
+  Type i64 = like(b.getI64Type()), i32 = like(b.getI32Type());
+  auto constant = [&](Type type, int64_t v) -> Value {
     if (!vecType)
-      return i64Const(b, loc, v);
+      return arith::ConstantIntOp::create(b, loc, type, v);
+    auto shaped = cast<ShapedType>(type);
     return arith::ConstantOp::create(
-        b, loc, i64, DenseElementsAttr::get(cast<ShapedType>(i64),
-                                            ArrayRef<int64_t>(v)));
+        b, loc, type,
+        DenseElementsAttr::get(
+            shaped, IntegerAttr::get(shaped.getElementType(), v)));
   };
-  Value x = arith::ExtSIOp::create(b, loc, i64, acc);
-  Value m64 = arith::ExtSIOp::create(b, loc, i64, m);
-  Value t64 = arith::ExtSIOp::create(b, loc, i64, t);
+  auto c64 = [&](int64_t v) { return constant(i64, v); };
+  auto c32 = [&](int64_t v) { return constant(i32, v); };
   auto clampI32 = [&](Value v) {
     v = arith::MaxSIOp::create(b, loc, v, c64(INT32_MIN));
-    return arith::MinSIOp::create(b, loc, v, c64(INT32_MAX)).getResult();
+    v = arith::MinSIOp::create(b, loc, v, c64(INT32_MAX));
+    return arith::TruncIOp::create(b, loc, i32, v).getResult();
   };
-  Value result;
+  Value result; // i32
   switch (mode) {
   case qnn::RoundingMode::DoubleRound: {
-    // Left shift (saturating) for shifts below 31, then the saturating
-    // rounding doubling high multiply, then a rounding divide by 2^(t-31).
+    // Saturating left shift by max(31 - t, 0) for shifts below 31.
     Value left = arith::MaxSIOp::create(
-        b, loc, arith::SubIOp::create(b, loc, c64(31), t64), c64(0));
-    Value xs = clampI32(arith::ShLIOp::create(b, loc, x, left));
-    Value ab = arith::MulIOp::create(b, loc, xs, m64);
+        b, loc, arith::SubIOp::create(b, loc, c32(31), t), c32(0));
+    Value upper = arith::ShRSIOp::create(b, loc, c32(INT32_MAX), left);
+    Value lower = arith::ShRSIOp::create(b, loc, c32(INT32_MIN), left);
+    Value xs = arith::ShLIOp::create(b, loc, acc, left);
+    xs = arith::SelectOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, acc, upper),
+        c32(INT32_MAX), xs);
+    xs = arith::SelectOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, acc, lower),
+        c32(INT32_MIN), xs);
+    // Saturating rounding doubling high multiply: (xs * m + nudge) / 2^31,
+    // truncating. m >= 0 (verifier), so the product's sign is xs's (a zero
+    // product gives 0 with either nudge), and |result| < 2^31.
     Value nonNeg =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, ab, c64(0));
-    Value nudge = arith::SelectOp::create(b, loc, nonNeg, c64(1ll << 30),
-                                          c64(1 - (1ll << 30)));
-    Value high = arith::DivSIOp::create(
-        b, loc, arith::AddIOp::create(b, loc, ab, nudge), c64(1ll << 31));
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, xs, c32(0));
+    Value nudge = arith::SelectOp::create(b, loc, nonNeg, c32(1ll << 30),
+                                          c32(1 - (1ll << 30)));
+    Value ab = arith::MulIOp::create(b, loc,
+                                     arith::ExtSIOp::create(b, loc, i64, xs),
+                                     arith::ExtSIOp::create(b, loc, i64, m));
+    ab = arith::AddIOp::create(b, loc, ab,
+                               arith::ExtSIOp::create(b, loc, i64, nudge));
+    Value high = arith::TruncIOp::create(
+        b, loc, i32, arith::DivSIOp::create(b, loc, ab, c64(1ll << 31)));
+    // Rounding divide by 2^max(t - 31, 0), ties away from zero; exp <= 31
+    // and the mask arithmetic wraps as two's complement.
     Value exp = arith::MaxSIOp::create(
-        b, loc, arith::SubIOp::create(b, loc, t64, c64(31)), c64(0));
+        b, loc, arith::SubIOp::create(b, loc, t, c32(31)), c32(0));
     Value mask = arith::SubIOp::create(
-        b, loc, arith::ShLIOp::create(b, loc, c64(1), exp), c64(1));
+        b, loc, arith::ShLIOp::create(b, loc, c32(1), exp), c32(1));
     Value rem = arith::AndIOp::create(b, loc, high, mask);
     Value neg =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, high, c64(0));
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, high, c32(0));
     Value threshold = arith::AddIOp::create(
-        b, loc, arith::ShRSIOp::create(b, loc, mask, c64(1)),
-        arith::ExtUIOp::create(b, loc, i64, neg));
+        b, loc, arith::ShRSIOp::create(b, loc, mask, c32(1)),
+        arith::ExtUIOp::create(b, loc, i32, neg));
     Value up = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, rem,
                                      threshold);
     result = arith::AddIOp::create(b, loc,
                                    arith::ShRSIOp::create(b, loc, high, exp),
-                                   arith::ExtUIOp::create(b, loc, i64, up));
+                                   arith::ExtUIOp::create(b, loc, i32, up));
     break;
   }
   case qnn::RoundingMode::SingleRound: {
-    Value p = arith::MulIOp::create(b, loc, x, m64);
+    Value t64 = arith::ExtSIOp::create(b, loc, i64, t);
+    Value p = arith::MulIOp::create(b, loc,
+                                    arith::ExtSIOp::create(b, loc, i64, acc),
+                                    arith::ExtSIOp::create(b, loc, i64, m));
     Value positive =
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, t64, c64(0));
     Value tm1 = arith::MaxSIOp::create(
@@ -896,7 +921,10 @@ Value qmlir::createFixedPointRequantize(OpBuilder &b, Location loc, Value acc,
     break;
   }
   case qnn::RoundingMode::HalfEven: {
-    Value p = arith::MulIOp::create(b, loc, x, m64);
+    Value t64 = arith::ExtSIOp::create(b, loc, i64, t);
+    Value p = arith::MulIOp::create(b, loc,
+                                    arith::ExtSIOp::create(b, loc, i64, acc),
+                                    arith::ExtSIOp::create(b, loc, i64, m));
     Value q = arith::ShRSIOp::create(b, loc, p, t64);
     Value r = arith::SubIOp::create(b, loc, p,
                                     arith::ShLIOp::create(b, loc, q, t64));
@@ -920,10 +948,13 @@ Value qmlir::createFixedPointRequantize(OpBuilder &b, Location loc, Value acc,
     break;
   }
   }
-  Value out = arith::AddIOp::create(b, loc, result, c64(zp));
-  out = arith::MaxSIOp::create(b, loc, out, c64(lo));
-  out = arith::MinSIOp::create(b, loc, out, c64(hi));
-  return arith::TruncIOp::create(b, loc, like(b.getI32Type()), out);
+  // clamp(result + zp, lo, hi) == clamp(result, lo - zp, hi - zp) + zp, and
+  // the right side cannot overflow i32.
+  int64_t rlo = std::max<int64_t>(lo - zp, INT32_MIN);
+  int64_t rhi = std::min<int64_t>(hi - zp, INT32_MAX);
+  result = arith::MaxSIOp::create(b, loc, result, c32(rlo));
+  result = arith::MinSIOp::create(b, loc, result, c32(rhi));
+  return arith::AddIOp::create(b, loc, result, c32(zp));
 }
 
 void qmlir::populateQNNToLinalgConversionPatterns(

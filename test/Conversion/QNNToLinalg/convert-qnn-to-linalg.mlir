@@ -3,7 +3,8 @@
 // Dense conv, per-channel weights, input zero point 3: the input is widened
 // (extui, u8), the zero-point term 3 * sum(W[o]) = [-3, 21] is folded into
 // the bias, the weights are transposed to HWCF at compile time, and the
-// requantization is a half-even fixed-point multiply in i64.
+// requantization is a half-even fixed-point multiply in i64, then clamped in
+// i32.
 // CHECK-LABEL: func @conv
 // CHECK-SAME: (%[[X:.*]]: tensor<1x4x4x2xi8>) -> tensor<1x4x4x2xi8>
 // CHECK-DAG: %[[SHIFT:.*]] = arith.constant dense<[34, 33]> : tensor<2xi32>
@@ -19,7 +20,8 @@
 // CHECK: %[[OUT:.*]] = linalg.generic {{.*}} ins(%[[ACC]], %[[MULT]], %[[SHIFT]] : tensor<1x4x4x2xi32>, tensor<2xi32>, tensor<2xi32>)
 // CHECK:   arith.muli %{{.*}}, %{{.*}} : i64
 // CHECK:   arith.shrsi
-// CHECK:   arith.trunci %{{.*}} : i64 to i8
+// CHECK:   arith.trunci %{{.*}} : i64 to i32
+// CHECK:   arith.trunci %{{.*}} : i32 to i8
 // CHECK: return %[[OUT]]
 func.func @conv(%x: tensor<1x4x4x2x!quant.uniform<u8:f32, 0.1:3>>) -> tensor<1x4x4x2x!quant.uniform<u8:f32, 0.05:7>> {
   %wi = arith.constant dense<[[[[1, -2]]], [[[3, 4]]]]> : tensor<2x1x1x2xi8>
