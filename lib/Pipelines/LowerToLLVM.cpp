@@ -45,6 +45,8 @@ void qmlir::buildLowerToLLVMPipeline(
   pm.addNestedPass<func::FuncOp>(createTosaToArithPass());
   pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
   pm.addPass(createCanonicalizerPass());
+  if (options.vectorize)
+    pm.addNestedPass<func::FuncOp>(createQNNCPUFuseElementwise());
 
   if (options.vectorize) {
     pm.addNestedPass<func::FuncOp>(createQNNTileAndVectorize());

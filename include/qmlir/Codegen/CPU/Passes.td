@@ -79,6 +79,36 @@ def QNNCPUMicrokernels : Pass<"qnn-cpu-microkernels", "ModuleOp"> {
                            "scf::SCFDialect", "vector::VectorDialect"];
 }
 
+def QNNCPUFuseElementwise : Pass<"qnn-cpu-fuse-elementwise", "func::FuncOp"> {
+  let summary = "Fuse chains of elementwise linalg ops, layout copies included";
+  let description = [{
+    Float islands of a quantized model (dequantize, hard-swish, residual
+    add, quantize) and the NCHW<->NHWC transposes around them lower to one
+    `linalg.generic` each, i.e. one pass over memory per op. This pass turns
+    `linalg.transpose` into generics and fuses producers into consumers
+    (`linalg::populateElementwiseOpsFusionPatterns`) when the producer has
+    one use or only moves data (a transpose or broadcast, recomputed by each
+    consumer as an indexing map): a dequantize -> transpose -> hard-swish ->
+    transpose -> quantize chain becomes one loop nest from u8 to u8.
+
+    Before:
+    ```mlir
+    %0 = linalg.generic {...} ins(%q : tensor<1x24x96x8xi8>) outs(...)      // dequantize
+    %1 = linalg.transpose ins(%0 : tensor<1x24x96x8xf32>) outs(...) permutation = [0, 3, 1, 2]
+    %2 = linalg.generic {...} ins(%1, %cst : ...) outs(...)                   // x + 3
+    ...
+    %6 = linalg.generic {...} ins(%5 : tensor<1x24x96x8xf32>) outs(...)       // quantize
+    ```
+    After:
+    ```mlir
+    %6 = linalg.generic {indexing_maps = [...]} ins(%q, ... : tensor<1x24x96x8xi8>, ...) outs(...) {
+      // extui, uitofp, subf, mulf, addf, maximumf, minimumf, mulf, divf, roundeven, ...
+    }
+    ```
+  }];
+  let dependentDialects = ["linalg::LinalgDialect", "tensor::TensorDialect"];
+}
+
 def QNNCPULowerDotProducts : Pass<"qnn-cpu-lower-dot-products", "ModuleOp"> {
   let summary = "Turn 4-way int8 dot products into the target's instruction";
   let description = [{
