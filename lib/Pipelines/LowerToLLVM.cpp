@@ -25,6 +25,9 @@ using namespace mlir::qmlir;
 
 void qmlir::buildLowerToLLVMPipeline(
     OpPassManager &pm, const LowerToLLVMPipelineOptions &options) {
+  // NHWC elementwise stretches (a float model compiled as it is).
+  pm.addNestedPass<func::FuncOp>(createQNNSinkTransposes());
+  pm.addPass(createCanonicalizerPass());
   // Contractions the target has a microkernel for; then the remaining
   // quantized ops and casts to integer linalg, the float graph from TOSA.
   if (options.vectorize && options.microkernels) {

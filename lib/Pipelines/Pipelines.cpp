@@ -18,6 +18,10 @@ using namespace mlir::qmlir;
 
 void qmlir::buildPTQPipeline(OpPassManager &pm,
                              const PTQPipelineOptions &options) {
+  // Elementwise stretches in the convolutions' NHWC layout first: fewer
+  // ops to observe and quantize, no transposes between quantized ops.
+  pm.addNestedPass<func::FuncOp>(createQNNSinkTransposes());
+  pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createQNNFoldBatchNorm());
   pm.addNestedPass<func::FuncOp>(createQNNInsertObservers());
   QNNCalibrateOptions calibrate;

@@ -27,6 +27,10 @@ namespace mlir::qmlir {
 /// Patterns folding qnn.batch_norm into the producing convolution.
 void populateFoldBatchNormPatterns(RewritePatternSet &patterns);
 
+/// Patterns moving tosa.transpose below elementwise ops and folding
+/// inverse transpose pairs (qnn-sink-transposes).
+void populateSinkTransposesPatterns(RewritePatternSet &patterns);
+
 #define GEN_PASS_REGISTRATION
 #include "qmlir/Dialect/QNN/Transforms/Passes.h.inc"
 

@@ -105,6 +105,35 @@ def QNNQuantize : Pass<"qnn-quantize", "func::FuncOp"> {
                            "arith::ArithDialect", "tensor::TensorDialect"];
 }
 
+def QNNSinkTransposes : Pass<"qnn-sink-transposes", "func::FuncOp"> {
+  let summary = "Move layout transposes through elementwise ops until they cancel";
+  let description = [{
+    An NCHW model imported onto NHWC convolutions has a transpose pair
+    around each stretch of elementwise ops (activations, residual adds, the
+    squeeze-excite scale). An elementwise op commutes with a transpose of
+    all its operands, `op(T(x), T(y)) = T(op(x, y))`, and a constant whose
+    dimensions are all 1 is its own transpose; so each transpose is moved
+    below the op it feeds (TOSA elementwise ops, per-tensor
+    `quant.qcast`/`quant.dcast`, all-parallel `linalg.generic`s with
+    identity maps) until it meets its inverse, and the pair folds away. The
+    elementwise ops then run in NHWC, the layout of the convolutions.
+
+    Before:
+    ```mlir
+    %1 = tosa.transpose %0 {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x24x96x8xf32>) -> tensor<1x8x24x96xf32>
+    %2 = tosa.add %1, %three : (tensor<1x8x24x96xf32>, tensor<1x1x1x1xf32>) -> tensor<1x8x24x96xf32>
+    %3 = tosa.clamp %2 {max_val = 6.0 : f32, min_val = 0.0 : f32} : (tensor<1x8x24x96xf32>) -> tensor<1x8x24x96xf32>
+    %4 = tosa.transpose %3 {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x8x24x96xf32>) -> tensor<1x24x96x8xf32>
+    ```
+    After:
+    ```mlir
+    %1 = tosa.add %0, %three : (tensor<1x24x96x8xf32>, tensor<1x1x1x1xf32>) -> tensor<1x24x96x8xf32>
+    %2 = tosa.clamp %1 {max_val = 6.0 : f32, min_val = 0.0 : f32} : (tensor<1x24x96x8xf32>) -> tensor<1x24x96x8xf32>
+    ```
+  }];
+  let dependentDialects = ["tosa::TosaDialect", "tensor::TensorDialect"];
+}
+
 def QNNTileAndVectorize : Pass<"qnn-tile-and-vectorize", "func::FuncOp"> {
   let summary = "Tile and vectorize the integer linalg kernels";
   let description = [{
