@@ -6,6 +6,8 @@ PKGS=(
   # Toolchain and MLIR 22.
   cmake ninja-build ccache clang-22 lld-22 llvm-22-dev llvm-22-tools
   libmlir-22-dev mlir-22-tools
+  # OpenMP runtime of the parallel kernels (JIT and objects, -lomp).
+  libomp-22-dev
   # ONNX import and conformance data.
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
   # Real-model inputs (text lines rendered by scripts/make_text_images.py).

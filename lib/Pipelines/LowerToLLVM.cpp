@@ -20,11 +20,22 @@
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Transforms/Passes.h"
 
+#include <thread>
+
 using namespace mlir;
 using namespace mlir::qmlir;
 
+unsigned qmlir::getEffectiveThreads(const LowerToLLVMPipelineOptions &options) {
+  if (options.threads)
+    return options.threads;
+  if (options.targetTriple != "host")
+    return 1;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
 void qmlir::buildLowerToLLVMPipeline(
     OpPassManager &pm, const LowerToLLVMPipelineOptions &options) {
+  unsigned threads = options.vectorize ? getEffectiveThreads(options) : 1;
   // NHWC elementwise stretches (a float model compiled as it is).
   pm.addNestedPass<func::FuncOp>(createQNNSinkTransposes());
   pm.addPass(createCanonicalizerPass());
@@ -35,6 +46,8 @@ void qmlir::buildLowerToLLVMPipeline(
     kernels.targetTriple = options.targetTriple;
     kernels.targetCPU = options.targetCPU;
     kernels.targetFeatures = options.targetFeatures;
+    kernels.threads = threads;
+    kernels.parallelMacs = options.parallelMacs;
     pm.addPass(createQNNCPUMicrokernels(kernels));
   }
   pm.addPass(createConvertQNNToLinalg());
@@ -82,6 +95,16 @@ void qmlir::buildLowerToLLVMPipeline(
   // stack grows with the trip count.
   pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass(
       VectorTransferToSCFOptions().enableFullUnroll()));
+  // The parallel row loops of large kernels become OpenMP regions.
+  if (threads > 1) {
+    ConvertSCFToOpenMPPassOptions openmp;
+    openmp.numThreads = threads;
+    pm.addPass(createConvertSCFToOpenMPPass(openmp));
+    // It wraps each parallel body in a memref.alloca_scope, which cannot
+    // hold the blocks of the loops inside once they lower to control flow;
+    // the kernels allocate nothing there, so the canonicalizer inlines it.
+    pm.addPass(createCanonicalizerPass());
+  }
   pm.addPass(createLowerAffinePass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
@@ -95,6 +118,8 @@ void qmlir::buildLowerToLLVMPipeline(
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
+  if (threads > 1)
+    pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createUBToLLVMConversionPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());

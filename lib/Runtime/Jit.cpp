@@ -9,6 +9,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/Support/DynamicLibrary.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -20,6 +21,17 @@
 
 using namespace mlir;
 using namespace mlir::qmlir;
+
+bool qmlir::loadOpenMPRuntime() {
+  static const bool loaded = [] {
+    for (const char *path : {"libomp.so.5", "/usr/lib/llvm-22/lib/libomp.so.5",
+                             "/usr/lib/llvm-22/lib/libomp.so"})
+      if (!llvm::sys::DynamicLibrary::LoadLibraryPermanently(path))
+        return true;
+    return false;
+  }();
+  return loaded;
+}
 
 LogicalResult qmlir::markForCInterface(ModuleOp module, StringRef funcName) {
   auto func = module.lookupSymbol<func::FuncOp>(funcName);
@@ -35,6 +47,7 @@ JitFunction::create(ModuleOp module, StringRef name,
                     unsigned optLevel) {
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
+  loadOpenMPRuntime();
   ExecutionEngineOptions options;
   options.transformer = makeOptimizingTransformer(optLevel, /*sizeLevel=*/0,
                                                   /*targetMachine=*/nullptr);
@@ -140,6 +153,7 @@ std::string qmlir::invokeMemRefFunction(ExecutionEngine &engine,
                                         ArrayRef<int64_t> resultRanks,
                                         ArrayRef<int64_t> resultElementBytes,
                                         std::vector<JitBuffer> &results) {
+  loadOpenMPRuntime();
   // Descriptors {allocated, aligned, offset, sizes[r], strides[r]}, all
   // 8-byte fields; several results are one struct of descriptors.
   std::vector<std::vector<int64_t>> descriptors;

@@ -10,9 +10,10 @@
 // i8 activations with any zero point, every rounding mode, per-tensor and
 // per-channel requantization, i32 accumulator results, convolutions with
 // strides, dilations and asymmetric padding -- are lowered twice, with the
-// microkernels and with the reference loops (vectorize=false), JIT-compiled
-// and run on the same random input. The outputs must be equal bit for bit,
-// and the microkernel lowering must really have produced a kernel.
+// microkernels (sequential, and split over 2 threads), and with the
+// reference loops (vectorize=false), JIT-compiled and run on the same random
+// input. The outputs must be equal bit for bit, and the microkernel lowering
+// must really have produced a kernel.
 //
 //===----------------------------------------------------------------------===//
 
@@ -179,8 +180,10 @@ std::string buildSource(const Case &c, std::mt19937_64 &rng,
   return s;
 }
 
-/// Lowers `source` (vectorize = microkernels) and runs it on `input`.
+/// Lowers `source` (vectorize = microkernels; threads > 1: every kernel
+/// parallel) and runs it on `input`.
 std::string runLowered(const std::string &source, bool microkernels,
+                       unsigned threads,
                        const JitBuffer &input, int64_t resultRank,
                        int64_t resultBytes, JitBuffer &result,
                        int64_t &kernels) {
@@ -194,6 +197,8 @@ std::string runLowered(const std::string &source, bool microkernels,
   PassManager pm(&context);
   LowerToLLVMPipelineOptions options;
   options.vectorize = microkernels;
+  options.threads = threads;
+  options.parallelMacs = 0;
   buildLowerToLLVMPipeline(pm, options);
   if (failed(pm.run(*module)))
     return "lowering failed";
@@ -366,12 +371,15 @@ int main() {
     for (char &v : input.data)
       v = static_cast<char>(byte(rng));
     int64_t resultBytes = c.i32Output ? 4 : 1;
-    JitBuffer kernelOut, referenceOut;
-    int64_t kernels = 0, referenceKernels = 0;
-    std::string error = runLowered(source, true, input, inShape.size(),
+    JitBuffer kernelOut, parallelOut, referenceOut;
+    int64_t kernels = 0, parallelKernels = 0, referenceKernels = 0;
+    std::string error = runLowered(source, true, 1, input, inShape.size(),
                                    resultBytes, kernelOut, kernels);
     if (error.empty())
-      error = runLowered(source, false, input, inShape.size(), resultBytes,
+      error = runLowered(source, true, 2, input, inShape.size(), resultBytes,
+                         parallelOut, parallelKernels);
+    if (error.empty())
+      error = runLowered(source, false, 1, input, inShape.size(), resultBytes,
                          referenceOut, referenceKernels);
     llvm::outs() << "microkernel-test: " << c.name << ": ";
     if (!error.empty()) {
@@ -381,18 +389,22 @@ int main() {
     }
     int64_t mismatches = 0;
     int64_t n = kernelOut.data.size() / resultBytes;
-    if (kernelOut.data.size() != referenceOut.data.size()) {
-      mismatches = n ? n : 1;
-    } else {
+    // Sequential and parallel kernels against the reference.
+    for (const JitBuffer *out : {&kernelOut, &parallelOut}) {
+      if (out->data.size() != referenceOut.data.size()) {
+        mismatches += n ? n : 1;
+        continue;
+      }
       for (int64_t i = 0; i < n; ++i)
-        if (std::memcmp(&kernelOut.data[i * resultBytes],
+        if (std::memcmp(&out->data[i * resultBytes],
                         &referenceOut.data[i * resultBytes], resultBytes))
           ++mismatches;
     }
     values += n;
-    llvm::outs() << n << " values, " << mismatches << " mismatches, "
-                 << kernels << " kernel\n";
-    if (mismatches || kernels != (c.wideWeights ? 0 : 1))
+    llvm::outs() << n << " values (1 and 2 threads), " << mismatches
+                 << " mismatches, " << kernels << " kernel\n";
+    if (mismatches || kernels != (c.wideWeights ? 0 : 1) ||
+        parallelKernels != kernels)
       ++failures;
   }
   llvm::outs() << "microkernel-test: " << cases.size() << " cases, " << values

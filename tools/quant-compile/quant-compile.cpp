@@ -101,6 +101,12 @@ static cl::opt<std::string>
               cl::desc("Symbol of the compiled model in the object file (its "
                        "C interface is _mlir_ciface_<entry>)"),
               cl::init("qmlir_model"));
+static cl::opt<unsigned> threads(
+    "threads",
+    cl::desc("Threads of the large int8 kernels (OpenMP): the JIT uses the "
+             "host's hardware threads unless this is set; an object uses "
+             "this many (default 1), and with more than 1 links with -lomp"),
+    cl::init(0));
 static cl::opt<bool> vectorize("vectorize",
                                cl::desc("Vectorize (else reference loops)"),
                                cl::init(true));
@@ -113,13 +119,16 @@ struct Model {
   int64_t outputRank = 0;
 };
 
-/// Lowers for the host (the JIT), or for `triple` / `cpu` / `features`.
-LogicalResult lower(ModuleOp module, StringRef triple = "host",
-                    StringRef cpu = "", StringRef features = "") {
+/// Lowers for the host (the JIT), or for `triple` / `cpu` / `features`;
+/// `threadCount` 0 lets the pipeline choose.
+LogicalResult lower(ModuleOp module, unsigned threadCount,
+                    StringRef triple = "host", StringRef cpu = "",
+                    StringRef features = "") {
   PassManager pm(module.getContext());
   reportFailingPasses(pm);
   LowerToLLVMPipelineOptions options;
   options.vectorize = vectorize;
+  options.threads = threadCount;
   options.targetTriple = triple.str();
   if (triple != "host") {
     options.targetCPU = cpu.str();
@@ -132,7 +141,8 @@ LogicalResult lower(ModuleOp module, StringRef triple = "host",
 FailureOr<std::unique_ptr<JitFunction>> compile(ModuleOp source,
                                                 const Model &model) {
   OwningOpRef<ModuleOp> module(cast<ModuleOp>(source->clone()));
-  if (failed(markForCInterface(*module, "main")) || failed(lower(*module)))
+  if (failed(markForCInterface(*module, "main")) ||
+      failed(lower(*module, threads)))
     return failure();
   return JitFunction::create(*module, "main", model.inputShape,
                              model.outputRank);
@@ -382,13 +392,16 @@ int main(int argc, char **argv) {
     } else {
       return fail("unknown --target '" + target + "' (x86_64, aarch64)");
     }
+    unsigned objectThreads = std::max(1u, threads.getValue());
     auto emit = [&](ModuleOp source, StringRef path) {
       OwningOpRef<ModuleOp> object(cast<ModuleOp>(source->clone()));
       object->lookupSymbol<func::FuncOp>("main").setSymName(entryName);
       return success(
           succeeded(markForCInterface(*object, entryName)) &&
-          succeeded(cpu == "host" ? lower(*object)
-                                  : lower(*object, triple, cpu, features)) &&
+          succeeded(cpu == "host"
+                        ? lower(*object, objectThreads)
+                        : lower(*object, objectThreads, triple, cpu,
+                                features)) &&
           succeeded(emitObjectFile(*object, triple, cpu, features, path)));
     };
     if (failed(emit(*quantized, outputFile)))

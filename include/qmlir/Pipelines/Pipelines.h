@@ -38,7 +38,21 @@ struct LowerToLLVMPipelineOptions
       *this, "target-features",
       llvm::cl::desc("LLVM features of a non-host target"),
       llvm::cl::init("")};
+  Option<unsigned> threads{
+      *this, "threads",
+      llvm::cl::desc("Threads of the large microkernels (OpenMP, libomp); "
+                     "0: the host's hardware threads for a host target, "
+                     "else 1"),
+      llvm::cl::init(0)};
+  Option<int64_t> parallelMacs{
+      *this, "parallel-macs",
+      llvm::cl::desc("Smallest microkernel (multiply-adds) that uses the "
+                     "threads"),
+      llvm::cl::init(int64_t(1) << 22)};
 };
+
+/// The thread count `options` asks for, with 0 resolved.
+unsigned getEffectiveThreads(const LowerToLLVMPipelineOptions &options);
 
 /// Lowers a module of TOSA float ops, qnn ops and quant casts on tensors to
 /// the LLVM dialect: convert-qnn-to-linalg, TOSA to linalg, tiling and

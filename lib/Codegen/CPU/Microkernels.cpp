@@ -284,9 +284,9 @@ FailureOr<GemmSpec> getDepthwiseSpec(qnn::Conv2DOp op) {
 class KernelBuilder {
 public:
   KernelBuilder(OpBuilder &b, Location loc, const GemmSpec &spec,
-                const CPUTarget &target)
+                const CPUTarget &target, unsigned threads)
       : b(b), loc(loc), spec(spec), kind(target.getDotProductKind()),
-        L(target.getDotProductLanes()) {
+        L(target.getDotProductLanes()), threads(threads) {
     Kp = llvm::alignTo(spec.K, 4);
     KQ = Kp / 4;
     NV = llvm::divideCeil(spec.N, L);
@@ -334,6 +334,12 @@ private:
   /// mask (static tile) or none (-1).
   void emitTile(Value a, Value aRow0, Value outRow0, Value nv0, int64_t rows,
                 int64_t vecs, int64_t staticNv0);
+  /// for (iv = 0; iv < ub; iv += step) body(iv); with threads, split into
+  /// one chunk per thread in an scf.parallel, `chunkSetup(chunk)` run at the
+  /// start of each chunk (else once before the loop, with chunk 0).
+  void emitRowLoop(int64_t ub, int64_t step,
+                   llvm::function_ref<void(Value)> chunkSetup,
+                   llvm::function_ref<void(Value)> body);
   /// Every column block of `rows` rows.
   void emitRowBlock(Value a, Value aRow0, Value outRow0, int64_t rows);
   /// Bias, requantization and store of one accumulator vector of output row
@@ -349,9 +355,47 @@ private:
   const GemmSpec &spec;
   DotProductKind kind;
   int64_t L, Kp, KQ, NV, V, MR;
+  unsigned threads;
   bool packed;
   Value weights, bias, multiplier, shift, out;
 };
+
+void KernelBuilder::emitRowLoop(int64_t ub, int64_t step,
+                                llvm::function_ref<void(Value)> chunkSetup,
+                                llvm::function_ref<void(Value)> body) {
+  auto loop = [&](Value lo, Value hi) {
+    scf::ForOp::create(b, loc, lo, hi, idx(step), ValueRange{},
+                       [&](OpBuilder &nb, Location, Value iv, ValueRange) {
+                         OpBuilder::InsertionGuard g(b);
+                         b.setInsertionPoint(nb.getInsertionBlock(),
+                                             nb.getInsertionPoint());
+                         body(iv);
+                         scf::YieldOp::create(b, loc);
+                       });
+  };
+  if (threads <= 1) {
+    chunkSetup(idx(0));
+    loop(idx(0), idx(ub));
+    return;
+  }
+  // One contiguous chunk of iterations per thread, each with its own
+  // scratch (allocated by the caller at the function's entry, so that the
+  // parallel body allocates nothing).
+  int64_t iterations = llvm::divideCeil(ub, step);
+  int64_t perChunk = llvm::divideCeil(iterations, threads) * step;
+  int64_t chunks = llvm::divideCeil(ub, perChunk);
+  scf::ParallelOp::create(
+      b, loc, ValueRange{idx(0)}, ValueRange{idx(chunks)}, ValueRange{idx(1)},
+      [&](OpBuilder &nb, Location, ValueRange ivs) {
+        OpBuilder::InsertionGuard g(b);
+        b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
+        chunkSetup(ivs[0]);
+        Value lo = arith::MulIOp::create(b, loc, ivs[0], idx(perChunk));
+        Value hi = arith::MinSIOp::create(
+            b, loc, arith::AddIOp::create(b, loc, lo, idx(perChunk)), idx(ub));
+        loop(lo, hi);
+      });
+}
 
 memref::GlobalOp KernelBuilder::makeGlobal(ModuleOp module, StringRef name,
                                            MemRefType type,
@@ -733,11 +777,27 @@ func::FuncOp KernelBuilder::build(ModuleOp module, StringRef name,
   if (!packed && inType.getRank() == 4)
     a = memref::CollapseShapeOp::create(
         b, loc, input, SmallVector<ReassociationIndices>{{0, 1, 2}, {3}});
-  Value panel;
+  // The gathered panels, one per thread.
+  int64_t chunks = std::max<unsigned>(threads, 1);
+  Value panels;
   if (packed)
-    panel = memref::AllocaOp::create(b, loc, MemRefType::get({MR, Kp}, i8),
-                                     b.getI64IntegerAttr(64));
-
+    panels = memref::AllocaOp::create(
+        b, loc, MemRefType::get({chunks, MR, Kp}, i8), b.getI64IntegerAttr(64));
+  Value panel;
+  auto selectPanel = [&](Value chunk) {
+    if (!packed)
+      return;
+    SmallVector<OpFoldResult> offsets = {chunk, b.getIndexAttr(0),
+                                         b.getIndexAttr(0)};
+    SmallVector<OpFoldResult> sizes = {b.getIndexAttr(1), b.getIndexAttr(MR),
+                                       b.getIndexAttr(Kp)};
+    SmallVector<OpFoldResult> strides(3, b.getIndexAttr(1));
+    auto type = cast<MemRefType>(memref::SubViewOp::inferRankReducedResultType(
+        {MR, Kp}, cast<MemRefType>(panels.getType()), offsets, sizes,
+        strides));
+    panel = memref::SubViewOp::create(b, loc, type, panels, offsets, sizes,
+                                      strides);
+  };
   auto rowBlock = [&](Value m0, int64_t rows) {
     if (packed) {
       emitPack(input, panel, m0, rows);
@@ -748,16 +808,13 @@ func::FuncOp KernelBuilder::build(ModuleOp module, StringRef name,
   };
   int64_t mainRows = (spec.M / MR) * MR;
   if (mainRows > 0)
-    scf::ForOp::create(b, loc, idx(0), idx(mainRows), idx(MR), ValueRange{},
-                       [&](OpBuilder &nb, Location, Value m0, ValueRange) {
-                         OpBuilder::InsertionGuard g(b);
-                         b.setInsertionPoint(nb.getInsertionBlock(),
-                                             nb.getInsertionPoint());
-                         rowBlock(m0, MR);
-                         scf::YieldOp::create(b, loc);
-                       });
-  if (spec.M > mainRows)
+    emitRowLoop(mainRows, MR, selectPanel,
+                [&](Value m0) { rowBlock(m0, MR); });
+  if (spec.M > mainRows) {
+    // The last rows, after the loop, in the first panel.
+    selectPanel(idx(0));
     rowBlock(idx(mainRows), spec.M - mainRows);
+  }
   func::ReturnOp::create(b, loc);
   return func;
 }
@@ -783,24 +840,18 @@ func::FuncOp KernelBuilder::buildDepthwise(ModuleOp module, StringRef name,
   constexpr int64_t kColumns = 4;
   int64_t block = std::min(kColumns, spec.OW);
   int64_t mainCols = (spec.OW / block) * block;
-  scf::ForOp::create(
-      b, loc, idx(0), idx(spec.M), idx(1), ValueRange{},
-      [&](OpBuilder &nb, Location, Value r, ValueRange) {
-        OpBuilder::InsertionGuard g(b);
-        b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
-        scf::ForOp::create(
-            b, loc, idx(0), idx(mainCols), idx(block), ValueRange{},
-            [&](OpBuilder &nb2, Location, Value ow0, ValueRange) {
-              OpBuilder::InsertionGuard g2(b);
-              b.setInsertionPoint(nb2.getInsertionBlock(),
-                                  nb2.getInsertionPoint());
-              emitDepthwiseRow(input, dw, r, ow0, block);
-              scf::YieldOp::create(b, loc);
-            });
-        if (spec.OW > mainCols)
-          emitDepthwiseRow(input, dw, r, idx(mainCols), spec.OW - mainCols);
-        scf::YieldOp::create(b, loc);
-      });
+  emitRowLoop(spec.M, 1, [](Value) {}, [&](Value r) {
+    scf::ForOp::create(
+        b, loc, idx(0), idx(mainCols), idx(block), ValueRange{},
+        [&](OpBuilder &nb2, Location, Value ow0, ValueRange) {
+          OpBuilder::InsertionGuard g2(b);
+          b.setInsertionPoint(nb2.getInsertionBlock(), nb2.getInsertionPoint());
+          emitDepthwiseRow(input, dw, r, ow0, block);
+          scf::YieldOp::create(b, loc);
+        });
+    if (spec.OW > mainCols)
+      emitDepthwiseRow(input, dw, r, idx(mainCols), spec.OW - mainCols);
+  });
   func::ReturnOp::create(b, loc);
   return func;
 }
@@ -812,7 +863,8 @@ func::FuncOp KernelBuilder::buildDepthwise(ModuleOp module, StringRef name,
 /// Replaces `op` (input `in`, output type `outType`) by a call to the kernel
 /// built from `spec`.
 void replaceWithKernelCall(PatternRewriter &rewriter, Operation *op, Value in,
-                           const GemmSpec &spec, const CPUTarget &target) {
+                           const GemmSpec &spec, const CPUTarget &target,
+                           const MicrokernelOptions &options) {
   Location loc = op->getLoc();
   auto module = op->getParentOfType<ModuleOp>();
   auto storage = [](Type t) {
@@ -836,7 +888,11 @@ void replaceWithKernelCall(PatternRewriter &rewriter, Operation *op, Value in,
     if (!module.lookupSymbol(name))
       break;
   }
-  KernelBuilder builder(rewriter, loc, spec, target);
+  // Multiply-adds of the kernel (a depthwise row: OW x C x taps).
+  int64_t macs = spec.depthwise ? spec.M * spec.OW * spec.C * spec.K
+                                : spec.M * spec.N * spec.K;
+  unsigned threads = macs >= options.parallelMacs ? options.threads : 1;
+  KernelBuilder builder(rewriter, loc, spec, target, threads);
   func::FuncOp kernel = builder.build(module, name, inMem, outMem);
 
   Value inStore = quant::StorageCastOp::create(rewriter, loc, inStorage, in);
@@ -854,22 +910,25 @@ void replaceWithKernelCall(PatternRewriter &rewriter, Operation *op, Value in,
 }
 
 struct MatmulToMicrokernel : OpRewritePattern<qnn::MatmulOp> {
-  MatmulToMicrokernel(MLIRContext *ctx, const CPUTarget &target)
-      : OpRewritePattern(ctx), target(target) {}
+  MatmulToMicrokernel(MLIRContext *ctx, const CPUTarget &target,
+                      const MicrokernelOptions &options)
+      : OpRewritePattern(ctx), target(target), options(options) {}
   LogicalResult matchAndRewrite(qnn::MatmulOp op,
                                 PatternRewriter &rewriter) const override {
     FailureOr<GemmSpec> spec = getMatmulSpec(op, target.getDotProductKind());
     if (failed(spec))
       return rewriter.notifyMatchFailure(op, "not a microkernel matmul");
-    replaceWithKernelCall(rewriter, op, op.getLhs(), *spec, target);
+    replaceWithKernelCall(rewriter, op, op.getLhs(), *spec, target, options);
     return success();
   }
   CPUTarget target;
+  MicrokernelOptions options;
 };
 
 struct ConvToMicrokernel : OpRewritePattern<qnn::Conv2DOp> {
-  ConvToMicrokernel(MLIRContext *ctx, const CPUTarget &target)
-      : OpRewritePattern(ctx), target(target) {}
+  ConvToMicrokernel(MLIRContext *ctx, const CPUTarget &target,
+                    const MicrokernelOptions &options)
+      : OpRewritePattern(ctx), target(target), options(options) {}
   LogicalResult matchAndRewrite(qnn::Conv2DOp op,
                                 PatternRewriter &rewriter) const override {
     FailureOr<GemmSpec> spec = getConvSpec(op, target.getDotProductKind());
@@ -877,10 +936,12 @@ struct ConvToMicrokernel : OpRewritePattern<qnn::Conv2DOp> {
       spec = getDepthwiseSpec(op);
     if (failed(spec))
       return rewriter.notifyMatchFailure(op, "not a microkernel convolution");
-    replaceWithKernelCall(rewriter, op, op.getInput(), *spec, target);
+    replaceWithKernelCall(rewriter, op, op.getInput(), *spec, target,
+                          options);
     return success();
   }
   CPUTarget target;
+  MicrokernelOptions options;
 };
 
 struct QNNCPUMicrokernelsPass
@@ -897,7 +958,10 @@ struct QNNCPUMicrokernelsPass
     if (target->getDotProductKind() == DotProductKind::None)
       return;
     RewritePatternSet patterns(&getContext());
-    populateQNNToCPUMicrokernelPatterns(patterns, *target);
+    MicrokernelOptions options;
+    options.threads = threads;
+    options.parallelMacs = parallelMacs;
+    populateQNNToCPUMicrokernelPatterns(patterns, *target, options);
     // One visit per op: a rewrite creates module-level symbols, nothing to
     // iterate to a fixpoint.
     walkAndApplyPatterns(getOperation(), std::move(patterns));
@@ -906,8 +970,9 @@ struct QNNCPUMicrokernelsPass
 
 } // namespace
 
-void qmlir::populateQNNToCPUMicrokernelPatterns(RewritePatternSet &patterns,
-                                                const CPUTarget &target) {
+void qmlir::populateQNNToCPUMicrokernelPatterns(
+    RewritePatternSet &patterns, const CPUTarget &target,
+    const MicrokernelOptions &options) {
   patterns.add<MatmulToMicrokernel, ConvToMicrokernel>(patterns.getContext(),
-                                                       target);
+                                                       target, options);
 }

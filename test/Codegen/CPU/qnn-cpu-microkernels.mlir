@@ -2,6 +2,14 @@
 // RUN: quant-opt %s --split-input-file --qnn-cpu-microkernels="target-triple=aarch64-unknown-linux-gnu target-features=+neon,+i8mm" | FileCheck %s --check-prefix=USDOT
 // RUN: quant-opt %s --split-input-file --qnn-cpu-microkernels="target-triple=aarch64-unknown-linux-gnu target-features=+neon,+dotprod" | FileCheck %s --check-prefix=SDOT
 // RUN: quant-opt %s --split-input-file --qnn-cpu-microkernels="target-triple=x86_64-unknown-linux-gnu target-features=+avx2" | FileCheck %s --check-prefix=NONE
+// RUN: quant-opt %s --split-input-file --qnn-cpu-microkernels="target-triple=x86_64-unknown-linux-gnu target-features=+avx512f,+avx512bw,+avx512vnni threads=2 parallel-macs=0" | FileCheck %s --check-prefix=PAR
+
+// Two threads: one panel per thread, the row blocks split in two chunks.
+// PAR-LABEL: func.func private @__qnn_kernel_0(%{{.*}}: memref<5x7xi8>
+// PAR: %[[P:.*]] = memref.alloca() {alignment = 64 : i64} : memref<2x5x8xi8>
+// PAR: scf.parallel (%[[C:.*]]) = (%{{.*}}) to (%{{.*}}) step (%{{.*}}) {
+// PAR:   memref.subview %[[P]][%[[C]], 0, 0] [1, 5, 8] [1, 1, 1]
+// PAR:   scf.for
 
 // A matmul with K = 7: weights packed into [N/16][K/4][64] (zero-padded),
 // bias' = bias - zp * sum_k W = 5 - 3 * 21 = -58, rows gathered into a panel
@@ -16,7 +24,7 @@
 // CHECK: bufferization.to_tensor %[[C]] restrict writable
 // CHECK-NOT: qnn.matmul
 // CHECK: func.func private @__qnn_kernel_0(%{{.*}}: memref<5x7xi8>, %{{.*}}: memref<5x19xi8>) attributes {qnn.microkernel}
-// CHECK: memref.alloca() {alignment = 64 : i64} : memref<5x8xi8>
+// CHECK: memref.alloca() {alignment = 64 : i64} : memref<1x5x8xi8>
 // CHECK: scf.for
 // CHECK: vector.load %{{.*}} : memref<2x2x64xi8>, vector<64xi8>
 // CHECK: arith.extui %{{.*}} : vector<64xi8> to vector<64xi32>

@@ -29,11 +29,21 @@ namespace mlir::qmlir {
 /// generic tiling and vectorization leave them alone.
 constexpr llvm::StringLiteral kMicrokernelAttrName = "qnn.microkernel";
 
-/// Patterns rewriting constant-weight qnn.matmul / dense qnn.conv2d into
-/// calls to generated dot-product microkernels for `target`. The kernel
-/// functions and packed constants are created in the enclosing module.
-void populateQNNToCPUMicrokernelPatterns(RewritePatternSet &patterns,
-                                         const CPUTarget &target);
+/// How the microkernels use threads.
+struct MicrokernelOptions {
+  /// > 1: large kernels split their rows in an scf.parallel.
+  unsigned threads = 1;
+  /// Smallest kernel, in multiply-adds, that gets a parallel loop.
+  int64_t parallelMacs = int64_t(1) << 22;
+};
+
+/// Patterns rewriting constant-weight qnn.matmul / dense and depthwise
+/// qnn.conv2d into calls to generated dot-product microkernels for
+/// `target`. The kernel functions and packed constants are created in the
+/// enclosing module.
+void populateQNNToCPUMicrokernelPatterns(
+    RewritePatternSet &patterns, const CPUTarget &target,
+    const MicrokernelOptions &options = {});
 
 /// Patterns turning the target-neutral 4-way dot products of the
 /// microkernels (a multi-reduction of a product of extended i8 vectors) into

@@ -33,6 +33,12 @@ def QNNCPUMicrokernels : Pass<"qnn-cpu-microkernels", "ModuleOp"> {
       lowering in every rounding mode), clamps and stores u8/i8 (or the i32
       accumulator).
 
+    With `threads` > 1, a kernel of at least `parallel-macs` multiply-adds
+    runs its row blocks in an `scf.parallel` (each block with its own
+    panel in a `memref.alloca_scope`), which `qnn-lower-to-llvm` lowers to
+    OpenMP; smaller kernels stay sequential, where a fork costs more than it
+    gains.
+
     Ops it does not handle (non-constant weights, weights whose zero-point
     corrected values leave i8, grouped and depthwise convolutions, targets
     without a dot-product instruction) are left to `convert-qnn-to-linalg`,
@@ -72,6 +78,12 @@ def QNNCPUMicrokernels : Pass<"qnn-cpu-microkernels", "ModuleOp"> {
     Option<"targetFeatures", "target-features", "std::string",
            /*default=*/"\"\"",
            "LLVM features of a non-host target (\"+avx512vnni,+avx512bw\")">,
+    Option<"threads", "threads", "unsigned", /*default=*/"1",
+           "Kernels with at least `parallel-macs` multiply-adds split their "
+           "rows over this many threads (an scf.parallel that the lowering "
+           "turns into OpenMP); 1: sequential">,
+    Option<"parallelMacs", "parallel-macs", "int64_t", /*default=*/"1 << 22",
+           "Smallest kernel (in multiply-adds) worth a parallel loop">,
   ];
   let dependentDialects = ["arith::ArithDialect", "bufferization::BufferizationDialect",
                            "func::FuncDialect", "LLVM::LLVMDialect",
