@@ -102,7 +102,7 @@ static cl::opt<std::string>
                        "C interface is _mlir_ciface_<entry>)"),
               cl::init("qmlir_model"));
 static cl::opt<unsigned> threads(
-    "threads",
+    "kernel-threads",
     cl::desc("Threads of the large int8 kernels (OpenMP): the JIT uses the "
              "host's hardware threads unless this is set; an object uses "
              "this many (default 1), and with more than 1 links with -lomp"),
