@@ -10,7 +10,7 @@
 // CHECK: scf.for
 // CHECK-COUNT-4: vector.load {{.*}} : memref<32x64xi8>, vector<4xi8>
 // CHECK: nvvm.mma.sync {{.*}}multiplicandAPtxType = #nvvm.mma_type<u8>, multiplicandBPtxType = #nvvm.mma_type<s8>, shape = #nvvm.shape<m = 16, n = 8, k = 32>
-// CHECK: arith.divsi
+// CHECK: arith.shrsi {{.*}} : i64
 // CHECK-COUNT-4: memref.store {{.*}} : memref<32x16xi8>
 func.func @main(%a: tensor<20x40x!quant.uniform<u8:f32, 0.02:128>>) -> tensor<20x10x!quant.uniform<i8:f32, 0.1:-3>> {
   %wi = arith.constant dense<3> : tensor<40x10xi8>

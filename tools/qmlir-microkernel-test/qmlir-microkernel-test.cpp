@@ -58,6 +58,8 @@ struct Case {
   bool wideWeights = false;
   /// Depthwise convolution: groups = C = F, weights [C, KH, KW, 1].
   bool depthwise = false;
+  /// Shifts below 31 too (multipliers above 1: saturating left shifts).
+  bool lowShifts = false;
 };
 
 std::string join(const std::vector<int64_t> &v) {
@@ -120,7 +122,8 @@ std::string buildSource(const Case &c, std::mt19937_64 &rng,
   // Bias and requantization: accumulators land around the output range.
   std::uniform_int_distribution<int64_t> biasDist(-20000, 20000);
   std::uniform_int_distribution<int64_t> multDist(1 << 30, INT32_MAX);
-  std::uniform_int_distribution<int64_t> shiftDist(36, 44);
+  std::uniform_int_distribution<int64_t> shiftDist(c.lowShifts ? 20 : 36,
+                                                   c.lowShifts ? 34 : 44);
   std::vector<int64_t> bias, mult, shift;
   int64_t requantCount = c.perChannel ? outChannels : 1;
   for (int64_t n = 0; n < outChannels; ++n)
@@ -285,6 +288,11 @@ int main() {
   {
     Case c = mm(11, 24, 20);
     c.i32Output = true, c.inputZp = 3, c.signedInput = true;
+    cases.push_back(c);
+  }
+  {
+    Case c = mm(9, 20, 30);
+    c.lowShifts = true, c.name += " (shifts 20..34)";
     cases.push_back(c);
   }
   {

@@ -598,9 +598,11 @@ void KernelBuilder::emitStore(Value acc, Value row, Value col,
                                       i32(spec.multiplier[0]));
       t = vector::BroadcastOp::create(b, loc, accType(), i32(spec.shift[0]));
     }
+    bool mayShiftLeft =
+        llvm::any_of(spec.shift, [](int32_t t) { return t < 31; });
     result = createFixedPointRequantize(b, loc, result, m, t, spec.rounding,
                                         spec.outZp, spec.clampMin,
-                                        spec.clampMax);
+                                        spec.clampMax, mayShiftLeft);
     result =
         arith::TruncIOp::create(b, loc, VectorType::get({L}, outElem), result);
   }

@@ -832,7 +832,8 @@ Value qmlir::createFullReduction(OpBuilder &b, Location loc, Value value,
 Value qmlir::createFixedPointRequantize(OpBuilder &b, Location loc, Value acc,
                                        Value m, Value t,
                                        qnn::RoundingMode mode, int64_t zp,
-                                       int64_t lo, int64_t hi) {
+                                       int64_t lo, int64_t hi,
+                                       bool mayShiftLeft) {
   // Scalars or vectors alike: constants are splats of the accumulator's shape.
   auto vecType = dyn_cast<VectorType>(acc.getType());
   auto like = [&](Type elem) -> Type {
@@ -858,34 +859,36 @@ Value qmlir::createFixedPointRequantize(OpBuilder &b, Location loc, Value acc,
   Value result; // i32
   switch (mode) {
   case qnn::RoundingMode::DoubleRound: {
-    // Saturating left shift by max(31 - t, 0) for shifts below 31.
-    Value left = arith::MaxSIOp::create(
-        b, loc, arith::SubIOp::create(b, loc, c32(31), t), c32(0));
-    Value upper = arith::ShRSIOp::create(b, loc, c32(INT32_MAX), left);
-    Value lower = arith::ShRSIOp::create(b, loc, c32(INT32_MIN), left);
-    Value xs = arith::ShLIOp::create(b, loc, acc, left);
-    xs = arith::SelectOp::create(
-        b, loc,
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, acc, upper),
-        c32(INT32_MAX), xs);
-    xs = arith::SelectOp::create(
-        b, loc,
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, acc, lower),
-        c32(INT32_MIN), xs);
-    // Saturating rounding doubling high multiply: (xs * m + nudge) / 2^31,
-    // truncating. m >= 0 (verifier), so the product's sign is xs's (a zero
-    // product gives 0 with either nudge), and |result| < 2^31.
-    Value nonNeg =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, xs, c32(0));
-    Value nudge = arith::SelectOp::create(b, loc, nonNeg, c32(1ll << 30),
-                                          c32(1 - (1ll << 30)));
+    // Saturating left shift by max(31 - t, 0) for shifts below 31 (none
+    // when every shift is known to be at least 31).
+    Value xs = acc;
+    if (mayShiftLeft) {
+      Value left = arith::MaxSIOp::create(
+          b, loc, arith::SubIOp::create(b, loc, c32(31), t), c32(0));
+      Value upper = arith::ShRSIOp::create(b, loc, c32(INT32_MAX), left);
+      Value lower = arith::ShRSIOp::create(b, loc, c32(INT32_MIN), left);
+      xs = arith::ShLIOp::create(b, loc, acc, left);
+      xs = arith::SelectOp::create(
+          b, loc,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, acc, upper),
+          c32(INT32_MAX), xs);
+      xs = arith::SelectOp::create(
+          b, loc,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, acc, lower),
+          c32(INT32_MIN), xs);
+    }
+    // Saturating rounding doubling high multiply, gemmlowp's
+    // (xs * m + nudge) / 2^31 truncated with nudge = 2^30 or 1 - 2^30 by the
+    // product's sign, is (xs * m + 2^30) >> 31 (floor) for either sign:
+    // for p < 0, trunc((p + 1 - 2^30) / 2^31) = floor((p + 2^30) / 2^31).
+    // m >= 0 (verifier), so INT32_MIN * INT32_MIN cannot occur, and the
+    // result fits i32.
     Value ab = arith::MulIOp::create(b, loc,
                                      arith::ExtSIOp::create(b, loc, i64, xs),
                                      arith::ExtSIOp::create(b, loc, i64, m));
-    ab = arith::AddIOp::create(b, loc, ab,
-                               arith::ExtSIOp::create(b, loc, i64, nudge));
+    ab = arith::AddIOp::create(b, loc, ab, c64(1ll << 30));
     Value high = arith::TruncIOp::create(
-        b, loc, i32, arith::DivSIOp::create(b, loc, ab, c64(1ll << 31)));
+        b, loc, i32, arith::ShRSIOp::create(b, loc, ab, c64(31)));
     // Rounding divide by 2^max(t - 31, 0), ties away from zero; exp <= 31
     // and the mask arithmetic wraps as two's complement.
     Value exp = arith::MaxSIOp::create(

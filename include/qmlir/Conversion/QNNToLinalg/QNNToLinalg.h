@@ -27,10 +27,13 @@ public:
 /// with multiplier `m` and total right shift `t`
 /// in `mode`, adds the output zero point `zp` and clamps to [lo, hi]; the
 /// result is i32. Bit-exact with requant::requantize (lib/Support). Shared by
-/// the CPU lowering and the GPU kernels.
+/// the CPU lowering and the GPU kernels. `mayShiftLeft` = false promises
+/// that every shift is at least 31 (a multiplier below 1): double_round then
+/// skips its saturating left shift.
 Value createFixedPointRequantize(OpBuilder &b, Location loc, Value acc,
                                  Value m, Value t, qnn::RoundingMode mode,
-                                 int64_t zp, int64_t lo, int64_t hi);
+                                 int64_t zp, int64_t lo, int64_t hi,
+                                 bool mayShiftLeft = true);
 
 /// The minimum (or maximum) of every element of the f32 tensor `value`, as
 /// a scalar (a linalg.reduce; NaN propagates).
