@@ -18,10 +18,20 @@ for kind in int8 f32; do
     -Wl,--wrap=malloc -lm -o "$out/ppocr.$kind"
 done
 echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-echo "PaddleOCR classifier 1x3x48x192:"
-printf '  qmlir int8:           %s\n' "$("$out/ppocr.int8" 1 3 48 192)"
-printf '  qmlir float:          %s\n' "$("$out/ppocr.f32" 1 3 48 192)"
-for t in 1 2; do
-  printf '  onnxruntime fp32:     %s\n' \
-    "$(node "$root/benchmarks/ort_bench.js" "$model" 1x3x48x192 $t)"
+# Five interleaved rounds (this machine's speed drifts); the median of the
+# five per-round medians is printed.
+declare -A runs
+for round in 1 2 3 4 5; do
+  runs[int8]+=" $("$out/ppocr.int8" 1 3 48 192 1 | cut -d' ' -f1)"
+  runs[f32]+=" $("$out/ppocr.f32" 1 3 48 192 1 | cut -d' ' -f1)"
+  for t in 1 2; do
+    runs[ort$t]+=" $(node "$root/benchmarks/ort_bench.js" "$model" 1x3x48x192 $t 1 | cut -d' ' -f1)"
+  done
 done
+median() { tr ' ' '\n' <<< "$1" | grep . | sort -g | sed -n 3p; }
+mallocs=$("$out/ppocr.int8" 1 3 48 192 0.2 | sed 's/.*), //')
+echo "PaddleOCR classifier 1x3x48x192, ms per inference (median of 5 rounds):"
+printf '  qmlir int8:              %s  (%s)\n' "$(median "${runs[int8]}")" "$mallocs"
+printf '  qmlir float:             %s\n' "$(median "${runs[f32]}")"
+printf '  onnxruntime fp32, 1 thread:  %s\n' "$(median "${runs[ort1]}")"
+printf '  onnxruntime fp32, 2 threads: %s\n' "$(median "${runs[ort2]}")"
