@@ -64,8 +64,19 @@ SmallVector<int64_t> getTileSizes(linalg::LinalgOp op) {
       sizes[i] = 1;
       innermost = i;
     }
-  if (innermost >= 0)
+  if (innermost >= 0) {
     sizes[innermost] = divisorTile(ranges[innermost], 16);
+    // A short innermost dimension (3 channels) gets the next parallel
+    // dimension too, so that a vector holds at least 16 elements.
+    if (ranges[innermost] < 16) {
+      for (int64_t i = innermost - 1; i >= 0; --i) {
+        if (!linalg::isParallelIterator(iterators[i]) || ranges[i] == 1)
+          continue;
+        sizes[i] = divisorTile(ranges[i], 16);
+        break;
+      }
+    }
+  }
   return sizes;
 }
 
