@@ -58,7 +58,6 @@ struct DotProductToIntrinsic
     if (!a || !w)
       return rewriter.notifyMatchFailure(op, "operands are not extended i8");
 
-    Location loc = op.getLoc();
     Value acc = op.getAcc();
     auto accType = VectorType::get({lanes}, i32);
     StringRef name;
@@ -89,13 +88,11 @@ struct QNNCPULowerDotProductsPass
     : qmlir::impl::QNNCPULowerDotProductsBase<QNNCPULowerDotProductsPass> {
   using Base::Base;
   void runOnOperation() override {
-    std::string error;
-    FailureOr<CPUTarget> target =
-        CPUTarget::get(targetTriple, targetCPU, targetFeatures, error);
-    if (failed(target)) {
-      getOperation().emitError("qnn-cpu-lower-dot-products: ") << error;
+    FailureOr<CPUTarget> target = CPUTarget::getOrEmitError(
+        getOperation(), getArgument(), targetTriple, targetCPU,
+        targetFeatures);
+    if (failed(target))
       return signalPassFailure();
-    }
     if (target->getDotProductKind() == DotProductKind::None)
       return;
     RewritePatternSet patterns(&getContext());

@@ -97,6 +97,43 @@ std::optional<SmallVector<int64_t>> constantInts(Value v) {
   return out;
 }
 
+/// The requantization of `op` (none for an i32 result).
+template <typename OpTy>
+void readRequantization(OpTy op, GemmSpec &spec) {
+  auto m = op.getMultiplierAttr();
+  if (!m)
+    return;
+  spec.multiplier.assign(m.asArrayRef().begin(), m.asArrayRef().end());
+  spec.shift.assign(op.getShiftAttr().asArrayRef().begin(),
+                    op.getShiftAttr().asArrayRef().end());
+  spec.rounding = op.getRoundingAttr().getValue();
+  spec.clampMin = op.getClampMinAttr().getInt();
+  spec.clampMax = op.getClampMaxAttr().getInt();
+  spec.outZp = cast<quant::UniformQuantizedType>(
+                   cast<ShapedType>(op.getOutput().getType()).getElementType())
+                   .getZeroPoint();
+}
+
+/// Input, output and window geometry of an NHWC convolution.
+void readConvGeometry(qnn::Conv2DOp op, GemmSpec &spec) {
+  auto inType = cast<RankedTensorType>(op.getInput().getType());
+  auto wType = cast<RankedTensorType>(op.getWeight().getType());
+  auto outType = cast<RankedTensorType>(op.getOutput().getType());
+  spec.IH = inType.getDimSize(1);
+  spec.IW = inType.getDimSize(2);
+  spec.C = inType.getDimSize(3);
+  spec.OH = outType.getDimSize(1);
+  spec.OW = outType.getDimSize(2);
+  spec.KH = wType.getDimSize(1);
+  spec.KW = wType.getDimSize(2);
+  spec.SH = op.getStrides()[0];
+  spec.SW = op.getStrides()[1];
+  spec.DH = op.getDilations()[0];
+  spec.DW = op.getDilations()[1];
+  spec.PT = op.getPadding()[0];
+  spec.PL = op.getPadding()[2];
+}
+
 /// Fills the parts of `spec` common to matmul and convolution: W' from
 /// `w` ([K][N] storage values), the bias correction, the requantization.
 /// `zpOf(n)` gives the weight zero point of column n.
@@ -129,17 +166,7 @@ LogicalResult finishSpec(OpTy op, GemmSpec &spec, ArrayRef<int64_t> w,
       return failure();
     spec.bias.push_back(static_cast<int32_t>(b));
   }
-  if (auto m = op.getMultiplierAttr()) {
-    spec.multiplier.assign(m.asArrayRef().begin(), m.asArrayRef().end());
-    spec.shift.assign(op.getShiftAttr().asArrayRef().begin(),
-                      op.getShiftAttr().asArrayRef().end());
-    spec.rounding = op.getRoundingAttr().getValue();
-    spec.clampMin = op.getClampMinAttr().getInt();
-    spec.clampMax = op.getClampMaxAttr().getInt();
-    auto outQ = cast<quant::UniformQuantizedType>(
-        cast<ShapedType>(op.getOutput().getType()).getElementType());
-    spec.outZp = outQ.getZeroPoint();
-  }
+  readRequantization(op, spec);
   return success();
 }
 
@@ -181,19 +208,7 @@ FailureOr<GemmSpec> getConvSpec(qnn::Conv2DOp op, DotProductKind kind) {
     return failure();
   GemmSpec spec;
   spec.conv = true;
-  spec.IH = inType.getDimSize(1);
-  spec.IW = inType.getDimSize(2);
-  spec.C = inType.getDimSize(3);
-  spec.OH = outType.getDimSize(1);
-  spec.OW = outType.getDimSize(2);
-  spec.KH = wType.getDimSize(1);
-  spec.KW = wType.getDimSize(2);
-  spec.SH = op.getStrides()[0];
-  spec.SW = op.getStrides()[1];
-  spec.DH = op.getDilations()[0];
-  spec.DW = op.getDilations()[1];
-  spec.PT = op.getPadding()[0];
-  spec.PL = op.getPadding()[2];
+  readConvGeometry(op, spec);
   spec.M = inType.getDimSize(0) * spec.OH * spec.OW;
   spec.N = wType.getDimSize(0);
   spec.K = spec.KH * spec.KW * spec.C;
@@ -230,19 +245,8 @@ FailureOr<GemmSpec> getDepthwiseSpec(qnn::Conv2DOp op) {
   GemmSpec spec;
   spec.conv = spec.depthwise = true;
   spec.signedInput = aQ.isSigned();
-  spec.IH = inType.getDimSize(1);
-  spec.IW = inType.getDimSize(2);
-  spec.C = spec.N = C;
-  spec.OH = outType.getDimSize(1);
-  spec.OW = outType.getDimSize(2);
-  spec.KH = wType.getDimSize(1);
-  spec.KW = wType.getDimSize(2);
-  spec.SH = op.getStrides()[0];
-  spec.SW = op.getStrides()[1];
-  spec.DH = op.getDilations()[0];
-  spec.DW = op.getDilations()[1];
-  spec.PT = op.getPadding()[0];
-  spec.PL = op.getPadding()[2];
+  readConvGeometry(op, spec);
+  spec.N = C;
   spec.M = inType.getDimSize(0) * spec.OH;
   spec.K = spec.KH * spec.KW;
   if (spec.M == 0 || C == 0 || spec.OW == 0)
@@ -263,16 +267,7 @@ FailureOr<GemmSpec> getDepthwiseSpec(qnn::Conv2DOp op) {
       return failure();
     spec.bias.push_back(static_cast<int32_t>(b));
   }
-  if (auto m = op.getMultiplierAttr()) {
-    spec.multiplier.assign(m.asArrayRef().begin(), m.asArrayRef().end());
-    spec.shift.assign(op.getShiftAttr().asArrayRef().begin(),
-                      op.getShiftAttr().asArrayRef().end());
-    spec.rounding = op.getRoundingAttr().getValue();
-    spec.clampMin = op.getClampMinAttr().getInt();
-    spec.clampMax = op.getClampMaxAttr().getInt();
-    spec.outZp = cast<quant::UniformQuantizedType>(outType.getElementType())
-                     .getZeroPoint();
-  }
+  readRequantization(op, spec);
   return spec;
 }
 
@@ -950,13 +945,11 @@ struct QNNCPUMicrokernelsPass
     : qmlir::impl::QNNCPUMicrokernelsBase<QNNCPUMicrokernelsPass> {
   using Base::Base;
   void runOnOperation() override {
-    std::string error;
-    FailureOr<CPUTarget> target =
-        CPUTarget::get(targetTriple, targetCPU, targetFeatures, error);
-    if (failed(target)) {
-      getOperation().emitError("qnn-cpu-microkernels: ") << error;
+    FailureOr<CPUTarget> target = CPUTarget::getOrEmitError(
+        getOperation(), getArgument(), targetTriple, targetCPU,
+        targetFeatures);
+    if (failed(target))
       return signalPassFailure();
-    }
     if (target->getDotProductKind() == DotProductKind::None)
       return;
     RewritePatternSet patterns(&getContext());

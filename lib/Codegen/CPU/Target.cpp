@@ -85,6 +85,17 @@ FailureOr<CPUTarget> CPUTarget::get(StringRef triple, StringRef cpu,
   return t;
 }
 
+FailureOr<CPUTarget> CPUTarget::getOrEmitError(Operation *op,
+                                               StringRef passName,
+                                               StringRef triple, StringRef cpu,
+                                               StringRef features) {
+  std::string error;
+  FailureOr<CPUTarget> target = get(triple, cpu, features, error);
+  if (failed(target))
+    op->emitError(passName) << ": " << error;
+  return target;
+}
+
 DotProductKind CPUTarget::getDotProductKind() const {
   if (isX86 && avx512f && avx512bw && avx512vnni)
     return DotProductKind::X86AVX512VNNI;

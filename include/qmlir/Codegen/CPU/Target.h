@@ -13,6 +13,7 @@
 #ifndef QMLIR_CODEGEN_CPU_TARGET_H
 #define QMLIR_CODEGEN_CPU_TARGET_H
 
+#include "mlir/IR/Operation.h"
 #include "mlir/Support/LLVM.h"
 #include "llvm/ADT/StringRef.h"
 
@@ -53,6 +54,11 @@ struct CPUTarget {
   /// `features` "+a,+b,-c". Fails with a message on an unknown triple.
   static FailureOr<CPUTarget> get(StringRef triple, StringRef cpu,
                                   StringRef features, std::string &error);
+
+  /// `get`, or an error on `op` prefixed with `passName`.
+  static FailureOr<CPUTarget> getOrEmitError(Operation *op, StringRef passName,
+                                             StringRef triple, StringRef cpu,
+                                             StringRef features);
 
   /// The dot-product instruction to build microkernels on.
   DotProductKind getDotProductKind() const;
