@@ -233,7 +233,7 @@ FailureOr<GemmSpec> getDepthwiseSpec(qnn::Conv2DOp op) {
       !outType.hasStaticShape())
     return failure();
   int64_t C = inType.getDimSize(3);
-  if (op.getGroups() != C || wType.getDimSize(0) != C ||
+  if (static_cast<int64_t>(op.getGroups()) != C || wType.getDimSize(0) != C ||
       wType.getDimSize(3) != 1)
     return failure();
   auto aQ = dyn_cast<quant::UniformQuantizedType>(inType.getElementType());

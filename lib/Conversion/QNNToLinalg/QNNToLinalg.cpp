@@ -44,9 +44,6 @@ SmallVector<utils::IteratorType> parallelIterators(int64_t rank) {
 Value i32Const(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIntOp::create(b, loc, v, 32);
 }
-Value i64Const(OpBuilder &b, Location loc, int64_t v) {
-  return arith::ConstantIntOp::create(b, loc, v, 64);
-}
 
 /// A constant 1-D i32 tensor.
 Value i32TensorConst(OpBuilder &b, Location loc, ArrayRef<int32_t> values) {
