@@ -65,7 +65,7 @@ void qmlir::buildLowerToLLVMPipeline(
     pm.addNestedPass<func::FuncOp>(createQNNCPUFuseElementwise());
 
   if (options.vectorize) {
-    pm.addNestedPass<func::FuncOp>(createQNNTileAndVectorize());
+    pm.addNestedPass<func::FuncOp>(createQNNCPUTileAndVectorize());
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
   }
@@ -88,7 +88,7 @@ void qmlir::buildLowerToLLVMPipeline(
     pm.addPass(createQNNCPULowerDotProducts(dots));
   }
 
-  pm.addNestedPass<func::FuncOp>(createQNNExpandStridedCopies());
+  pm.addNestedPass<func::FuncOp>(createQNNCPUExpandStridedCopies());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   // Fully unrolled n-D transfers need no scratch buffer: with loops,
   // convert-vector-to-scf puts a memref.alloca in every loop body, and the

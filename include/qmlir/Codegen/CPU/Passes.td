@@ -192,4 +192,62 @@ def QNNCPUPlanMemory : Pass<"qnn-cpu-plan-memory", "ModuleOp"> {
   let dependentDialects = ["arith::ArithDialect", "memref::MemRefDialect"];
 }
 
+def QNNCPUTileAndVectorize : Pass<"qnn-cpu-tile-and-vectorize", "func::FuncOp"> {
+  let summary = "Tile and vectorize the integer linalg kernels";
+  let description = [{
+    Prepares the linalg ops produced by `convert-qnn-to-linalg` (and the
+    float ones from TOSA) for vector code (the generic path: what the
+    microkernels do not cover, and the float ops); it skips the kernel
+    functions of `qnn-cpu-microkernels`: 2-D convolutions are tiled so that
+    the output height and kernel height are 1 and decomposed into 1-D
+    convolutions; matmuls are tiled into register-sized blocks; then every
+    linalg op with static shapes is vectorized (`linalg::vectorize`) and the
+    vector patterns (transfer folding, contraction lowering) applied. Ops the
+    vectorizer rejects stay as linalg and lower to loops.
+
+    Before:
+    ```mlir
+    %0 = linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+        ins(%x, %w : tensor<1x10x10x16xi32>, tensor<3x3x16xi8>) outs(%acc : tensor<1x8x8x16xi32>) -> tensor<1x8x8x16xi32>
+    ```
+    After (one output row per iteration of the outer loop, one kernel row
+    per iteration of the inner one):
+    ```mlir
+    %0 = scf.for %oh = %c0 to %c8 step %c1 iter_args(%a = %acc) -> (tensor<1x8x8x16xi32>) {
+      %1 = scf.for %kh = %c0 to %c3 step %c1 iter_args(%b = %a) -> (tensor<1x8x8x16xi32>) {
+        %3 = vector.transfer_read %in[%c0, %c0, %c0], %c0_i32 {in_bounds = [true, true, true]} : tensor<1x10x16xi32>, vector<1x10x16xi32>
+        %4 = vector.transfer_read %w[%c0, %c0], %c0_i8 {in_bounds = [true, true]} : tensor<3x16xi8>, vector<3x16xi8>
+        %6 = vector.extract_strided_slice %3 {offsets = [0, 0, 0], sizes = [1, 8, 16], strides = [1, 1, 1]} : vector<1x10x16xi32> to vector<1x8x16xi32>
+        %23 = arith.muli %6, %22 : vector<1x8x16xi32>
+        %24 = arith.addi %23, %5 : vector<1x8x16xi32>
+        ...
+    ```
+  }];
+  let dependentDialects = ["linalg::LinalgDialect", "scf::SCFDialect",
+                           "vector::VectorDialect", "tensor::TensorDialect",
+                           "arith::ArithDialect", "affine::AffineDialect"];
+}
+
+def QNNCPUExpandStridedCopies : Pass<"qnn-cpu-expand-strided-copies",
+                                     "func::FuncOp"> {
+  let summary = "Turn memref.copy of non-contiguous buffers into linalg.copy";
+  let description = [{
+    `finalize-memref-to-llvm` lowers a `memref.copy` between non-contiguous
+    (strided) buffers to a call to `memrefCopy` from MLIR's C runner
+    library, which a standalone object (AArch64 under qemu, an embedded
+    library) does not have. This pass rewrites those copies to `linalg.copy`,
+    which lowers to loops; contiguous copies stay `memref.copy` (memcpy).
+
+    Before:
+    ```mlir
+    memref.copy %a, %b : memref<1x8xi32, strided<[64, 1], offset: ?>> to memref<1x8xi32>
+    ```
+    After:
+    ```mlir
+    linalg.copy ins(%a : memref<1x8xi32, strided<[64, 1], offset: ?>>) outs(%b : memref<1x8xi32>)
+    ```
+  }];
+  let dependentDialects = ["linalg::LinalgDialect"];
+}
+
 #endif // QMLIR_CODEGEN_CPU_PASSES_TD

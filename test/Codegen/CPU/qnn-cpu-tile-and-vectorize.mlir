@@ -1,4 +1,4 @@
-// RUN: quant-opt %s --qnn-tile-and-vectorize --canonicalize | FileCheck %s
+// RUN: quant-opt %s --qnn-cpu-tile-and-vectorize --canonicalize | FileCheck %s
 
 // Depthwise: tiled over output rows and kernel rows, decomposed to 1-D and
 // vectorized over 8 output columns x 16 channels.

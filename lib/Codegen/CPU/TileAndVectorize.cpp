@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "qmlir/Dialect/QNN/Transforms/Passes.h"
+#include "qmlir/Codegen/CPU/Passes.h"
 
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
@@ -15,8 +15,8 @@
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::qmlir {
-#define GEN_PASS_DEF_QNNTILEANDVECTORIZE
-#include "qmlir/Dialect/QNN/Transforms/Passes.h.inc"
+#define GEN_PASS_DEF_QNNCPUTILEANDVECTORIZE
+#include "qmlir/Codegen/CPU/Passes.h.inc"
 } // namespace mlir::qmlir
 
 using namespace mlir;
@@ -87,12 +87,12 @@ int64_t getVectorElements(linalg::LinalgOp op) {
   return n;
 }
 
-struct QNNTileAndVectorizePass
-    : qmlir::impl::QNNTileAndVectorizeBase<QNNTileAndVectorizePass> {
+struct QNNCPUTileAndVectorizePass
+    : qmlir::impl::QNNCPUTileAndVectorizeBase<QNNCPUTileAndVectorizePass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     // Generated microkernels are already vector code.
-    if (func->hasAttr("qnn.microkernel"))
+    if (func->hasAttr(kMicrokernelAttrName))
       return;
     MLIRContext *ctx = &getContext();
     IRRewriter rewriter(ctx);

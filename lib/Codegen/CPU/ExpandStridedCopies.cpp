@@ -4,13 +4,13 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "qmlir/Dialect/QNN/Transforms/Passes.h"
+#include "qmlir/Codegen/CPU/Passes.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 
 namespace mlir::qmlir {
-#define GEN_PASS_DEF_QNNEXPANDSTRIDEDCOPIES
-#include "qmlir/Dialect/QNN/Transforms/Passes.h.inc"
+#define GEN_PASS_DEF_QNNCPUEXPANDSTRIDEDCOPIES
+#include "qmlir/Codegen/CPU/Passes.h.inc"
 } // namespace mlir::qmlir
 
 using namespace mlir;
@@ -23,8 +23,8 @@ bool isContiguous(Type type) {
   return memref && memref.getLayout().isIdentity();
 }
 
-struct QNNExpandStridedCopiesPass
-    : qmlir::impl::QNNExpandStridedCopiesBase<QNNExpandStridedCopiesPass> {
+struct QNNCPUExpandStridedCopiesPass
+    : qmlir::impl::QNNCPUExpandStridedCopiesBase<QNNCPUExpandStridedCopiesPass> {
   void runOnOperation() override {
     SmallVector<memref::CopyOp> copies;
     getOperation().walk([&](memref::CopyOp copy) {

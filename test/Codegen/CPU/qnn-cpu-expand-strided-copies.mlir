@@ -1,4 +1,4 @@
-// RUN: quant-opt %s --qnn-expand-strided-copies | FileCheck %s
+// RUN: quant-opt %s --qnn-cpu-expand-strided-copies | FileCheck %s
 
 // CHECK-LABEL: func @strided
 // CHECK: linalg.copy ins(%{{.*}} : memref<1x8xi32, strided<[64, 1], offset: ?>>) outs(%{{.*}} : memref<1x8xi32>)
