@@ -14,6 +14,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "qmlir/Codegen/CPU/Target.h"
 #include "qmlir/InitAll.h"
 #include "qmlir/Pipelines/Pipelines.h"
 #include "qmlir/Runtime/Jit.h"

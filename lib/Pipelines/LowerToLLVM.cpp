@@ -28,7 +28,8 @@ using namespace mlir::qmlir;
 unsigned qmlir::getEffectiveThreads(const LowerToLLVMPipelineOptions &options) {
   if (options.threads)
     return options.threads;
-  if (options.targetTriple != "host")
+  // Host code is JIT-compiled: threads only where libomp can be loaded.
+  if (options.targetTriple != "host" || !loadOpenMPRuntime())
     return 1;
   return std::max(1u, std::thread::hardware_concurrency());
 }

@@ -6,10 +6,11 @@
 
 #include "qmlir/Runtime/Jit.h"
 
+#include "qmlir/Codegen/CPU/Target.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "llvm/ADT/SmallPtrSet.h"
-#include "llvm/Support/DynamicLibrary.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -21,17 +22,6 @@
 
 using namespace mlir;
 using namespace mlir::qmlir;
-
-bool qmlir::loadOpenMPRuntime() {
-  static const bool loaded = [] {
-    for (const char *path : {"libomp.so.5", "/usr/lib/llvm-22/lib/libomp.so.5",
-                             "/usr/lib/llvm-22/lib/libomp.so"})
-      if (!llvm::sys::DynamicLibrary::LoadLibraryPermanently(path))
-        return true;
-    return false;
-  }();
-  return loaded;
-}
 
 LogicalResult qmlir::markForCInterface(ModuleOp module, StringRef funcName) {
   auto func = module.lookupSymbol<func::FuncOp>(funcName);

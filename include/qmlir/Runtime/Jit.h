@@ -57,11 +57,6 @@ std::string invokeMemRefFunction(ExecutionEngine &engine, StringRef name,
                                  ArrayRef<int64_t> resultElementBytes,
                                  std::vector<JitBuffer> &results);
 
-/// Makes the OpenMP runtime (libomp, which the parallel kernels call) visible
-/// to JIT-compiled code; loads it once per process. Returns false if it
-/// cannot be found.
-bool loadOpenMPRuntime();
-
 /// Marks `funcName` in `module` with `llvm.emit_c_interface`.
 LogicalResult markForCInterface(ModuleOp module, StringRef funcName);
 

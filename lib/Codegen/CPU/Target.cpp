@@ -8,6 +8,7 @@
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Support/DynamicLibrary.h"
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/Triple.h"
 
@@ -118,3 +119,15 @@ int64_t CPUTarget::getDotProductLanes() const {
   }
   return 0;
 }
+
+bool qmlir::loadOpenMPRuntime() {
+  static const bool loaded = [] {
+    for (const char *path : {"libomp.so.5", "/usr/lib/llvm-22/lib/libomp.so.5",
+                             "/usr/lib/llvm-22/lib/libomp.so"})
+      if (!llvm::sys::DynamicLibrary::LoadLibraryPermanently(path))
+        return true;
+    return false;
+  }();
+  return loaded;
+}
+

@@ -67,6 +67,11 @@ struct CPUTarget {
   int64_t getDotProductLanes() const;
 };
 
+/// Makes the OpenMP runtime (libomp, which parallel kernels call) visible to
+/// JIT-compiled code; loads it once per process. Returns false if it cannot
+/// be found: then kernels must stay sequential.
+bool loadOpenMPRuntime();
+
 } // namespace mlir::qmlir
 
 #endif // QMLIR_CODEGEN_CPU_TARGET_H
