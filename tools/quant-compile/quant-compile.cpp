@@ -85,6 +85,11 @@ static cl::opt<std::string>
 static cl::opt<std::string>
     target("target", cl::desc("Object target: x86_64 or aarch64"),
            cl::init(""));
+static cl::opt<std::string> targetFeatures(
+    "target-features",
+    cl::desc("LLVM features of an aarch64 object (default "
+             "+neon,+dotprod,+i8mm; +neon,+dotprod gives sdot kernels)"),
+    cl::init(""));
 static cl::opt<std::string> outputFile("o", cl::desc("Object file to write"),
                                        cl::init(""));
 static cl::opt<std::string> floatObjectFile(
@@ -388,10 +393,13 @@ int main(int argc, char **argv) {
     } else if (target == "aarch64") {
       triple = "aarch64-unknown-linux-gnu";
       cpu = "generic";
-      features = "+neon,+dotprod,+i8mm";
+      features = targetFeatures.empty() ? std::string("+neon,+dotprod,+i8mm")
+                                        : targetFeatures.getValue();
     } else {
       return fail("unknown --target '" + target + "' (x86_64, aarch64)");
     }
+    if (target == "x86_64" && !targetFeatures.empty())
+      return fail("--target-features applies to --target aarch64 only");
     unsigned objectThreads = std::max(1u, threads.getValue());
     auto emit = [&](ModuleOp source, StringRef path) {
       OwningOpRef<ModuleOp> object(cast<ModuleOp>(source->clone()));
