@@ -9,6 +9,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::qmlir {
@@ -36,25 +37,59 @@ struct DotProductToIntrinsic
         srcType != VectorType::get({lanes, 4}, i32) ||
         op.getReductionMask() != ArrayRef<bool>{false, true})
       return rewriter.notifyMatchFailure(op, "not a 4-way dot product");
+    // Both factors constant (padding times weights): the folded products,
+    // summed at compile time.
+    DenseIntElementsAttr folded;
+    if (matchPattern(op.getSource(), m_Constant(&folded))) {
+      SmallVector<int32_t> sums(lanes, 0);
+      int64_t i = 0;
+      for (APInt x : folded.getValues<APInt>())
+        sums[i++ / 4] += static_cast<int32_t>(x.getSExtValue());
+      auto accType = VectorType::get({lanes}, i32);
+      Value c = arith::ConstantOp::create(
+          rewriter, op.getLoc(), accType,
+          DenseElementsAttr::get(accType, ArrayRef<int32_t>(sums)));
+      rewriter.replaceOpWithNewOp<arith::AddIOp>(op, op.getAcc(), c);
+      return success();
+    }
     auto cast = op.getSource().getDefiningOp<vector::ShapeCastOp>();
     auto mul = cast ? cast.getSource().getDefiningOp<arith::MulIOp>()
                     : arith::MulIOp();
     if (!mul)
       return rewriter.notifyMatchFailure(op, "no product");
+    auto bytes = VectorType::get({4 * lanes}, rewriter.getI8Type());
     auto i8Source = [&](Value v, bool isSigned) -> Value {
       Value in;
       if (auto e = v.getDefiningOp<arith::ExtSIOp>(); e && isSigned)
         in = e.getIn();
       else if (auto e = v.getDefiningOp<arith::ExtUIOp>(); e && !isSigned)
         in = e.getIn();
-      if (in && in.getType() ==
-                    VectorType::get({4 * lanes}, rewriter.getI8Type()))
+      if (in && in.getType() == bytes)
         return in;
-      return Value();
+      // An extension of constant bytes (weights or padding) folded away:
+      // the constant's values, back in bytes, if they fit.
+      DenseIntElementsAttr attr;
+      if (!matchPattern(v, m_Constant(&attr)))
+        return Value();
+      SmallVector<int8_t> values;
+      for (APInt x : attr.getValues<APInt>()) {
+        int64_t y = x.getSExtValue();
+        if (isSigned ? (y < -128 || y > 127) : (y < 0 || y > 255))
+          return Value();
+        values.push_back(static_cast<int8_t>(y));
+      }
+      return arith::ConstantOp::create(
+          rewriter, op.getLoc(), bytes,
+          DenseElementsAttr::get(bytes, ArrayRef<int8_t>(values)));
     };
     bool aSigned = kind == DotProductKind::AArch64SDot;
+    // The canonicalizer may have put a folded constant on either side.
     Value a = i8Source(mul.getLhs(), aSigned);
     Value w = i8Source(mul.getRhs(), /*isSigned=*/true);
+    if (!a || !w) {
+      a = i8Source(mul.getRhs(), aSigned);
+      w = i8Source(mul.getLhs(), /*isSigned=*/true);
+    }
     if (!a || !w)
       return rewriter.notifyMatchFailure(op, "operands are not extended i8");
 

@@ -70,6 +70,9 @@ struct GemmSpec {
   bool depthwise = false;
   SmallVector<int32_t> depthwiseWeights;
   bool signedInput = false;
+  /// The depthwise taps in groups of 4 on the dot-product instruction (every
+  /// W' fits i8); the bias then includes the flip's correction.
+  bool depthwiseDot = false;
   /// b'[n].
   SmallVector<int32_t> bias;
   /// Requantization (empty multiplier: the result is the i32 accumulator).
@@ -225,7 +228,7 @@ FailureOr<GemmSpec> getConvSpec(qnn::Conv2DOp op, DotProductKind kind) {
   return spec;
 }
 
-FailureOr<GemmSpec> getDepthwiseSpec(qnn::Conv2DOp op) {
+FailureOr<GemmSpec> getDepthwiseSpec(qnn::Conv2DOp op, DotProductKind kind) {
   auto inType = cast<RankedTensorType>(op.getInput().getType());
   auto wType = cast<RankedTensorType>(op.getWeight().getType());
   auto outType = cast<RankedTensorType>(op.getOutput().getType());
@@ -266,6 +269,26 @@ FailureOr<GemmSpec> getDepthwiseSpec(qnn::Conv2DOp op) {
     if (b < INT32_MIN || b > INT32_MAX)
       return failure();
     spec.bias.push_back(static_cast<int32_t>(b));
+  }
+  // Four taps per dot instruction when the weights are bytes; the
+  // activations then move to the instruction's signedness (xor 0x80),
+  // which adds or removes 128 * sum(W') per channel.
+  spec.depthwiseDot =
+      kind != DotProductKind::None &&
+      llvm::all_of(spec.depthwiseWeights,
+                   [](int32_t v) { return v >= -128 && v <= 127; });
+  if (spec.depthwiseDot) {
+    bool kernelSigned = kind == DotProductKind::AArch64SDot;
+    spec.flip = spec.signedInput != kernelSigned;
+    for (int64_t c = 0; c < C && spec.flip; ++c) {
+      int64_t sum = 0;
+      for (int64_t t = 0; t < spec.K; ++t)
+        sum += spec.depthwiseWeights[t * C + c];
+      int64_t b = spec.bias[c] + (spec.signedInput ? -128 : 128) * sum;
+      if (b < INT32_MIN || b > INT32_MAX)
+        return failure();
+      spec.bias[c] = static_cast<int32_t>(b);
+    }
   }
   readRequantization(op, spec);
   return spec;
@@ -631,7 +654,68 @@ void KernelBuilder::emitDepthwiseRow(Value input, Value dwWeights, Value r,
   };
   // Channels in vector lanes; `count` output columns share each weight
   // vector; the taps are unrolled.
+  // The L input bytes of tap t for output column o (the padding byte
+  // outside the image).
+  auto tapInput = [&](int64_t t, int64_t o, Value c0, bool inBounds) {
+    int64_t kh = t / spec.KW, kw = t % spec.KW;
+    Value ih = arith::AddIOp::create(b, loc, ih0, idx(kh * spec.DH));
+    Value ow = arith::AddIOp::create(b, loc, ow0, idx(o));
+    Value iw = arith::AddIOp::create(
+        b, loc, arith::MulIOp::create(b, loc, ow, idx(spec.SW)),
+        idx(kw * spec.DW - spec.PL));
+    Value valid = arith::AndIOp::create(b, loc, inRange(ih, spec.IH),
+                                        inRange(iw, spec.IW));
+    Value x = vector::TransferReadOp::create(
+        b, loc, bytes, input,
+        ValueRange{n, clampIdx(ih, spec.IH), clampIdx(iw, spec.IW), c0}, pad,
+        ArrayRef<bool>{inBounds});
+    return arith::SelectOp::create(b, loc, valid, x, padVec).getResult();
+  };
+  // Dot-product form: taps 4g..4g+3 of L channels interleaved into the
+  // [channel][4 taps] bytes of the packed weights.
+  auto dotChannelVector = [&](Value c0, bool inBounds) {
+    int64_t taps = spec.KH * spec.KW, groups = llvm::divideCeil(taps, 4);
+    auto wBytes = VectorType::get({4 * L}, i8);
+    Value flipVec = vector::BroadcastOp::create(
+        b, loc, bytes, arith::ConstantIntOp::create(b, loc, -128, 8));
+    SmallVector<int64_t> pairs, quads;
+    for (int64_t j = 0; j < L; ++j)
+      pairs.append({j, L + j});
+    for (int64_t j = 0; j < L; ++j)
+      quads.append({2 * j, 2 * j + 1, 2 * L + 2 * j, 2 * L + 2 * j + 1});
+    Value c4 = arith::MulIOp::create(b, loc, c0, idx(4));
+    Value outRow0 = arith::AddIOp::create(
+        b, loc, arith::MulIOp::create(b, loc, r, idx(spec.OW)), ow0);
+    SmallVector<Value> w;
+    for (int64_t g = 0; g < groups; ++g)
+      w.push_back(vector::BitCastOp::create(
+          b, loc, accType(),
+          vector::LoadOp::create(b, loc, wBytes, dwWeights,
+                                 ValueRange{idx(g), c4})));
+    for (int64_t o = 0; o < count; ++o) {
+      Value acc = arith::ConstantOp::create(
+          b, loc, cast<TypedAttr>(b.getZeroAttr(accType())));
+      for (int64_t g = 0; g < groups; ++g) {
+        SmallVector<Value> x;
+        for (int64_t i = 0; i < 4; ++i) {
+          int64_t t = 4 * g + i;
+          Value v = t < taps ? tapInput(t, o, c0, inBounds) : padVec;
+          if (spec.flip)
+            v = arith::XOrIOp::create(b, loc, v, flipVec);
+          x.push_back(v);
+        }
+        Value x01 = vector::ShuffleOp::create(b, loc, x[0], x[1], pairs);
+        Value x23 = vector::ShuffleOp::create(b, loc, x[2], x[3], pairs);
+        Value q = vector::ShuffleOp::create(b, loc, x01, x23, quads);
+        acc = dot(acc, vector::BitCastOp::create(b, loc, accType(), q), w[g]);
+      }
+      emitStore(acc, arith::AddIOp::create(b, loc, outRow0, idx(o)), c0,
+                inBounds);
+    }
+  };
   auto channelVector = [&](Value c0, bool inBounds) {
+    if (spec.depthwiseDot)
+      return dotChannelVector(c0, inBounds);
     SmallVector<Value> accs(count);
     for (int64_t o = 0; o < count; ++o)
       accs[o] = arith::ConstantOp::create(
@@ -819,17 +903,31 @@ func::FuncOp KernelBuilder::build(ModuleOp module, StringRef name,
 func::FuncOp KernelBuilder::buildDepthwise(ModuleOp module, StringRef name,
                                            MemRefType inType,
                                            MemRefType outType) {
-  Type i32Type = b.getI32Type();
+  Type i32Type = b.getI32Type(), i8 = b.getI8Type();
   int64_t Cp = NV * L, taps = spec.KH * spec.KW;
-  SmallVector<int32_t> w(taps * Cp, 0);
-  for (int64_t t = 0; t < taps; ++t)
-    for (int64_t c = 0; c < spec.C; ++c)
-      w[t * Cp + c] = spec.depthwiseWeights[t * spec.C + c];
-  auto wType = MemRefType::get({taps, Cp}, i32Type);
-  auto wGlobal = makeGlobal(
-      module, (name + "_weights").str(), wType,
-      DenseElementsAttr::get(RankedTensorType::get(wType.getShape(), i32Type),
-                             ArrayRef<int32_t>(w)));
+  MemRefType wType;
+  DenseElementsAttr wAttr;
+  if (spec.depthwiseDot) {
+    // [tap group][channel][4 taps]: one load feeds one dot instruction.
+    int64_t groups = llvm::divideCeil(taps, 4);
+    SmallVector<int8_t> w(groups * Cp * 4, 0);
+    for (int64_t t = 0; t < taps; ++t)
+      for (int64_t c = 0; c < spec.C; ++c)
+        w[(t / 4) * Cp * 4 + c * 4 + t % 4] =
+            static_cast<int8_t>(spec.depthwiseWeights[t * spec.C + c]);
+    wType = MemRefType::get({groups, Cp * 4}, i8);
+    wAttr = DenseElementsAttr::get(
+        RankedTensorType::get(wType.getShape(), i8), ArrayRef<int8_t>(w));
+  } else {
+    SmallVector<int32_t> w(taps * Cp, 0);
+    for (int64_t t = 0; t < taps; ++t)
+      for (int64_t c = 0; c < spec.C; ++c)
+        w[t * Cp + c] = spec.depthwiseWeights[t * spec.C + c];
+    wType = MemRefType::get({taps, Cp}, i32Type);
+    wAttr = DenseElementsAttr::get(
+        RankedTensorType::get(wType.getShape(), i32Type), ArrayRef<int32_t>(w));
+  }
+  auto wGlobal = makeGlobal(module, (name + "_weights").str(), wType, wAttr);
   func::FuncOp func = createFunction(module, name, inType, outType);
   Value input = func.getArgument(0);
   Value dw = memref::GetGlobalOp::create(b, loc, wType, wGlobal.getSymName());
@@ -930,7 +1028,7 @@ struct ConvToMicrokernel : OpRewritePattern<qnn::Conv2DOp> {
                                 PatternRewriter &rewriter) const override {
     FailureOr<GemmSpec> spec = getConvSpec(op, target.getDotProductKind());
     if (failed(spec))
-      spec = getDepthwiseSpec(op);
+      spec = getDepthwiseSpec(op, target.getDotProductKind());
     if (failed(spec))
       return rewriter.notifyMatchFailure(op, "not a microkernel convolution");
     replaceWithKernelCall(rewriter, op, op.getInput(), *spec, target,

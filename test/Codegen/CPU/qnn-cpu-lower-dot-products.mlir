@@ -41,3 +41,33 @@ func.func @usdot(%acc: vector<4xi32>, %a: vector<16xi8>, %w: vector<16xi8>) -> v
   %4 = vector.multi_reduction <add>, %3, %acc [1] : vector<4x4xi32> to vector<4xi32>
   return %4 : vector<4xi32>
 }
+
+// -----
+
+// Folded padding (a constant activation) on the left after canonicalization:
+// still one vpdpbusd, with the constant back in bytes.
+// CHECK-LABEL: func.func @constant_activations
+// CHECK: %[[PAD:.*]] = arith.constant dense<10> : vector<64xi8>
+// CHECK: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"(%{{.*}}, %[[PAD]], %{{.*}})
+func.func @constant_activations(%acc: vector<16xi32>, %w: vector<64xi8>) -> vector<16xi32> {
+  %pad = arith.constant dense<10> : vector<64xi32>
+  %1 = arith.extsi %w : vector<64xi8> to vector<64xi32>
+  %2 = arith.muli %1, %pad : vector<64xi32>
+  %3 = vector.shape_cast %2 : vector<64xi32> to vector<16x4xi32>
+  %4 = vector.multi_reduction <add>, %3, %acc [1] : vector<16x4xi32> to vector<16xi32>
+  return %4 : vector<16xi32>
+}
+
+// -----
+
+// Both factors constant: the products were folded; their group sums are
+// added at compile time.
+// CHECK-LABEL: func.func @folded
+// CHECK: %[[S:.*]] = arith.constant dense<8> : vector<16xi32>
+// CHECK: arith.addi %{{.*}}, %[[S]] : vector<16xi32>
+// CHECK-NOT: vector.multi_reduction
+func.func @folded(%acc: vector<16xi32>) -> vector<16xi32> {
+  %p = arith.constant dense<2> : vector<16x4xi32>
+  %4 = vector.multi_reduction <add>, %p, %acc [1] : vector<16x4xi32> to vector<16xi32>
+  return %4 : vector<16xi32>
+}

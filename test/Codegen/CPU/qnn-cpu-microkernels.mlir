@@ -74,15 +74,18 @@ func.func @pointwise(%x: tensor<1x4x4x8x!quant.uniform<u8:f32, 0.1:128>>) -> ten
 
 // -----
 
-// Depthwise: i32 weights [taps][C], channels in lanes; weights 2 with input
-// zero point 10: bias' = 1 - 10 * 9 * 2 = -179.
+// Depthwise: channels in lanes, taps in groups of 4 on the dot instruction:
+// weights [ceil(9/4) = 3][16 channels x 4 taps] bytes; weights 2 with input
+// zero point 10: bias' = 1 - 10 * 9 * 2 = -179. Four input tap vectors are
+// interleaved into [channel][tap] bytes for one dot product.
 // CHECK-DAG: @__qnn_kernel_0_bias : memref<16xi32> = dense<-179>
-// CHECK-DAG: @__qnn_kernel_0_weights : memref<9x16xi32>
+// CHECK-DAG: @__qnn_kernel_0_weights : memref<3x64xi8>
 // CHECK-LABEL: func.func @depthwise
 // CHECK: call @__qnn_kernel_0
 // CHECK: func.func private @__qnn_kernel_0
-// CHECK: arith.extui %{{.*}} : vector<16xi8> to vector<16xi32>
-// CHECK: arith.muli %{{.*}} : vector<16xi32>
+// CHECK: vector.shuffle %{{.*}}, %{{.*}} [0, 16, 1, 17, {{.*}}] : vector<16xi8>, vector<16xi8>
+// CHECK: vector.shuffle %{{.*}}, %{{.*}} [0, 1, 32, 33, 2, 3, 34, 35, {{.*}}] : vector<32xi8>, vector<32xi8>
+// CHECK: vector.multi_reduction <add>, %{{.*}}, %{{.*}} [1] : vector<16x4xi32> to vector<16xi32>
 func.func @depthwise(%x: tensor<1x6x6x16x!quant.uniform<u8:f32, 0.1:10>>) -> tensor<1x6x6x16x!quant.uniform<u8:f32, 0.5>> {
   %w = arith.constant dense<2> : tensor<16x3x3x1xi8>
   %wq = quant.scast %w : tensor<16x3x3x1xi8> to tensor<16x3x3x1x!quant.uniform<i8:f32, 0.2>>
