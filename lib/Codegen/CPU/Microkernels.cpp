@@ -100,6 +100,36 @@ std::optional<SmallVector<int64_t>> constantInts(Value v) {
   return out;
 }
 
+/// The operands a microkernel needs as compile-time facts: static types, 8-bit
+/// per-tensor activations, constant weights and bias.
+struct KernelOperands {
+  RankedTensorType in, weight, out;
+  quant::UniformQuantizedType inQ;
+  quant::QuantizedType weightQ;
+  SmallVector<int64_t> weights, bias;
+};
+
+FailureOr<KernelOperands> readOperands(Value in, Value weight, Value bias,
+                                       Value out) {
+  KernelOperands ops;
+  ops.in = cast<RankedTensorType>(in.getType());
+  ops.weight = cast<RankedTensorType>(weight.getType());
+  ops.out = cast<RankedTensorType>(out.getType());
+  if (!ops.in.hasStaticShape() || !ops.weight.hasStaticShape() ||
+      !ops.out.hasStaticShape())
+    return failure();
+  ops.inQ = dyn_cast<quant::UniformQuantizedType>(ops.in.getElementType());
+  ops.weightQ = dyn_cast<quant::QuantizedType>(ops.weight.getElementType());
+  auto w = constantInts(weight);
+  auto b = constantInts(bias);
+  if (!ops.inQ || !ops.weightQ || !w || !b ||
+      ops.inQ.getStorageTypeIntegralWidth() != 8)
+    return failure();
+  ops.weights = std::move(*w);
+  ops.bias = std::move(*b);
+  return ops;
+}
+
 /// The requantization of `op` (none for an i32 result).
 template <typename OpTy>
 void readRequantization(OpTy op, GemmSpec &spec) {
@@ -174,46 +204,35 @@ LogicalResult finishSpec(OpTy op, GemmSpec &spec, ArrayRef<int64_t> w,
 }
 
 FailureOr<GemmSpec> getMatmulSpec(qnn::MatmulOp op, DotProductKind kind) {
-  auto aType = cast<RankedTensorType>(op.getLhs().getType());
-  auto wType = cast<RankedTensorType>(op.getRhs().getType());
-  if (!aType.hasStaticShape() || !wType.hasStaticShape())
-    return failure();
-  auto aQ = dyn_cast<quant::UniformQuantizedType>(aType.getElementType());
-  auto wQ = dyn_cast<quant::QuantizedType>(wType.getElementType());
-  auto w = constantInts(op.getRhs());
-  auto bias = constantInts(op.getBias());
-  if (!aQ || !wQ || !w || !bias || aQ.getStorageTypeIntegralWidth() != 8)
+  FailureOr<KernelOperands> ops =
+      readOperands(op.getLhs(), op.getRhs(), op.getBias(), op.getOutput());
+  if (failed(ops))
     return failure();
   GemmSpec spec;
-  spec.M = aType.getDimSize(0);
-  spec.K = aType.getDimSize(1);
-  spec.N = wType.getDimSize(1);
+  spec.M = ops->in.getDimSize(0);
+  spec.K = ops->in.getDimSize(1);
+  spec.N = ops->weight.getDimSize(1);
   if (spec.M == 0 || spec.N == 0 || spec.K == 0)
     return failure();
-  auto zpOf = [&](int64_t n) { return qnn::getChannelZeroPoint(wQ, n); };
-  if (failed(finishSpec(op, spec, *w, zpOf, *bias, aQ, kind)))
+  auto zpOf = [&](int64_t n) {
+    return qnn::getChannelZeroPoint(ops->weightQ, n);
+  };
+  if (failed(finishSpec(op, spec, ops->weights, zpOf, ops->bias, ops->inQ,
+                        kind)))
     return failure();
   return spec;
 }
 
 FailureOr<GemmSpec> getConvSpec(qnn::Conv2DOp op, DotProductKind kind) {
-  auto inType = cast<RankedTensorType>(op.getInput().getType());
-  auto wType = cast<RankedTensorType>(op.getWeight().getType());
-  auto outType = cast<RankedTensorType>(op.getOutput().getType());
-  if (!inType.hasStaticShape() || !wType.hasStaticShape() ||
-      !outType.hasStaticShape() || op.getGroups() != 1)
-    return failure();
-  auto aQ = dyn_cast<quant::UniformQuantizedType>(inType.getElementType());
-  auto wQ = dyn_cast<quant::QuantizedType>(wType.getElementType());
-  auto w = constantInts(op.getWeight());
-  auto bias = constantInts(op.getBias());
-  if (!aQ || !wQ || !w || !bias || aQ.getStorageTypeIntegralWidth() != 8)
+  FailureOr<KernelOperands> ops = readOperands(op.getInput(), op.getWeight(),
+                                               op.getBias(), op.getOutput());
+  if (failed(ops) || op.getGroups() != 1)
     return failure();
   GemmSpec spec;
   spec.conv = true;
   readConvGeometry(op, spec);
-  spec.M = inType.getDimSize(0) * spec.OH * spec.OW;
-  spec.N = wType.getDimSize(0);
+  spec.M = ops->in.getDimSize(0) * spec.OH * spec.OW;
+  spec.N = ops->weight.getDimSize(0);
   spec.K = spec.KH * spec.KW * spec.C;
   if (spec.M == 0 || spec.N == 0 || spec.K == 0)
     return failure();
@@ -221,36 +240,32 @@ FailureOr<GemmSpec> getConvSpec(qnn::Conv2DOp op, DotProductKind kind) {
   SmallVector<int64_t> kn(spec.K * spec.N);
   for (int64_t n = 0; n < spec.N; ++n)
     for (int64_t k = 0; k < spec.K; ++k)
-      kn[k * spec.N + n] = (*w)[n * spec.K + k];
-  auto zpOf = [&](int64_t n) { return qnn::getChannelZeroPoint(wQ, n); };
-  if (failed(finishSpec(op, spec, kn, zpOf, *bias, aQ, kind)))
+      kn[k * spec.N + n] = ops->weights[n * spec.K + k];
+  auto zpOf = [&](int64_t n) {
+    return qnn::getChannelZeroPoint(ops->weightQ, n);
+  };
+  if (failed(finishSpec(op, spec, kn, zpOf, ops->bias, ops->inQ, kind)))
     return failure();
   return spec;
 }
 
 FailureOr<GemmSpec> getDepthwiseSpec(qnn::Conv2DOp op, DotProductKind kind) {
-  auto inType = cast<RankedTensorType>(op.getInput().getType());
-  auto wType = cast<RankedTensorType>(op.getWeight().getType());
-  auto outType = cast<RankedTensorType>(op.getOutput().getType());
-  if (!inType.hasStaticShape() || !wType.hasStaticShape() ||
-      !outType.hasStaticShape())
+  FailureOr<KernelOperands> ops = readOperands(op.getInput(), op.getWeight(),
+                                               op.getBias(), op.getOutput());
+  if (failed(ops))
     return failure();
-  int64_t C = inType.getDimSize(3);
-  if (static_cast<int64_t>(op.getGroups()) != C || wType.getDimSize(0) != C ||
-      wType.getDimSize(3) != 1)
+  int64_t C = ops->in.getDimSize(3);
+  if (static_cast<int64_t>(op.getGroups()) != C ||
+      ops->weight.getDimSize(0) != C || ops->weight.getDimSize(3) != 1)
     return failure();
-  auto aQ = dyn_cast<quant::UniformQuantizedType>(inType.getElementType());
-  auto wQ = dyn_cast<quant::QuantizedType>(wType.getElementType());
-  auto w = constantInts(op.getWeight());
-  auto bias = constantInts(op.getBias());
-  if (!aQ || !wQ || !w || !bias || aQ.getStorageTypeIntegralWidth() != 8)
-    return failure();
+  auto aQ = ops->inQ;
+  auto wQ = ops->weightQ;
   GemmSpec spec;
   spec.conv = spec.depthwise = true;
   spec.signedInput = aQ.isSigned();
   readConvGeometry(op, spec);
   spec.N = C;
-  spec.M = inType.getDimSize(0) * spec.OH;
+  spec.M = ops->in.getDimSize(0) * spec.OH;
   spec.K = spec.KH * spec.KW;
   if (spec.M == 0 || C == 0 || spec.OW == 0)
     return failure();
@@ -261,11 +276,12 @@ FailureOr<GemmSpec> getDepthwiseSpec(qnn::Conv2DOp op, DotProductKind kind) {
   for (int64_t c = 0; c < C; ++c) {
     int64_t sum = 0;
     for (int64_t t = 0; t < spec.K; ++t) {
-      int64_t v = (*w)[c * spec.K + t] - qnn::getChannelZeroPoint(wQ, c);
+      int64_t v = ops->weights[c * spec.K + t] -
+                  qnn::getChannelZeroPoint(wQ, c);
       spec.depthwiseWeights[t * C + c] = static_cast<int32_t>(v);
       sum += v;
     }
-    int64_t b = (*bias)[c] - zp * sum;
+    int64_t b = ops->bias[c] - zp * sum;
     if (b < INT32_MIN || b > INT32_MAX)
       return failure();
     spec.bias.push_back(static_cast<int32_t>(b));
