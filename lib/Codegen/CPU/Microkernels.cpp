@@ -672,13 +672,21 @@ void KernelBuilder::emitDepthwiseRow(Value input, Value dwWeights, Value r,
   // vector; the taps are unrolled.
   // The L input bytes of tap t for output column o (the padding byte
   // outside the image).
-  auto tapInput = [&](int64_t t, int64_t o, Value c0, bool inBounds) {
+  // `interior`: the block's taps are all inside the image (no clamp, no
+  // padding select).
+  bool interior = false;
+  auto tapInput = [&](int64_t t, int64_t o, Value c0, bool inBounds) -> Value {
     int64_t kh = t / spec.KW, kw = t % spec.KW;
     Value ih = arith::AddIOp::create(b, loc, ih0, idx(kh * spec.DH));
     Value ow = arith::AddIOp::create(b, loc, ow0, idx(o));
     Value iw = arith::AddIOp::create(
         b, loc, arith::MulIOp::create(b, loc, ow, idx(spec.SW)),
         idx(kw * spec.DW - spec.PL));
+    if (interior)
+      return vector::TransferReadOp::create(b, loc, bytes, input,
+                                            ValueRange{n, ih, iw, c0}, pad,
+                                            ArrayRef<bool>{inBounds})
+          .getResult();
     Value valid = arith::AndIOp::create(b, loc, inRange(ih, spec.IH),
                                         inRange(iw, spec.IW));
     Value x = vector::TransferReadOp::create(
@@ -772,19 +780,59 @@ void KernelBuilder::emitDepthwiseRow(Value input, Value dwWeights, Value r,
       emitStore(accs[o], arith::AddIOp::create(b, loc, outRow0, idx(o)), c0,
                 inBounds);
   };
-  int64_t fullVectors = spec.C / L;
-  if (fullVectors > 0)
-    scf::ForOp::create(b, loc, idx(0), idx(fullVectors * L), idx(L),
-                       ValueRange{},
-                       [&](OpBuilder &nb, Location, Value c0, ValueRange) {
-                         OpBuilder::InsertionGuard g(b);
-                         b.setInsertionPoint(nb.getInsertionBlock(),
-                                             nb.getInsertionPoint());
-                         channelVector(c0, true);
-                         scf::YieldOp::create(b, loc);
-                       });
-  if (spec.C % L)
-    channelVector(idx(fullVectors * L), false);
+  auto allChannels = [&] {
+    int64_t fullVectors = spec.C / L;
+    if (fullVectors > 0)
+      scf::ForOp::create(b, loc, idx(0), idx(fullVectors * L), idx(L),
+                         ValueRange{},
+                         [&](OpBuilder &nb, Location, Value c0, ValueRange) {
+                           OpBuilder::InsertionGuard g(b);
+                           b.setInsertionPoint(nb.getInsertionBlock(),
+                                               nb.getInsertionPoint());
+                           channelVector(c0, true);
+                           scf::YieldOp::create(b, loc);
+                         });
+    if (spec.C % L)
+      channelVector(idx(fullVectors * L), false);
+  };
+  // Output rows and columns whose whole window lies inside the image.
+  int64_t ohLo = llvm::divideCeil(spec.PT, spec.SH);
+  int64_t ohHi = (spec.IH - 1 + spec.PT - (spec.KH - 1) * spec.DH);
+  int64_t owLo = llvm::divideCeil(spec.PL, spec.SW);
+  int64_t owHi = (spec.IW - 1 + spec.PL - (spec.KW - 1) * spec.DW);
+  ohHi = ohHi < 0 ? -1 : ohHi / spec.SH;
+  owHi = owHi < 0 ? -1 : owHi / spec.SW;
+  if (!spec.depthwiseDot || ohLo > ohHi || owLo > owHi) {
+    allChannels();
+    return;
+  }
+  // The block is interior: the fast variant; else the checked one.
+  auto cmp = [&](arith::CmpIPredicate p, Value x, int64_t y) {
+    return arith::CmpIOp::create(b, loc, p, x, idx(y)).getResult();
+  };
+  Value owLast = arith::AddIOp::create(b, loc, ow0, idx(count - 1));
+  Value inside = arith::AndIOp::create(
+      b, loc,
+      arith::AndIOp::create(b, loc, cmp(arith::CmpIPredicate::sge, oh, ohLo),
+                            cmp(arith::CmpIPredicate::sle, oh, ohHi)),
+      arith::AndIOp::create(b, loc, cmp(arith::CmpIPredicate::sge, ow0, owLo),
+                            cmp(arith::CmpIPredicate::sle, owLast, owHi)));
+  scf::IfOp::create(
+      b, loc, inside,
+      [&](OpBuilder &tb, Location) {
+        OpBuilder::InsertionGuard g(b);
+        b.setInsertionPoint(tb.getInsertionBlock(), tb.getInsertionPoint());
+        interior = true;
+        allChannels();
+        interior = false;
+        scf::YieldOp::create(b, loc);
+      },
+      [&](OpBuilder &eb, Location) {
+        OpBuilder::InsertionGuard g(b);
+        b.setInsertionPoint(eb.getInsertionBlock(), eb.getInsertionPoint());
+        allChannels();
+        scf::YieldOp::create(b, loc);
+      });
 }
 
 void KernelBuilder::emitRowBlock(Value a, Value aRow0, Value outRow0,
