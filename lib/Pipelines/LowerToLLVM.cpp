@@ -34,6 +34,16 @@ unsigned qmlir::getEffectiveThreads(const LowerToLLVMPipelineOptions &options) {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
+/// Copies the target of `options` into a CPU codegen pass's options.
+template <typename PassOptions>
+static PassOptions withTarget(const LowerToLLVMPipelineOptions &options) {
+  PassOptions passOptions;
+  passOptions.targetTriple = options.targetTriple;
+  passOptions.targetCPU = options.targetCPU;
+  passOptions.targetFeatures = options.targetFeatures;
+  return passOptions;
+}
+
 void qmlir::buildLowerToLLVMPipeline(
     OpPassManager &pm, const LowerToLLVMPipelineOptions &options) {
   unsigned threads = options.vectorize ? getEffectiveThreads(options) : 1;
@@ -43,10 +53,7 @@ void qmlir::buildLowerToLLVMPipeline(
   // Contractions the target has a microkernel for; then the remaining
   // quantized ops and casts to integer linalg, the float graph from TOSA.
   if (options.vectorize && options.microkernels) {
-    QNNCPUMicrokernelsOptions kernels;
-    kernels.targetTriple = options.targetTriple;
-    kernels.targetCPU = options.targetCPU;
-    kernels.targetFeatures = options.targetFeatures;
+    auto kernels = withTarget<QNNCPUMicrokernelsOptions>(options);
     kernels.threads = threads;
     kernels.parallelMacs = options.parallelMacs;
     pm.addPass(createQNNCPUMicrokernels(kernels));
@@ -62,10 +69,8 @@ void qmlir::buildLowerToLLVMPipeline(
   pm.addNestedPass<func::FuncOp>(createTosaToArithPass());
   pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
   pm.addPass(createCanonicalizerPass());
-  if (options.vectorize)
-    pm.addNestedPass<func::FuncOp>(createQNNCPUFuseElementwise());
-
   if (options.vectorize) {
+    pm.addNestedPass<func::FuncOp>(createQNNCPUFuseElementwise());
     pm.addNestedPass<func::FuncOp>(createQNNCPUTileAndVectorize());
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
@@ -81,13 +86,9 @@ void qmlir::buildLowerToLLVMPipeline(
   bufferization::BufferDeallocationPipelineOptions dealloc;
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
   pm.addPass(createConvertBufferizationToMemRefPass());
-  if (options.vectorize && options.microkernels) {
-    QNNCPULowerDotProductsOptions dots;
-    dots.targetTriple = options.targetTriple;
-    dots.targetCPU = options.targetCPU;
-    dots.targetFeatures = options.targetFeatures;
-    pm.addPass(createQNNCPULowerDotProducts(dots));
-  }
+  if (options.vectorize && options.microkernels)
+    pm.addPass(createQNNCPULowerDotProducts(
+        withTarget<QNNCPULowerDotProductsOptions>(options)));
 
   pm.addNestedPass<func::FuncOp>(createQNNCPUExpandStridedCopies());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());

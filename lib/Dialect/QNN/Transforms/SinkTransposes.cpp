@@ -180,7 +180,11 @@ struct ReshapeAsTranspose : OpRewritePattern<tosa::ReshapeOp> {
   }
 };
 
-/// transpose(transpose(x, p), q) with q . p the identity: x.
+/// transpose(transpose(x, p), q) with q . p the identity: x. (TOSA's own
+/// canonicalization also folds this, but it comes with TransposeIsReshape,
+/// which would undo ReshapeAsTranspose in the same greedy run; the
+/// canonicalizer after this pass turns unit-dim transposes that did not
+/// cancel back into reshapes.)
 struct FoldInverseTransposes : OpRewritePattern<tosa::TransposeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(tosa::TransposeOp op,
