@@ -87,3 +87,62 @@ func.func @dynamic_weights(%x: tensor<1x2x2x1xf32>, %w: tensor<1x1x1x1xf32>) -> 
   %o1 = qnn.observe %c1 {min = -0.5 : f32, max = 0.5 : f32} : tensor<1x2x2x1xf32>
   return %o1 : tensor<1x2x2x1xf32>
 }
+
+// -----
+
+// Degenerate channels quantize instead of failing. Channel 1's weights are
+// ~0 (1e-30) with bias 0.3: its weight scale is raised to the floor that keeps
+// the bias in i32 (0.3 / (0.01 * (2^31 - 1 - 255 * 127))), so its weights
+// become 0, its bias ~2^31 and its output the constant 0.3 / 0.02 = 15.
+// Channel 2 is all zero: scale 1, multiplier 0.01 / 0.02 = 2^30 * 2^-31.
+// CHECK-LABEL: func @dead_channels
+// CHECK: arith.constant dense<{{\[\[\[\[}}127]]], {{\[\[\[}}0]]], {{\[\[\[}}0]]]]> : tensor<3x1x1x1xi8>
+// CHECK: arith.constant dense<[2540, 21474{{[0-9]+}}, 0]> : tensor<3xi32>
+// CHECK: qnn.conv2d {{.*}}multiplier = array<i32: 1082196484, {{[0-9]+}}, 1073741824>{{.*}}shift = array<i32: 39, 58, 31>
+// TENSOR-LABEL: func @dead_channels
+// TENSOR: arith.constant dense<[2540, 7620, 0]> : tensor<3xi32>
+// TENSOR: qnn.conv2d
+// EVEN-LABEL: func @dead_channels
+func.func @dead_channels(%x: tensor<1x2x2x1xf32>) -> tensor<1x2x2x3xf32> {
+  %w = "tosa.const"() <{values = dense<[[[[0.5]]], [[[1.0e-30]]], [[[0.0]]]]> : tensor<3x1x1x1xf32>}> : () -> tensor<3x1x1x1xf32>
+  %b = "tosa.const"() <{values = dense<[0.1, 0.3, 0.0]> : tensor<3xf32>}> : () -> tensor<3xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %o0 = qnn.observe %x {min = 0.0 : f32, max = 2.55 : f32} : tensor<1x2x2x1xf32>
+  %c = tosa.conv2d %o0, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x1xf32>, tensor<3x1x1x1xf32>, tensor<3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x3xf32>
+  %o1 = qnn.observe %c {min = 0.0 : f32, max = 5.1 : f32} : tensor<1x2x2x3xf32>
+  return %o1 : tensor<1x2x2x3xf32>
+}
+
+// -----
+
+// An output range narrower than one accumulator step (multiplier >= 2^31)
+// cannot be requantized: the group stays in float, with a remark.
+// CHECK-LABEL: func @output_range_too_narrow
+// CHECK: tosa.conv2d
+// CHECK-NOT: qnn.conv2d
+// TENSOR-LABEL: func @output_range_too_narrow
+// EVEN-LABEL: func @output_range_too_narrow
+func.func @output_range_too_narrow(%x: tensor<1x2x2x1xf32>) -> tensor<1x2x2x1xf32> {
+  %w = "tosa.const"() <{values = dense<0.5> : tensor<1x1x1x1xf32>}> : () -> tensor<1x1x1x1xf32>
+  %b = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %o0 = qnn.observe %x {min = 0.0 : f32, max = 2.55 : f32} : tensor<1x2x2x1xf32>
+  // expected-remark @+1 {{left in float: requantization multiplier}}
+  %c = tosa.conv2d %o0, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x1xf32>, tensor<1x1x1x1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x1xf32>
+  %o1 = qnn.observe %c {min = 0.0 : f32, max = 1.0e-30 : f32} : tensor<1x2x2x1xf32>
+  return %o1 : tensor<1x2x2x1xf32>
+}
+
+// -----
+
+// Weights with a NaN are an error (the float model computes NaN too).
+func.func @nan_weights(%x: tensor<1x2x2x1xf32>) -> tensor<1x2x2x1xf32> {
+  %w = "tosa.const"() <{values = dense<0x7FC00000> : tensor<1x1x1x1xf32>}> : () -> tensor<1x1x1x1xf32>
+  %b = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %o0 = qnn.observe %x {min = 0.0 : f32, max = 2.55 : f32} : tensor<1x2x2x1xf32>
+  // expected-error @+1 {{weights contain NaN or infinity}}
+  %c = tosa.conv2d %o0, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x1xf32>, tensor<1x1x1x1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x1xf32>
+  %o1 = qnn.observe %c {min = 0.0 : f32, max = 1.0 : f32} : tensor<1x2x2x1xf32>
+  return %o1 : tensor<1x2x2x1xf32>
+}

@@ -215,6 +215,13 @@ LogicalResult Quantizer::quantizeGroup(QuantizableGroup group) {
   }
   if (bias->size() == 1)
     bias = SmallVector<double>(channels, (*bias)[0]);
+  auto isFinite = [](double v) { return std::isfinite(v); };
+  if (!llvm::all_of(weights->values, isFinite))
+    return anchor->emitError("weights contain NaN or infinity; the model "
+                             "cannot be quantized (nor computed in float)");
+  if (!llvm::all_of(*bias, isFinite))
+    return anchor->emitError("bias contains NaN or infinity; the model "
+                             "cannot be quantized (nor computed in float)");
 
   quant::UniformQuantizedType inType =
       getActivationType(ctx, inObserver.getMin()->convertToDouble(),
@@ -225,17 +232,40 @@ LogicalResult Quantizer::quantizeGroup(QuantizableGroup group) {
 
   // Weight scales: per output channel (or one for the tensor).
   int64_t numW = weights->values.size();
+  int64_t perChannelCount = numW / channels;
   SmallVector<double> absMax(channels, 0.0);
   auto channelOf = [&](int64_t i) {
-    return weights->axis == 0 ? i / (numW / channels) : i % channels;
+    return weights->axis == 0 ? i / perChannelCount : i % channels;
   };
   for (int64_t i = 0; i < numW; ++i)
     absMax[channelOf(i)] =
         std::max(absMax[channelOf(i)], std::abs(weights->values[i]));
+  // Scale floors that keep degenerate channels (all-zero or near-zero
+  // weights, a bias far larger than what the weights can produce)
+  // representable instead of failing: the bias must fit in i32 with room
+  // for the accumulation, and the multiplier s_in * s_w / s_out must not
+  // underflow the fixed-point range (shift <= 62). A raised floor only
+  // coarsens the weights of that channel, whose contribution is then below
+  // the bias's or the output's resolution anyway.
+  double inScale = inType.getScale(), outScale = outType.getScale();
+  double accRoom = 255.0 * kWeightMax * static_cast<double>(perChannelCount);
+  double biasLimit = 2147483647.0 - accRoom;
+  if (biasLimit < 65536.0) {
+    anchor->emitRemark("left in float: a reduction of ")
+        << perChannelCount << " products may overflow the i32 accumulator";
+    return success();
+  }
+  SmallVector<double> floors(channels);
+  for (int64_t c = 0; c < channels; ++c)
+    floors[c] = std::max(std::abs((*bias)[c]) / (inScale * biasLimit),
+                         std::ldexp(outScale, -31) / inScale);
   SmallVector<double> wScales(channels);
   double tensorMax = *llvm::max_element(absMax);
+  double tensorFloor = *llvm::max_element(floors);
   for (int64_t c = 0; c < channels; ++c)
-    wScales[c] = getWeightScale(perChannel ? absMax[c] : tensorMax);
+    wScales[c] = perChannel
+                     ? std::max(getWeightScale(absMax[c]), floors[c])
+                     : std::max(getWeightScale(tensorMax), tensorFloor);
   SmallVector<int8_t> wq(numW);
   for (int64_t i = 0; i < numW; ++i)
     wq[i] = static_cast<int8_t>(std::clamp<double>(
@@ -245,18 +275,21 @@ LogicalResult Quantizer::quantizeGroup(QuantizableGroup group) {
   // Bias (scale s_in * s_w) and requantization multipliers.
   SmallVector<int32_t> bq(channels), multiplier(channels), shift(channels);
   for (int64_t c = 0; c < channels; ++c) {
-    double biasScale = inType.getScale() * wScales[c];
+    double biasScale = inScale * wScales[c];
     double b = std::nearbyint((*bias)[c] / biasScale);
-    if (std::abs(b) > 2147483647.0)
-      return anchor->emitError("bias of channel ")
-             << c << " does not fit in i32 at scale " << biasScale;
-    bq[c] = static_cast<int32_t>(b);
+    bq[c] = static_cast<int32_t>(std::clamp(b, -biasLimit, biasLimit));
     requant::FixedPointMultiplier fp;
-    double m = biasScale / outType.getScale();
-    if (!requant::quantizeMultiplier(m, fp))
-      return anchor->emitError("requantization multiplier ")
-             << m << " of channel " << c
-             << " is not representable as a fixed-point multiplier";
+    double m = biasScale / outScale;
+    if (!requant::quantizeMultiplier(m, fp)) {
+      // Only m >= 2^31 is left: one step of the accumulator is more than
+      // 2^31 output steps (a calibrated output range far narrower than what
+      // the weights produce). Integer code would saturate; keep it float.
+      anchor->emitRemark("left in float: requantization multiplier ")
+          << m << " of channel " << c
+          << " is outside the fixed-point range (output range narrower "
+             "than one accumulator step)";
+      return success();
+    }
     multiplier[c] = fp.multiplier;
     shift[c] = fp.shift;
   }

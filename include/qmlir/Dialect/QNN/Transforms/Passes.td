@@ -79,6 +79,15 @@ def QNNQuantize : Pass<"qnn-quantize", "func::FuncOp"> {
     function results) are `quant.qcast` / `quant.dcast`; the observers are
     removed. An uncalibrated observer on a quantized path is an error.
 
+    Degenerate channels (all-zero or near-zero weights, a bias far beyond
+    what the weights produce; common in pretrained networks) never fail: a
+    channel's weight scale is raised to the smallest value at which its bias
+    fits in i32 with room for the accumulation and its multiplier stays at
+    or above 2^-31. Such a channel's weights round to 0 and it outputs its
+    bias. A group whose calibrated output range is narrower than one
+    accumulator step (multiplier >= 2^31) stays in float with a remark.
+    NaN or infinite weights or bias are an error.
+
     Before:
     ```mlir
     %o = qnn.observe %x {max = 1.0 : f32, min = 0.0 : f32} : tensor<1x16x16x3xf32>
