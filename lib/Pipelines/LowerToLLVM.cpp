@@ -47,7 +47,9 @@ static PassOptions withTarget(const LowerToLLVMPipelineOptions &options) {
 void qmlir::buildLowerToLLVMPipeline(
     OpPassManager &pm, const LowerToLLVMPipelineOptions &options) {
   unsigned threads = options.vectorize ? getEffectiveThreads(options) : 1;
-  // NHWC elementwise stretches (a float model compiled as it is).
+  // Upsampling as copies; NHWC elementwise stretches (a float model
+  // compiled as it is).
+  pm.addNestedPass<func::FuncOp>(createQNNResizeAsTile());
   pm.addNestedPass<func::FuncOp>(createQNNSinkTransposes());
   pm.addPass(createCanonicalizerPass());
   // Contractions the target has a microkernel for; then the remaining

@@ -20,6 +20,7 @@ void qmlir::buildPTQPipeline(OpPassManager &pm,
                              const PTQPipelineOptions &options) {
   // Elementwise stretches in the convolutions' NHWC layout first: fewer
   // ops to observe and quantize, no transposes between quantized ops.
+  pm.addNestedPass<func::FuncOp>(createQNNResizeAsTile());
   pm.addNestedPass<func::FuncOp>(createQNNSinkTransposes());
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createQNNFoldBatchNorm());

@@ -66,3 +66,31 @@ func.func @kept(%x: tensor<1x4x5x8xf32>, %y: tensor<1x8x4x5xf32>) -> (tensor<1x8
   %q = quant.qcast %t2 : tensor<1x8x4x5xf32> to tensor<1x8x4x5x!quant.uniform<u8:f32, 0.1>>
   return %a, %q : tensor<1x8x4x5xf32>, tensor<1x8x4x5x!quant.uniform<u8:f32, 0.1>>
 }
+
+// -----
+
+// An FPN concat of NCHW views of NHWC maps happens in NHWC: the transposes
+// of the operands and the one after the concat cancel.
+// CHECK-LABEL: func @concat
+// CHECK-SAME: (%[[A:.*]]: tensor<1x4x5x8xf32>, %[[B:.*]]: tensor<1x4x5x2xf32>)
+// CHECK-NOT: tosa.transpose
+// CHECK: %[[C:.*]] = tosa.concat %[[A]], %[[B]] {axis = 3 : i32} : (tensor<1x4x5x8xf32>, tensor<1x4x5x2xf32>) -> tensor<1x4x5x10xf32>
+// CHECK: return %[[C]]
+func.func @concat(%a: tensor<1x4x5x8xf32>, %b: tensor<1x4x5x2xf32>) -> tensor<1x4x5x10xf32> {
+  %ta = tosa.transpose %a {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x4x5x8xf32>) -> tensor<1x8x4x5xf32>
+  %tb = tosa.transpose %b {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x4x5x2xf32>) -> tensor<1x2x4x5xf32>
+  %c = tosa.concat %ta, %tb {axis = 1 : i32} : (tensor<1x8x4x5xf32>, tensor<1x2x4x5xf32>) -> tensor<1x10x4x5xf32>
+  %back = tosa.transpose %c {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x10x4x5xf32>) -> tensor<1x4x5x10xf32>
+  return %back : tensor<1x4x5x10xf32>
+}
+
+// -----
+
+// An operand that is not a transpose keeps the concat where it is.
+// CHECK-LABEL: func @concat_mixed
+// CHECK: tosa.concat {{.*}} {axis = 1 : i32}
+func.func @concat_mixed(%a: tensor<1x4x5x8xf32>, %b: tensor<1x2x4x5xf32>) -> tensor<1x10x4x5xf32> {
+  %ta = tosa.transpose %a {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x4x5x8xf32>) -> tensor<1x8x4x5xf32>
+  %c = tosa.concat %ta, %b {axis = 1 : i32} : (tensor<1x8x4x5xf32>, tensor<1x2x4x5xf32>) -> tensor<1x10x4x5xf32>
+  return %c : tensor<1x10x4x5xf32>
+}

@@ -137,6 +137,42 @@ struct SinkTransposeThroughElementwise : RewritePattern {
   }
 };
 
+/// concat(T(x), T(y), ...) along axis a = T(concat(x, y, ...) along
+/// perms[a]): the concatenation of the feature maps of an FPN neck happens
+/// in the layout they were computed in.
+struct SinkTransposeThroughConcat : OpRewritePattern<tosa::ConcatOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::ConcatOp op,
+                                PatternRewriter &rewriter) const override {
+    auto resultType = dyn_cast<RankedTensorType>(op.getType());
+    if (!resultType || !resultType.hasStaticShape() ||
+        isa<quant::QuantizedType>(resultType.getElementType()))
+      return failure();
+    ArrayRef<int32_t> perms;
+    SmallVector<Value> inputs;
+    for (Value operand : op.getInput1()) {
+      auto t = operand.getDefiningOp<tosa::TransposeOp>();
+      if (!t || (!perms.empty() && t.getPerms() != perms))
+        return failure();
+      perms = t.getPerms();
+      inputs.push_back(t.getInput1());
+    }
+    if (perms.empty())
+      return failure();
+    int64_t rank = resultType.getRank();
+    SmallVector<int64_t> shape(rank);
+    for (int64_t i = 0; i < rank; ++i)
+      shape[perms[i]] = resultType.getDimSize(i);
+    int32_t axis = perms[op.getAxis()];
+    Value inner = tosa::ConcatOp::create(rewriter, op.getLoc(),
+                                         resultType.clone(shape), inputs,
+                                         rewriter.getI32IntegerAttr(axis));
+    rewriter.replaceOpWithNewOp<tosa::TransposeOp>(
+        op, resultType, inner, rewriter.getDenseI32ArrayAttr(perms));
+    return success();
+  }
+};
+
 /// A reshape that only moves dimensions of size 1 (e.g. [1, 1, 1, C] to
 /// [1, C, 1, 1]) keeps the data in place: it is the transpose that moves
 /// those dimensions, and as a transpose it can sink and cancel.
@@ -216,7 +252,7 @@ struct QNNSinkTransposesPass
 } // namespace
 
 void qmlir::populateSinkTransposesPatterns(RewritePatternSet &patterns) {
-  patterns.add<SinkTransposeThroughElementwise, FoldInverseTransposes,
-               ReshapeAsTranspose>(
+  patterns.add<SinkTransposeThroughElementwise, SinkTransposeThroughConcat,
+               FoldInverseTransposes, ReshapeAsTranspose>(
       patterns.getContext());
 }

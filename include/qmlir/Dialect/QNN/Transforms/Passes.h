@@ -31,6 +31,10 @@ void populateFoldBatchNormPatterns(RewritePatternSet &patterns);
 /// inverse transpose pairs (qnn-sink-transposes).
 void populateSinkTransposesPatterns(RewritePatternSet &patterns);
 
+/// Patterns rewriting nearest-neighbour integer upsampling (tosa.resize) as
+/// reshape + tile (qnn-resize-as-tile).
+void populateResizeAsTilePatterns(RewritePatternSet &patterns);
+
 #define GEN_PASS_REGISTRATION
 #include "qmlir/Dialect/QNN/Transforms/Passes.h.inc"
 

@@ -143,4 +143,34 @@ def QNNSinkTransposes : Pass<"qnn-sink-transposes", "func::FuncOp"> {
   let dependentDialects = ["tosa::TosaDialect", "tensor::TensorDialect"];
 }
 
+def QNNResizeAsTile : Pass<"qnn-resize-as-tile", "func::FuncOp"> {
+  let summary = "Nearest-neighbour upsampling by integer factors as reshape + tile";
+  let description = [{
+    tosa-to-linalg lowers every `tosa.resize` to a gather (an index
+    division, remainder, rounding compare and clamp per output element and
+    axis, one scalar load). A nearest-neighbour resize in which output row
+    `o` reads input row `o / s` and column `o / t` (the 2x/4x/8x upsampling
+    of FPN and DBNet necks) is a repetition instead: reshape to
+    `[N, H, 1, W, 1, C]`, `tosa.tile` by `[1, 1, s, 1, t, 1]`, reshape to
+    `[N, H*s, W*t, C]`, which lowers to copies vectorized along C. The pass
+    decides it by evaluating the lowering's own index computation for every
+    output index at compile time, so the rewrite is exact; other resizes
+    (bilinear, fractional or shifted scales) are left as they are.
+
+    Before:
+    ```mlir
+    %r = tosa.resize %x, %scale, %offset, %border {mode = NEAREST_NEIGHBOR}
+        : (tensor<1x10x10x96xf32>, !tosa.shape<4>, !tosa.shape<2>, !tosa.shape<2>) -> tensor<1x20x20x96xf32>
+    ```
+    (`%scale = [2, 1, 2, 1]`, `%offset = [-1, -1]`, `%border = [0, 0]`)
+    After:
+    ```mlir
+    %0 = tosa.reshape %x, %s6 : (tensor<1x10x10x96xf32>, !tosa.shape<6>) -> tensor<1x10x1x10x1x96xf32>
+    %1 = tosa.tile %0, %m : (tensor<1x10x1x10x1x96xf32>, !tosa.shape<6>) -> tensor<1x10x2x10x2x96xf32>
+    %r = tosa.reshape %1, %s4 : (tensor<1x10x2x10x2x96xf32>, !tosa.shape<4>) -> tensor<1x20x20x96xf32>
+    ```
+  }];
+  let dependentDialects = ["tosa::TosaDialect"];
+}
+
 #endif // QMLIR_DIALECT_QNN_TRANSFORMS_PASSES_TD
