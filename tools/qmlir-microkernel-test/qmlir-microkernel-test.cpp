@@ -15,6 +15,11 @@
 // input. The outputs must be equal bit for bit, and the microkernel lowering
 // must really have produced a kernel.
 //
+// Also the byte lookup tables (qnn-cpu-lookup-tables and their lowering to
+// vpermi2b / tbl): float islands between u8 tensors (hard-swish, sigmoid, a
+// requantization) on inputs holding all 256 byte values, against the same
+// chain computed in float by the reference loops.
+//
 //===----------------------------------------------------------------------===//
 
 #include "qmlir/InitAll.h"
@@ -210,6 +215,13 @@ std::string runLowered(const std::string &source, bool microkernels,
     if (f.getSymName().starts_with("__qnn_kernel"))
       ++kernels;
   });
+  // Byte lookup tables (256-byte constant globals) count as kernels too.
+  module->walk([&](LLVM::GlobalOp g) {
+    auto array = dyn_cast<LLVM::LLVMArrayType>(g.getGlobalType());
+    if (g.getConstant() && array && array.getNumElements() == 256 &&
+        array.getElementType().isInteger(8))
+      ++kernels;
+  });
   ExecutionEngineOptions engineOptions;
   auto transformer = makeOptimizingTransformer(2, 0, nullptr);
   engineOptions.transformer = transformer;
@@ -224,6 +236,47 @@ std::string runLowered(const std::string &source, bool microkernels,
     return error;
   result = std::move(results[0]);
   return "";
+}
+
+/// dcast -> `body` -> qcast on a tensor<1x`h`x`w`x`c`> of u8.
+std::string buildLookupSource(StringRef body, int64_t h, int64_t w,
+                              int64_t c) {
+  std::string shape = "1x" + std::to_string(h) + "x" + std::to_string(w) +
+                      "x" + std::to_string(c) + "x";
+  std::string in = "!quant.uniform<u8:f32, 0.05:128>";
+  std::string out = "!quant.uniform<u8:f32, 0.03:10>";
+  std::string f = "tensor<" + shape + "f32>";
+  std::string one = "tensor<1x1x1x1xf32>";
+  std::string s;
+  s += "func.func @main(%x: tensor<" + shape + "i8>) -> tensor<" + shape +
+       "i8> attributes {llvm.emit_c_interface} {\n";
+  s += "  %xq = quant.scast %x : tensor<" + shape + "i8> to tensor<" + shape +
+       in + ">\n";
+  s += "  %f = quant.dcast %xq : tensor<" + shape + in + "> to " + f + "\n";
+  s += "  %three = \"tosa.const\"() <{values = dense<3.0> : " + one +
+       "}> : () -> " + one + "\n";
+  s += "  %sixth = \"tosa.const\"() <{values = dense<0.16666667> : " + one +
+       "}> : () -> " + one + "\n";
+  s += "  %shift = \"tosa.const\"() <{values = dense<0> : tensor<1xi8>}> : "
+       "() -> tensor<1xi8>\n";
+  if (body == "hardswish") {
+    s += "  %a = tosa.add %f, %three : (" + f + ", " + one + ") -> " + f + "\n";
+    s += "  %c = tosa.clamp %a {max_val = 6.0 : f32, min_val = 0.0 : f32} : (" +
+         f + ") -> " + f + "\n";
+    s += "  %m = tosa.mul %f, %c, %shift : (" + f + ", " + f +
+         ", tensor<1xi8>) -> " + f + "\n";
+    s += "  %y = tosa.mul %m, %sixth, %shift : (" + f + ", " + one +
+         ", tensor<1xi8>) -> " + f + "\n";
+  } else if (body == "sigmoid") {
+    s += "  %y = tosa.sigmoid %f : (" + f + ") -> " + f + "\n";
+  } else {
+    s += "  %y = tosa.add %f, %three : (" + f + ", " + one + ") -> " + f + "\n";
+  }
+  s += "  %q = quant.qcast %y : " + f + " to tensor<" + shape + out + ">\n";
+  s += "  %qs = quant.scast %q : tensor<" + shape + out + "> to tensor<" +
+       shape + "i8>\n";
+  s += "  return %qs : tensor<" + shape + "i8>\n}\n";
+  return s;
 }
 
 } // namespace
@@ -415,7 +468,51 @@ int main() {
         parallelKernels != kernels)
       ++failures;
   }
-  llvm::outs() << "microkernel-test: " << cases.size() << " cases, " << values
+  // Byte lookup tables: every byte value, odd sizes (64-lane tails).
+  struct LookupCase {
+    const char *body;
+    int64_t h, w, c;
+  };
+  const LookupCase lookups[] = {{"hardswish", 4, 4, 64},
+                                {"hardswish", 3, 5, 7},
+                                {"sigmoid", 2, 8, 32},
+                                {"requantize", 1, 1, 256}};
+  for (const LookupCase &l : lookups) {
+    std::string source = buildLookupSource(l.body, l.h, l.w, l.c);
+    JitBuffer input;
+    input.shape = {1, l.h, l.w, l.c};
+    input.elementBytes = 1;
+    input.data.resize(l.h * l.w * l.c);
+    for (size_t i = 0; i < input.data.size(); ++i)
+      input.data[i] = static_cast<char>((i * 97 + 13) & 255);
+    JitBuffer tableOut, referenceOut;
+    int64_t tables = 0, referenceTables = 0;
+    std::string error = runLowered(source, true, 1, input, 4, 1, tableOut,
+                                   tables);
+    if (error.empty())
+      error = runLowered(source, false, 1, input, 4, 1, referenceOut,
+                         referenceTables);
+    llvm::outs() << "microkernel-test: lookup table " << l.body << " 1x"
+                 << l.h << "x" << l.w << "x" << l.c << ": ";
+    if (!error.empty()) {
+      llvm::outs() << "ERROR " << error << "\n";
+      ++failures;
+      continue;
+    }
+    int64_t n = tableOut.data.size(), mismatches = 0;
+    if (referenceOut.data.size() != tableOut.data.size())
+      mismatches = n ? n : 1;
+    else
+      for (int64_t i = 0; i < n; ++i)
+        mismatches += tableOut.data[i] != referenceOut.data[i];
+    values += n;
+    llvm::outs() << n << " values, " << mismatches << " mismatches, "
+                 << tables << " table\n";
+    if (mismatches || tables != 1 || referenceTables != 0)
+      ++failures;
+  }
+  llvm::outs() << "microkernel-test: "
+               << cases.size() + std::size(lookups) << " cases, " << values
                << " values, " << failures << " failures\n";
   return failures ? 1 : 0;
 }

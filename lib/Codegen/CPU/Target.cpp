@@ -24,6 +24,8 @@ void setFeature(CPUTarget &t, StringRef name, bool on) {
     t.avx512bw = on;
   else if (name == "avx512vnni")
     t.avx512vnni = on;
+  else if (name == "avx512vbmi")
+    t.avx512vbmi = on;
   else if (name == "dotprod")
     t.dotprod = on;
   else if (name == "i8mm")

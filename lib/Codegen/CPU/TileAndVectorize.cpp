@@ -65,7 +65,9 @@ SmallVector<int64_t> getTileSizes(linalg::LinalgOp op) {
       innermost = i;
     }
   if (innermost >= 0) {
-    sizes[innermost] = divisorTile(ranges[innermost], 16);
+    // Byte table lookups: one 64-byte register per step.
+    int64_t cap = op->hasAttr(kLookupTableAttrName) ? 64 : 16;
+    sizes[innermost] = divisorTile(ranges[innermost], cap);
     // A short innermost dimension (3 channels) gets the next parallel
     // dimension too, so that a vector holds at least 16 elements.
     if (ranges[innermost] < 16) {

@@ -32,6 +32,9 @@ namespace mlir::qmlir {
 /// generic tiling and vectorization leave them alone.
 constexpr llvm::StringLiteral kMicrokernelAttrName = "qnn.microkernel";
 
+/// Marks the linalg.generic of a byte table lookup (qnn-cpu-lookup-tables).
+constexpr llvm::StringLiteral kLookupTableAttrName = "qnn.lookup_table";
+
 /// How the microkernels use threads.
 struct MicrokernelOptions {
   /// > 1: large kernels split their rows in an scf.parallel.
@@ -53,6 +56,10 @@ void populateQNNToCPUMicrokernelPatterns(
 /// `vpdpbusd` / `usdot` / `sdot` intrinsic calls for `target`.
 void populateLowerDotProductPatterns(RewritePatternSet &patterns,
                                      const CPUTarget &target);
+
+/// vector.gather from a 256-byte table -> the target's byte permutes.
+void populateLowerTableLookupPatterns(RewritePatternSet &patterns,
+                                      const CPUTarget &target);
 
 #define GEN_PASS_REGISTRATION
 #include "qmlir/Codegen/CPU/Passes.h.inc"

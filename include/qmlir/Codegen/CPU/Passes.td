@@ -159,6 +159,86 @@ def QNNCPULowerDotProducts : Pass<"qnn-cpu-lower-dot-products", "ModuleOp"> {
   let dependentDialects = ["LLVM::LLVMDialect", "vector::VectorDialect"];
 }
 
+def QNNCPULookupTables : Pass<"qnn-cpu-lookup-tables", "func::FuncOp"> {
+  let summary = "Byte-to-byte elementwise chains as 256-entry lookup tables";
+  let description = [{
+    After `qnn-cpu-fuse-elementwise`, a float island of a quantized model
+    whose only varying input is one 8-bit tensor (dequantize -> hard-swish
+    -> quantize, dequantize -> sigmoid -> quantize, a requantization from
+    one scale to another) is a `linalg.generic` from i8 to i8: a function
+    of 256 values. This pass evaluates the body for each of them at compile
+    time (MLIR constant folding of every op: the same IEEE f32 arithmetic
+    the loop would do; `math` functions fold through the host's libm) and
+    replaces the generic by a lookup in the resulting table, marked
+    `qnn.lookup_table`. Other inputs must be splat constants; bodies with an
+    op that does not fold, an index, or a read of the init are left alone.
+
+    Before:
+    ```mlir
+    %r = linalg.generic {...} ins(%x : tensor<6144xi8>) outs(%e : tensor<6144xi8>) {
+    ^bb0(%in: i8, %out: i8):
+      %0 = arith.extui %in : i8 to i32
+      %1 = arith.uitofp %0 : i32 to f32
+      ...                                 // dequantize, hard-swish, quantize
+      %9 = arith.trunci %8 : i32 to i8
+      linalg.yield %9 : i8
+    } -> tensor<6144xi8>
+    ```
+    After:
+    ```mlir
+    %table = arith.constant dense<[0, 0, 1, ...]> : tensor<256xi8>
+    %r = linalg.generic {...} ins(%x : tensor<6144xi8>) outs(%e : tensor<6144xi8>) attrs = {qnn.lookup_table} {
+    ^bb0(%in: i8, %out: i8):
+      %i = arith.index_castui %in : i8 to index
+      %t = tensor.extract %table[%i] : tensor<256xi8>
+      linalg.yield %t : i8
+    } -> tensor<6144xi8>
+    ```
+  }];
+  let dependentDialects = ["arith::ArithDialect", "linalg::LinalgDialect",
+                           "tensor::TensorDialect"];
+}
+
+def QNNCPULowerTableLookups : Pass<"qnn-cpu-lower-table-lookups", "ModuleOp"> {
+  let summary = "Vectorized byte table lookups as the target's byte permutes";
+  let description = [{
+    The vectorized form of a `qnn-cpu-lookup-tables` lookup is a
+    `vector.gather` of bytes from the 256-byte table at zero-extended byte
+    indices. On x86 with AVX-512 VBMI it becomes two
+    `llvm.x86.avx512.vpermi2var.qi.512` (each looks up 64 lanes in one
+    128-byte half of the table) and a select on the index's top bit; on
+    AArch64, per 16 lanes, one `tbl4` and three `tbx4` over the four
+    64-byte quarters. Elsewhere the gather stays (LLVM scalarizes it: same
+    values, slower). Runs after buffer deallocation, like
+    `qnn-cpu-lower-dot-products`.
+
+    Before:
+    ```mlir
+    %i = arith.index_castui %x : vector<64xi8> to vector<64xindex>
+    %r = vector.gather %table[%c0] [%i], %all, %pass : memref<256xi8>, vector<64xindex>, vector<64xi1>, vector<64xi8> into vector<64xi8>
+    ```
+    After (x86):
+    ```mlir
+    %t0 = vector.load %table[%c0] : memref<256xi8>, vector<64xi8>
+    ...
+    %lo = llvm.call_intrinsic "llvm.x86.avx512.vpermi2var.qi.512"(%t0, %x, %t1) : (vector<64xi8>, vector<64xi8>, vector<64xi8>) -> vector<64xi8>
+    %hi = llvm.call_intrinsic "llvm.x86.avx512.vpermi2var.qi.512"(%t2, %x, %t3) : (vector<64xi8>, vector<64xi8>, vector<64xi8>) -> vector<64xi8>
+    %up = arith.cmpi slt, %x, %zero : vector<64xi8>
+    %r = arith.select %up, %hi, %lo : vector<64xi1>, vector<64xi8>
+    ```
+  }];
+  let options = [
+    Option<"targetTriple", "target-triple", "std::string", /*default=*/"\"host\"",
+           "Target triple, or \"host\"">,
+    Option<"targetCPU", "target-cpu", "std::string", /*default=*/"\"\"",
+           "LLVM CPU name of a non-host target">,
+    Option<"targetFeatures", "target-features", "std::string",
+           /*default=*/"\"\"", "LLVM features of a non-host target">,
+  ];
+  let dependentDialects = ["LLVM::LLVMDialect", "vector::VectorDialect",
+                           "arith::ArithDialect"];
+}
+
 def QNNCPUPlanMemory : Pass<"qnn-cpu-plan-memory", "ModuleOp"> {
   let summary = "Place a function's static intermediate buffers in one arena";
   let description = [{

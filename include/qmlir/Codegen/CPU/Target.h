@@ -44,6 +44,8 @@ struct CPUTarget {
   std::string features;
   bool isX86 = false, isAArch64 = false;
   bool avx512f = false, avx512bw = false, avx512vnni = false;
+  /// vpermb / vpermi2b: byte table lookups.
+  bool avx512vbmi = false;
   bool dotprod = false, i8mm = false;
 
   /// The machine this process runs on (what the JIT compiles for).
