@@ -285,14 +285,7 @@ struct LowerTableGather : OpRewritePattern<vector::GatherOp> {
                                    rewriter, loc, r, result, {c}, {1})
                                    .getResult();
       }
-      // Back to n lanes.
-      if (width != n) {
-        SmallVector<int64_t> mask(n);
-        for (int64_t i = 0; i < n; ++i)
-          mask[i] = i;
-        result = vector::ShuffleOp::create(rewriter, loc, result, result, mask);
-      }
-      rewriter.replaceOp(op, result);
+      rewriter.replaceOp(op, narrow(result, width));
       return success();
     }
     return rewriter.notifyMatchFailure(op, "no byte permute on this target");
