@@ -13,6 +13,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/Matchers.h"
 
 using namespace mlir;
@@ -826,6 +827,71 @@ Value qmlir::createFullReduction(OpBuilder &b, Location loc, Value value,
 // lib/Support/Requantize.cpp. Only the products (and, for single_round and
 // half_even, the shift of the 64-bit product) use i64 lanes; double_round
 // does the rest in i32, which halves the vector work of the epilogue.
+/// (x * m + 2^30) >> 31 for i32 `x` and `m` (scalars or vectors of the same
+/// type), the result known to fit i32. A 1-D vector of an even number of
+/// lanes is multiplied as 64-bit lane pairs: the even and the odd i32
+/// halves, each sign-extended in place, give two 32x32->64 products
+/// (x86 `vpmuldq`, no widening of the whole vector), whose bits 31..62 are
+/// put back in the low and the high halves. Other shapes widen to i64.
+static Value createRoundingHighMul(OpBuilder &b, Location loc, Value x,
+                                   Value m) {
+  auto vecType = dyn_cast<VectorType>(x.getType());
+  if (vecType && vecType.getRank() == 1 && !vecType.isScalable() &&
+      vecType.getNumElements() % 2 == 0) {
+    auto pairs =
+        VectorType::get({vecType.getNumElements() / 2}, b.getI64Type());
+    auto c = [&](int64_t v) -> Value {
+      return arith::ConstantOp::create(
+          b, loc, pairs,
+          DenseElementsAttr::get(pairs, b.getI64IntegerAttr(v)));
+    };
+    Value xp = vector::BitCastOp::create(b, loc, pairs, x);
+    Value mp = vector::BitCastOp::create(b, loc, pairs, m);
+    auto even = [&](Value v) -> Value {
+      return arith::ShRSIOp::create(
+          b, loc, arith::ShLIOp::create(b, loc, v, c(32)), c(32));
+    };
+    auto odd = [&](Value v) -> Value {
+      return arith::ShRSIOp::create(b, loc, v, c(32));
+    };
+    Value round = c(int64_t(1) << 30);
+    Value pe = arith::AddIOp::create(
+        b, loc, arith::MulIOp::create(b, loc, even(xp), even(mp)), round);
+    Value po = arith::AddIOp::create(
+        b, loc, arith::MulIOp::create(b, loc, odd(xp), odd(mp)), round);
+    Value low = arith::AndIOp::create(
+        b, loc, arith::ShRUIOp::create(b, loc, pe, c(31)), c(0xFFFFFFFFll));
+    Value highHalf = arith::AndIOp::create(
+        b, loc, arith::ShLIOp::create(b, loc, po, c(1)),
+        c(static_cast<int64_t>(0xFFFFFFFF00000000ull)));
+    return vector::BitCastOp::create(
+        b, loc, vecType, arith::OrIOp::create(b, loc, low, highHalf));
+  }
+  Type i64 = b.getI64Type(), i32 = b.getI32Type();
+  if (vecType) {
+    i64 = vecType.clone(i64);
+    i32 = vecType.clone(i32);
+  }
+  auto shaped = dyn_cast<ShapedType>(i64);
+  Value c30 = shaped ? Value(arith::ConstantOp::create(
+                           b, loc, i64,
+                           DenseElementsAttr::get(
+                               shaped, b.getI64IntegerAttr(1ll << 30))))
+                     : Value(arith::ConstantIntOp::create(b, loc, i64,
+                                                          1ll << 30));
+  Value c31 = shaped ? Value(arith::ConstantOp::create(
+                           b, loc, i64,
+                           DenseElementsAttr::get(shaped,
+                                                  b.getI64IntegerAttr(31))))
+                     : Value(arith::ConstantIntOp::create(b, loc, i64, 31));
+  Value ab = arith::MulIOp::create(b, loc,
+                                   arith::ExtSIOp::create(b, loc, i64, x),
+                                   arith::ExtSIOp::create(b, loc, i64, m));
+  ab = arith::AddIOp::create(b, loc, ab, c30);
+  return arith::TruncIOp::create(b, loc, i32,
+                                 arith::ShRSIOp::create(b, loc, ab, c31));
+}
+
 Value qmlir::createFixedPointRequantize(OpBuilder &b, Location loc, Value acc,
                                        Value m, Value t,
                                        qnn::RoundingMode mode, int64_t zp,
@@ -880,12 +946,7 @@ Value qmlir::createFixedPointRequantize(OpBuilder &b, Location loc, Value acc,
     // for p < 0, trunc((p + 1 - 2^30) / 2^31) = floor((p + 2^30) / 2^31).
     // m >= 0 (verifier), so INT32_MIN * INT32_MIN cannot occur, and the
     // result fits i32.
-    Value ab = arith::MulIOp::create(b, loc,
-                                     arith::ExtSIOp::create(b, loc, i64, xs),
-                                     arith::ExtSIOp::create(b, loc, i64, m));
-    ab = arith::AddIOp::create(b, loc, ab, c64(1ll << 30));
-    Value high = arith::TruncIOp::create(
-        b, loc, i32, arith::ShRSIOp::create(b, loc, ab, c64(31)));
+    Value high = createRoundingHighMul(b, loc, xs, m);
     // Rounding divide by 2^max(t - 31, 0), ties away from zero; exp <= 31
     // and the mask arithmetic wraps as two's complement.
     Value exp = arith::MaxSIOp::create(
