@@ -537,17 +537,22 @@ struct QuantizeCastLowering : OpConversionPattern<quant::QuantizeCastOp> {
         [&](OpBuilder &b, Location l, ValueRange args) {
           auto [scale, zp] = params.get(b, l, floatType, args);
           // ONNX QuantizeLinear: saturate(round_half_even(x / s) + zp).
+          // A NaN has no defined result (the conversion below makes it
+          // poison), so the saturation need not propagate it: `nnan` lets
+          // it be one min/max instruction each.
           Value v = arith::DivFOp::create(b, l, args[0], scale);
           v = math::RoundEvenOp::create(b, l, v);
           v = arith::AddFOp::create(b, l, v, zp);
           v = arith::MaximumFOp::create(
               b, l, v,
               arith::ConstantOp::create(b, l, floatType,
-                                        b.getFloatAttr(floatType, lo)));
+                                        b.getFloatAttr(floatType, lo)),
+              arith::FastMathFlags::nnan);
           v = arith::MinimumFOp::create(
               b, l, v,
               arith::ConstantOp::create(b, l, floatType,
-                                        b.getFloatAttr(floatType, hi)));
+                                        b.getFloatAttr(floatType, hi)),
+              arith::FastMathFlags::nnan);
           v = arith::FPToSIOp::create(b, l, b.getI32Type(), v);
           linalg::YieldOp::create(
               b, l, arith::TruncIOp::create(b, l, storage, v).getResult());
@@ -637,8 +642,11 @@ Value quantizeTensor(OpBuilder &b, Location loc, Value x, Value scale,
                Value v = arith::DivFOp::create(nb, nl, args[0], scale);
                v = math::RoundEvenOp::create(nb, nl, v);
                v = arith::AddFOp::create(nb, nl, v, zp);
-               v = arith::MaximumFOp::create(nb, nl, v, cf(lo));
-               v = arith::MinimumFOp::create(nb, nl, v, cf(hi));
+               // As in QuantizeCastLowering: NaN has no defined result.
+               v = arith::MaximumFOp::create(nb, nl, v, cf(lo),
+                                             arith::FastMathFlags::nnan);
+               v = arith::MinimumFOp::create(nb, nl, v, cf(hi),
+                                             arith::FastMathFlags::nnan);
                v = arith::FPToSIOp::create(nb, nl, nb.getI32Type(), v);
                linalg::YieldOp::create(
                    nb, nl,
