@@ -8,6 +8,7 @@
 
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
@@ -37,7 +38,10 @@ int64_t divisorTile(int64_t n, int64_t cap) {
 }
 
 /// Tile sizes (0 = untiled) for `op`, or an empty vector to leave it alone.
-SmallVector<int64_t> getTileSizes(linalg::LinalgOp op) {
+/// `peelInnermost`: the innermost tiled loop does not divide its range; its
+/// last, partial iteration is to be peeled off.
+SmallVector<int64_t> getTileSizes(linalg::LinalgOp op, bool &peelInnermost) {
+  peelInnermost = false;
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   if (llvm::any_of(ranges, ShapedType::isDynamic))
     return {};
@@ -68,6 +72,13 @@ SmallVector<int64_t> getTileSizes(linalg::LinalgOp op) {
     // Byte table lookups: one 64-byte register per step.
     int64_t cap = op->hasAttr(kLookupTableAttrName) ? 64 : 16;
     sizes[innermost] = divisorTile(ranges[innermost], cap);
+    // A row that is not a multiple of the vector (40, 120 or 200 channels):
+    // full vectors and one peeled remainder rather than a small divisor
+    // (10, 15 lanes) for every step.
+    if (ranges[innermost] > cap && ranges[innermost] % cap != 0) {
+      sizes[innermost] = cap;
+      peelInnermost = true;
+    }
     // A short innermost dimension (3 channels) gets the next parallel
     // dimension too, so that a vector holds at least 16 elements.
     if (ranges[innermost] < 16) {
@@ -106,7 +117,8 @@ struct QNNCPUTileAndVectorizePass
         ops.push_back(op);
     });
     for (linalg::LinalgOp op : ops) {
-      SmallVector<int64_t> sizes = getTileSizes(op);
+      bool peel = false;
+      SmallVector<int64_t> sizes = getTileSizes(op, peel);
       if (sizes.empty() || llvm::all_of(sizes, [](int64_t s) { return !s; }))
         continue;
       scf::SCFTilingOptions options;
@@ -117,6 +129,13 @@ struct QNNCPUTileAndVectorizePass
       if (failed(tiled))
         continue;
       rewriter.replaceOp(op, tiled->replacements);
+      // The loops run outer to inner; the innermost is the partial one.
+      if (peel && !tiled->loops.empty())
+        if (auto loop =
+                dyn_cast<scf::ForOp>(tiled->loops.back().getOperation())) {
+          scf::ForOp partial;
+          (void)scf::peelForLoopAndSimplifyBounds(rewriter, loop, partial);
+        }
     }
 
     // 2. Decompose 2-D convolutions with unit height into 1-D ones.
@@ -126,6 +145,13 @@ struct QNNCPUTileAndVectorizePass
       tensor::populateFoldTensorEmptyPatterns(patterns);
       scf::ForOp::getCanonicalizationPatterns(patterns, ctx);
       tensor::ExtractSliceOp::getCanonicalizationPatterns(patterns, ctx);
+      // Peeled loops: constant tile sizes, then static linalg operands.
+      affine::AffineMinOp::getCanonicalizationPatterns(patterns, ctx);
+      tensor::CastOp::getCanonicalizationPatterns(patterns, ctx);
+      ctx->getLoadedDialect<linalg::LinalgDialect>()
+          ->getCanonicalizationPatterns(patterns);
+      ctx->getLoadedDialect<tensor::TensorDialect>()
+          ->getCanonicalizationPatterns(patterns);
       if (failed(applyPatternsGreedily(func, std::move(patterns))))
         return signalPassFailure();
     }
