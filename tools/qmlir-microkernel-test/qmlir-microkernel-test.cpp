@@ -416,6 +416,18 @@ int main() {
     c.i32Output = true, c.inputZp = 5;
     cases.push_back(c);
   }
+  // Images too small for an interior row (the classifier's 3x96 and 2x96
+  // maps): every block takes the checked path.
+  {
+    Case c = dw(3, 37, 40, 5, 5);
+    c.PT = c.PB = c.PL = c.PR = 2, c.inputZp = 128;
+    cases.push_back(c);
+  }
+  {
+    Case c = dw(2, 30, 24, 3, 3);
+    c.PT = c.PB = c.PL = c.PR = 1, c.inputZp = 77, c.rounding = "half_even";
+    cases.push_back(c);
+  }
 
   int64_t failures = 0, values = 0;
   for (const Case &c : cases) {
