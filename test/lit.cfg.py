@@ -45,6 +45,8 @@ try:
         flags = f.read()
     if " avx512_vnni" in flags and " avx512bw" in flags:
         config.available_features.add("host-avx512vnni")
+    if " avx_vnni" in flags and " avx2" in flags:
+        config.available_features.add("host-avxvnni")
 except OSError:
     pass
 if os.path.exists("/usr/local/cuda/bin/ptxas"):

@@ -75,6 +75,7 @@ void qmlir::buildLowerToLLVMPipeline(
     pm.addNestedPass<func::FuncOp>(createQNNCPUFuseElementwise());
     pm.addNestedPass<func::FuncOp>(createQNNCPULookupTables());
     pm.addNestedPass<func::FuncOp>(createQNNCPUTileAndVectorize());
+    pm.addNestedPass<func::FuncOp>(createQNNCPUVectorMath());
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
   }

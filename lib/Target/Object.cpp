@@ -10,6 +10,7 @@
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/TargetSelect.h"
@@ -20,6 +21,40 @@
 #include "llvm/TargetParser/SubtargetFeature.h"
 
 using namespace mlir;
+
+LogicalResult qmlir::checkTargetFeatures(StringRef tripleName,
+                                         StringRef features,
+                                         std::string &error) {
+  llvm::InitializeAllTargetInfos();
+  llvm::InitializeAllTargetMCs();
+  llvm::Triple triple(tripleName);
+  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return failure();
+  std::unique_ptr<llvm::MCSubtargetInfo> info(
+      target->createMCSubtargetInfo(triple, "", ""));
+  SmallVector<StringRef> list;
+  features.split(list, ',', -1, /*KeepEmpty=*/false);
+  for (StringRef feature : list) {
+    feature = feature.trim();
+    if (feature.size() < 2 || (feature[0] != '+' && feature[0] != '-')) {
+      error = ("malformed target feature '" + feature +
+               "' (expected +name or -name)")
+                  .str();
+      return failure();
+    }
+    StringRef name = feature.drop_front();
+    if (!llvm::any_of(info->getAllProcessorFeatures(),
+                      [&](const llvm::SubtargetFeatureKV &kv) {
+                        return name == kv.Key;
+                      })) {
+      error = ("unknown target feature '" + name + "' for " + tripleName)
+                  .str();
+      return failure();
+    }
+  }
+  return success();
+}
 
 LogicalResult qmlir::emitObjectFile(ModuleOp module, StringRef tripleName,
                                     StringRef cpu, StringRef features,

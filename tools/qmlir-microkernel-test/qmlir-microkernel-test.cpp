@@ -10,7 +10,8 @@
 // i8 activations with any zero point, every rounding mode, per-tensor and
 // per-channel requantization, i32 accumulator results, convolutions with
 // strides, dilations and asymmetric padding -- are lowered twice, with the
-// microkernels (sequential, and split over 2 threads), and with the
+// microkernels (sequential, and split over 2 threads; and the ymm kernels
+// of AVX-VNNI and AVX2 targets, JIT-run here), and with the
 // reference loops (vectorize=false), JIT-compiled and run on the same random
 // input. The outputs must be equal bit for bit, and the microkernel lowering
 // must really have produced a kernel.
@@ -194,7 +195,7 @@ std::string runLowered(const std::string &source, bool microkernels,
                        unsigned threads,
                        const JitBuffer &input, int64_t resultRank,
                        int64_t resultBytes, JitBuffer &result,
-                       int64_t &kernels) {
+                       int64_t &kernels, StringRef x86Features = "") {
   DialectRegistry registry;
   registerAllDialects(registry);
   registerAllTranslations(registry);
@@ -207,6 +208,11 @@ std::string runLowered(const std::string &source, bool microkernels,
   options.vectorize = microkernels;
   options.threads = threads;
   options.parallelMacs = 0;
+  // Kernels for a narrower x86 target (AVX-VNNI, AVX2), still run here.
+  if (!x86Features.empty()) {
+    options.targetTriple = "x86_64-unknown-linux-gnu";
+    options.targetFeatures = x86Features.str();
+  }
   buildLowerToLLVMPipeline(pm, options);
   if (failed(pm.run(*module)))
     return "lowering failed";
@@ -454,6 +460,16 @@ int main() {
     if (error.empty())
       error = runLowered(source, false, 1, input, inShape.size(), resultBytes,
                          referenceOut, referenceKernels);
+    // The ymm kernels: AVX-VNNI (vpdpbusd ymm) and AVX2 (no dot
+    // instruction), 8 lanes and a 6 x 16 register tile.
+    JitBuffer vnni256Out, avx2Out;
+    int64_t vnni256Kernels = 0, avx2Kernels = 0;
+    if (error.empty())
+      error = runLowered(source, true, 1, input, inShape.size(), resultBytes,
+                         vnni256Out, vnni256Kernels, "+avx2,+fma,+avxvnni");
+    if (error.empty())
+      error = runLowered(source, true, 1, input, inShape.size(), resultBytes,
+                         avx2Out, avx2Kernels, "+avx2,+fma");
     llvm::outs() << "microkernel-test: " << c.name << ": ";
     if (!error.empty()) {
       llvm::outs() << "ERROR " << error << "\n";
@@ -463,7 +479,8 @@ int main() {
     int64_t mismatches = 0;
     int64_t n = kernelOut.data.size() / resultBytes;
     // Sequential and parallel kernels against the reference.
-    for (const JitBuffer *out : {&kernelOut, &parallelOut}) {
+    for (const JitBuffer *out :
+         {&kernelOut, &parallelOut, &vnni256Out, &avx2Out}) {
       if (out->data.size() != referenceOut.data.size()) {
         mismatches += n ? n : 1;
         continue;
@@ -474,10 +491,11 @@ int main() {
           ++mismatches;
     }
     values += n;
-    llvm::outs() << n << " values (1 and 2 threads), " << mismatches
-                 << " mismatches, " << kernels << " kernel\n";
+    llvm::outs() << n << " values (1 and 2 threads; avx-vnni, avx2), "
+                 << mismatches << " mismatches, " << kernels << " kernel\n";
     if (mismatches || kernels != (c.wideWeights ? 0 : 1) ||
-        parallelKernels != kernels)
+        parallelKernels != kernels || vnni256Kernels != kernels ||
+        avx2Kernels != kernels)
       ++failures;
   }
   // Byte lookup tables: every byte value, odd sizes (64-lane tails).

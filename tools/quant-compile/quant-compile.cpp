@@ -87,8 +87,10 @@ static cl::opt<std::string>
            cl::init(""));
 static cl::opt<std::string> targetFeatures(
     "target-features",
-    cl::desc("LLVM features of an aarch64 object (default "
-             "+neon,+dotprod,+i8mm; +neon,+dotprod gives sdot kernels)"),
+    cl::desc("LLVM features of the object: aarch64 (default "
+             "+neon,+dotprod,+i8mm; +neon,+dotprod gives sdot kernels), "
+             "x86_64 (default the host CPU's; e.g. +avx2,+fma,+avxvnni "
+             "gives AVX-VNNI kernels, +avx2,+fma AVX2 ones)"),
     cl::init(""));
 static cl::opt<std::string> outputFile("o", cl::desc("Object file to write"),
                                        cl::init(""));
@@ -389,7 +391,10 @@ int main(int argc, char **argv) {
     std::string triple, cpu, features;
     if (target == "x86_64") {
       triple = "x86_64-unknown-linux-gnu";
-      cpu = "host";
+      // The host CPU, or a generic x86-64 with the features asked for
+      // (e.g. +avx2,+fma,+avxvnni for an AVX-VNNI machine without AVX-512).
+      cpu = targetFeatures.empty() ? "host" : "x86-64";
+      features = targetFeatures.getValue();
     } else if (target == "aarch64") {
       triple = "aarch64-unknown-linux-gnu";
       cpu = "generic";
@@ -398,8 +403,9 @@ int main(int argc, char **argv) {
     } else {
       return fail("unknown --target '" + target + "' (x86_64, aarch64)");
     }
-    if (target == "x86_64" && !targetFeatures.empty())
-      return fail("--target-features applies to --target aarch64 only");
+    std::string featureError;
+    if (failed(checkTargetFeatures(triple, features, featureError)))
+      return fail("--target-features: " + featureError);
     unsigned objectThreads = std::max(1u, threads.getValue());
     auto emit = [&](ModuleOp source, StringRef path) {
       OwningOpRef<ModuleOp> object(cast<ModuleOp>(source->clone()));

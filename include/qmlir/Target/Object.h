@@ -11,6 +11,11 @@
 
 namespace mlir::qmlir {
 
+/// Fails, with a message in `error`, unless `features` ("+a,-b") are all
+/// features LLVM knows for `triple`.
+LogicalResult checkTargetFeatures(StringRef triple, StringRef features,
+                                  std::string &error);
+
 /// Translates `module` (LLVM dialect) to LLVM IR, optimizes it at O3 for
 /// `triple`/`cpu`/`features` and writes a relocatable object to `path`.
 /// `cpu` "host" selects the host CPU and its features.

@@ -57,6 +57,25 @@ struct DotProductToIntrinsic
                     : arith::MulIOp();
     if (!mul)
       return rewriter.notifyMatchFailure(op, "no product");
+    if (kind == DotProductKind::X86AVX2) {
+      // No dot instruction: sum the groups of 4 as two rounds of even +
+      // odd lanes, the form the x86 backend turns into vpmaddwd (the byte
+      // products fit in i16 pairs exactly) and a horizontal add.
+      Value sum = mul.getResult();
+      for (int64_t width = 4 * lanes; width > lanes; width /= 2) {
+        SmallVector<int64_t> even, odd;
+        for (int64_t i = 0; i < width; i += 2) {
+          even.push_back(i);
+          odd.push_back(i + 1);
+        }
+        sum = arith::AddIOp::create(
+            rewriter, op.getLoc(),
+            vector::ShuffleOp::create(rewriter, op.getLoc(), sum, sum, even),
+            vector::ShuffleOp::create(rewriter, op.getLoc(), sum, sum, odd));
+      }
+      rewriter.replaceOpWithNewOp<arith::AddIOp>(op, op.getAcc(), sum);
+      return success();
+    }
     auto bytes = VectorType::get({4 * lanes}, rewriter.getI8Type());
     auto i8Source = [&](Value v, bool isSigned) -> Value {
       Value in;
@@ -101,12 +120,18 @@ struct DotProductToIntrinsic
       // LLVM 22 types the byte operands as <64 x i8>.
       name = "llvm.x86.avx512.vpdpbusd.512";
       break;
+    case DotProductKind::X86AVXVNNI:
+      // The same intrinsic on ymm; without AVX-512 the backend selects the
+      // VEX encoding of AVX-VNNI.
+      name = "llvm.x86.avx512.vpdpbusd.256";
+      break;
     case DotProductKind::AArch64USDot:
       name = "llvm.aarch64.neon.usdot.v4i32.v16i8";
       break;
     case DotProductKind::AArch64SDot:
       name = "llvm.aarch64.neon.sdot.v4i32.v16i8";
       break;
+    case DotProductKind::X86AVX2:
     case DotProductKind::None:
       return failure();
     }

@@ -324,10 +324,15 @@ public:
     Kp = llvm::alignTo(spec.K, 4);
     KQ = Kp / 4;
     NV = llvm::divideCeil(spec.N, L);
-    // Accumulator budget: 24 of the 32 zmm registers on x86, 16 of the 32
-    // q registers on AArch64 (the rest hold weights and broadcasts).
-    int64_t budget = kind == DotProductKind::X86AVX512VNNI ? 24 : 16;
-    int64_t maxRows = kind == DotProductKind::X86AVX512VNNI ? 12 : 8;
+    // Accumulator budget: 24 of the 32 zmm registers with AVX-512, 12 of
+    // the 16 ymm registers with AVX2, 16 of the 32 q registers on AArch64
+    // (the rest hold weights and broadcasts).
+    int64_t budget = 16, maxRows = 8;
+    if (kind == DotProductKind::X86AVX512VNNI)
+      budget = 24, maxRows = 12;
+    else if (kind == DotProductKind::X86AVXVNNI ||
+             kind == DotProductKind::X86AVX2)
+      budget = 12, maxRows = 6;
     V = std::min<int64_t>(NV, 4);
     MR = std::min<int64_t>({spec.M, budget / V, maxRows});
     // A convolution, or rows whose length is not a multiple of 4, is read

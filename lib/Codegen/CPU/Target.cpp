@@ -26,6 +26,10 @@ void setFeature(CPUTarget &t, StringRef name, bool on) {
     t.avx512vnni = on;
   else if (name == "avx512vbmi")
     t.avx512vbmi = on;
+  else if (name == "avx2")
+    t.avx2 = on;
+  else if (name == "avxvnni")
+    t.avxvnni = on;
   else if (name == "dotprod")
     t.dotprod = on;
   else if (name == "i8mm")
@@ -102,6 +106,10 @@ FailureOr<CPUTarget> CPUTarget::getOrEmitError(Operation *op,
 DotProductKind CPUTarget::getDotProductKind() const {
   if (isX86 && avx512f && avx512bw && avx512vnni)
     return DotProductKind::X86AVX512VNNI;
+  if (isX86 && avx2 && avxvnni)
+    return DotProductKind::X86AVXVNNI;
+  if (isX86 && avx2)
+    return DotProductKind::X86AVX2;
   if (isAArch64 && i8mm)
     return DotProductKind::AArch64USDot;
   if (isAArch64 && dotprod)
@@ -113,6 +121,9 @@ int64_t CPUTarget::getDotProductLanes() const {
   switch (getDotProductKind()) {
   case DotProductKind::X86AVX512VNNI:
     return 16;
+  case DotProductKind::X86AVXVNNI:
+  case DotProductKind::X86AVX2:
+    return 8;
   case DotProductKind::AArch64USDot:
   case DotProductKind::AArch64SDot:
     return 4;

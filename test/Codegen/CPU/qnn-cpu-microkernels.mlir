@@ -1,7 +1,9 @@
 // RUN: quant-opt %s --split-input-file --qnn-cpu-microkernels="target-triple=x86_64-unknown-linux-gnu target-features=+avx512f,+avx512bw,+avx512vnni" | FileCheck %s
 // RUN: quant-opt %s --split-input-file --qnn-cpu-microkernels="target-triple=aarch64-unknown-linux-gnu target-features=+neon,+i8mm" | FileCheck %s --check-prefix=USDOT
 // RUN: quant-opt %s --split-input-file --qnn-cpu-microkernels="target-triple=aarch64-unknown-linux-gnu target-features=+neon,+dotprod" | FileCheck %s --check-prefix=SDOT
-// RUN: quant-opt %s --split-input-file --qnn-cpu-microkernels="target-triple=x86_64-unknown-linux-gnu target-features=+avx2" | FileCheck %s --check-prefix=NONE
+// RUN: quant-opt %s --split-input-file --qnn-cpu-microkernels="target-triple=x86_64-unknown-linux-gnu target-features=+sse4.2" | FileCheck %s --check-prefix=NONE
+// RUN: quant-opt %s --split-input-file --qnn-cpu-microkernels="target-triple=x86_64-unknown-linux-gnu target-features=+avx2,+avxvnni" | FileCheck %s --check-prefix=YMM
+// RUN: quant-opt %s --split-input-file --qnn-cpu-microkernels="target-triple=x86_64-unknown-linux-gnu target-features=+avx2" | FileCheck %s --check-prefix=YMM
 // RUN: quant-opt %s --split-input-file --qnn-cpu-microkernels="target-triple=x86_64-unknown-linux-gnu target-features=+avx512f,+avx512bw,+avx512vnni threads=2 parallel-macs=0" | FileCheck %s --check-prefix=PAR
 
 // Two threads: one panel per thread, the row blocks split in two chunks.
@@ -44,7 +46,15 @@
 // SDOT: arith.xori %{{.*}}, %c-2139062144_i32 : i32
 // SDOT: arith.extsi %{{.*}} : vector<16xi8> to vector<16xi32>
 
-// Without a dot-product instruction the op is left to convert-qnn-to-linalg.
+// AVX-VNNI and AVX2 (ymm, 16 registers): 8 lanes of 4 bytes; the packed
+// weights are [N/8][K/4][8 x 4 bytes].
+// YMM-LABEL: func.func @matmul
+// YMM: call @__qnn_kernel_0
+// YMM: @__qnn_kernel_0_weights : memref<3x2x32xi8>
+// YMM: vector<32xi8>
+
+// Without a dot-product instruction (SSE only) the op is left to
+// convert-qnn-to-linalg.
 // NONE-LABEL: func.func @matmul
 // NONE: qnn.matmul
 // NONE-NOT: __qnn_kernel

@@ -17,7 +17,9 @@ def QNNCPUMicrokernels : Pass<"qnn-cpu-microkernels", "ModuleOp"> {
     dilation and padding; one group) whose weights and bias are constants
     into a call to a generated kernel function on memrefs, built on the
     target's int8 dot-product instruction (`vpdpbusd` zmm with AVX-512 VNNI,
-    `usdot` with +i8mm, `sdot` with +dotprod):
+    `{vex} vpdpbusd` ymm with AVX-VNNI, `usdot` with +i8mm, `sdot` with
+    +dotprod; with AVX2 alone the same 4-way reductions on ymm, which
+    `qnn-cpu-lower-dot-products` leaves to LLVM's `vpmaddwd`):
 
     * the weights are packed at compile time into the microkernel's layout
       `[N/L][K/4][L][4]` (L lanes of 4 bytes: one vector load feeds one dot
@@ -128,8 +130,12 @@ def QNNCPULowerDotProducts : Pass<"qnn-cpu-lower-dot-products", "ModuleOp"> {
     `vector.multi_reduction <add>` over groups of 4 of the product of two
     extended i8 vectors. This pass rewrites that form into the instruction
     of the target: `llvm.x86.avx512.vpdpbusd.512` (u8 x s8, 16 lanes),
-    `llvm.aarch64.neon.usdot` (u8 x s8, 4 lanes) or
-    `llvm.aarch64.neon.sdot` (s8 x s8, 4 lanes). It runs after buffer
+    `llvm.x86.avx512.vpdpbusd.256` (AVX-VNNI without AVX-512: the VEX
+    form, 8 lanes), `llvm.aarch64.neon.usdot` (u8 x s8, 4 lanes) or
+    `llvm.aarch64.neon.sdot` (s8 x s8, 4 lanes). On AVX2 without VNNI it
+    sums each group of 4 as two rounds of even + odd lanes, which the x86
+    backend selects as `vpmaddwd` (the byte products fit in i16 pairs, so
+    this is exact) and a horizontal add. It runs after buffer
     deallocation, which does not accept LLVM intrinsic calls. What it does
     not match is left to the generic vector lowering (same result, slower).
 
@@ -237,6 +243,32 @@ def QNNCPULowerTableLookups : Pass<"qnn-cpu-lower-table-lookups", "ModuleOp"> {
   ];
   let dependentDialects = ["LLVM::LLVMDialect", "vector::VectorDialect",
                            "arith::ArithDialect"];
+}
+
+def QNNCPUVectorMath : Pass<"qnn-cpu-vector-math", "func::FuncOp"> {
+  let summary = "Vector math functions as polynomial approximations";
+  let description = [{
+    A `math.exp` (sigmoid, softmax), `math.tanh`, `math.erf` (GELU) or
+    `math.log` on a vector would lower through math-to-libm into one libm
+    call per lane, with every lane extracted and inserted around it. This
+    pass rewrites the math ops that produce vectors with upstream's
+    polynomial approximations (`populateMathPolynomialApproximationPatterns`:
+    range reduction and minimax polynomials, within a few ulp of libm), so
+    they stay vector arithmetic. Scalar math ops keep libm.
+
+    Before:
+    ```mlir
+    %e = math.exp %x : vector<16xf32>
+    ```
+    After (abridged):
+    ```mlir
+    %k = math.roundeven (%x * log2(e)) ...
+    %p = math.fma ... : vector<16xf32>        // polynomial in the reduced argument
+    %e = ... scaled by 2^k through the exponent bits ...
+    ```
+  }];
+  let dependentDialects = ["arith::ArithDialect", "math::MathDialect",
+                           "vector::VectorDialect"];
 }
 
 def QNNCPUPlanMemory : Pass<"qnn-cpu-plan-memory", "ModuleOp"> {

@@ -28,6 +28,11 @@ enum class DotProductKind {
   None,
   /// x86 AVX-512 VNNI `vpdpbusd` on zmm: u8 x s8, 16 lanes.
   X86AVX512VNNI,
+  /// x86 AVX-VNNI `{vex} vpdpbusd` on ymm (16 registers): u8 x s8, 8 lanes.
+  X86AVXVNNI,
+  /// x86 AVX2 without a dot instruction: the same 4-way reductions on ymm,
+  /// left to LLVM (widened to i16, `vpmaddwd`, exact), 8 lanes.
+  X86AVX2,
   /// AArch64 `usdot` (+i8mm): u8 x s8, 4 lanes.
   AArch64USDot,
   /// AArch64 `sdot` (+dotprod): s8 x s8, 4 lanes; u8 activations are
@@ -46,6 +51,7 @@ struct CPUTarget {
   bool avx512f = false, avx512bw = false, avx512vnni = false;
   /// vpermb / vpermi2b: byte table lookups.
   bool avx512vbmi = false;
+  bool avx2 = false, avxvnni = false;
   bool dotprod = false, i8mm = false;
 
   /// The machine this process runs on (what the JIT compiles for).

@@ -1,0 +1,28 @@
+// RUN: quant-opt %s --qnn-cpu-lower-dot-products="target-triple=x86_64-unknown-linux-gnu target-features=+avx2,+avxvnni" | FileCheck %s --check-prefix=VNNI
+// RUN: quant-opt %s --qnn-cpu-lower-dot-products="target-triple=x86_64-unknown-linux-gnu target-features=+avx2" | FileCheck %s --check-prefix=AVX2
+
+// AVX-VNNI: vpdpbusd on ymm (8 lanes of 4 bytes).
+// VNNI-LABEL: func.func @dot8
+// VNNI-SAME: (%[[ACC:.*]]: vector<8xi32>, %[[A:.*]]: vector<32xi8>, %[[W:.*]]: vector<32xi8>)
+// VNNI: %[[R:.*]] = llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.256"(%[[ACC]], %[[A]], %[[W]]) : (vector<8xi32>, vector<32xi8>, vector<32xi8>) -> vector<8xi32>
+// VNNI: return %[[R]]
+// AVX2 (no dot instruction): two rounds of even + odd lanes of the i32
+// products, which the backend selects as vpmaddwd and a horizontal add.
+// AVX2-LABEL: func.func @dot8
+// AVX2-NOT: llvm.call_intrinsic
+// AVX2-NOT: vector.multi_reduction
+// AVX2: %[[P:.*]] = arith.muli {{.*}} : vector<32xi32>
+// AVX2-DAG: %[[E1:.*]] = vector.shuffle %[[P]], %[[P]] [0, 2, 4,
+// AVX2-DAG: %[[O1:.*]] = vector.shuffle %[[P]], %[[P]] [1, 3, 5,
+// AVX2: %[[S1:.*]] = arith.addi %[[E1]], %[[O1]] : vector<16xi32>
+// AVX2: arith.addi {{.*}} : vector<8xi32>
+// AVX2: %[[R:.*]] = arith.addi %{{.*}}, %{{.*}} : vector<8xi32>
+// AVX2: return %[[R]]
+func.func @dot8(%acc: vector<8xi32>, %a: vector<32xi8>, %w: vector<32xi8>) -> vector<8xi32> {
+  %0 = arith.extui %a : vector<32xi8> to vector<32xi32>
+  %1 = arith.extsi %w : vector<32xi8> to vector<32xi32>
+  %2 = arith.muli %0, %1 : vector<32xi32>
+  %3 = vector.shape_cast %2 : vector<32xi32> to vector<8x4xi32>
+  %4 = vector.multi_reduction <add>, %3, %acc [1] : vector<8x4xi32> to vector<8xi32>
+  return %4 : vector<8xi32>
+}
