@@ -355,6 +355,14 @@ int main() {
     cases.push_back(c);
   }
   {
+    // Weights beyond 512 KiB: swept in column blocks (with a partial last
+    // vector in the last block).
+    Case c = mm(13, 1024, 600);
+    c.inputZp = 60;
+    c.name += " (column blocks)";
+    cases.push_back(c);
+  }
+  {
     Case c = mm(49, 128, 100);
     c.perChannel = false, c.rounding = "half_even", c.inputZp = 128;
     cases.push_back(c);

@@ -376,11 +376,19 @@ private:
   /// for (iv = 0; iv < ub; iv += step) body(iv); with threads, split into
   /// one chunk per thread in an scf.parallel, `chunkSetup(chunk)` run at the
   /// start of each chunk (else once before the loop, with chunk 0).
+  /// `passes` > 1: each chunk runs its loop that many times, pass p calling
+  /// `passBody(iv, p)` (the column blocks of a large matmul, inside one
+  /// parallel region).
   void emitRowLoop(int64_t ub, int64_t step,
                    llvm::function_ref<void(Value)> chunkSetup,
                    llvm::function_ref<void(Value)> body);
-  /// Every column block of `rows` rows.
-  void emitRowBlock(Value a, Value aRow0, Value outRow0, int64_t rows);
+  void emitRowLoop(int64_t ub, int64_t step, int64_t passes,
+                   llvm::function_ref<void(Value)> chunkSetup,
+                   llvm::function_ref<void(Value, int64_t)> passBody);
+  /// The tiles of `rows` rows over the column vectors [nvLo, nvHi) (nvLo a
+  /// multiple of V; nvHi too, or NV).
+  void emitRowBlock(Value a, Value aRow0, Value outRow0, int64_t rows,
+                    int64_t nvLo, int64_t nvHi);
   /// Bias, requantization and store of one accumulator vector of output row
   /// `row`, columns from `col`.
   void emitStore(Value acc, Value row, Value col, bool inBounds);
@@ -402,15 +410,24 @@ private:
 void KernelBuilder::emitRowLoop(int64_t ub, int64_t step,
                                 llvm::function_ref<void(Value)> chunkSetup,
                                 llvm::function_ref<void(Value)> body) {
+  emitRowLoop(ub, step, 1, chunkSetup,
+              [&](Value iv, int64_t) { body(iv); });
+}
+
+void KernelBuilder::emitRowLoop(
+    int64_t ub, int64_t step, int64_t passes,
+    llvm::function_ref<void(Value)> chunkSetup,
+    llvm::function_ref<void(Value, int64_t)> passBody) {
   auto loop = [&](Value lo, Value hi) {
-    scf::ForOp::create(b, loc, lo, hi, idx(step), ValueRange{},
-                       [&](OpBuilder &nb, Location, Value iv, ValueRange) {
-                         OpBuilder::InsertionGuard g(b);
-                         b.setInsertionPoint(nb.getInsertionBlock(),
-                                             nb.getInsertionPoint());
-                         body(iv);
-                         scf::YieldOp::create(b, loc);
-                       });
+    for (int64_t pass = 0; pass < passes; ++pass)
+      scf::ForOp::create(b, loc, lo, hi, idx(step), ValueRange{},
+                         [&](OpBuilder &nb, Location, Value iv, ValueRange) {
+                           OpBuilder::InsertionGuard g(b);
+                           b.setInsertionPoint(nb.getInsertionBlock(),
+                                               nb.getInsertionPoint());
+                           passBody(iv, pass);
+                           scf::YieldOp::create(b, loc);
+                         });
   };
   if (threads <= 1) {
     chunkSetup(idx(0));
@@ -841,21 +858,22 @@ void KernelBuilder::emitDepthwiseRow(Value input, Value dwWeights, Value r,
 }
 
 void KernelBuilder::emitRowBlock(Value a, Value aRow0, Value outRow0,
-                                 int64_t rows) {
+                                 int64_t rows, int64_t nvLo, int64_t nvHi) {
   // Column tiles of V full vectors, then the rest (at most V vectors, the
   // last one possibly partial) as one static tile.
   int64_t fullVectors = spec.N / L;
   int64_t mainEnd = (fullVectors / V) * V;
-  if (mainEnd > 0)
+  int64_t fullEnd = std::min(nvHi, mainEnd);
+  if (fullEnd > nvLo)
     scf::ForOp::create(
-        b, loc, idx(0), idx(mainEnd), idx(V), ValueRange{},
+        b, loc, idx(nvLo), idx(fullEnd), idx(V), ValueRange{},
         [&](OpBuilder &nb, Location, Value nv0, ValueRange) {
           OpBuilder::InsertionGuard g(b);
           b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
           emitTile(a, aRow0, outRow0, nv0, rows, V, -1);
           scf::YieldOp::create(b, loc);
         });
-  if (NV > mainEnd)
+  if (nvHi == NV && NV > mainEnd)
     emitTile(a, aRow0, outRow0, idx(mainEnd), rows, NV - mainEnd, mainEnd);
 }
 
@@ -948,22 +966,35 @@ func::FuncOp KernelBuilder::build(ModuleOp module, StringRef name,
     panel = memref::SubViewOp::create(b, loc, type, panels, offsets, sizes,
                                       strides);
   };
-  auto rowBlock = [&](Value m0, int64_t rows) {
+  // Column blocks: weights too large for the L2 cache are swept one block
+  // of about kBlockBytes at a time over all rows (each block read from
+  // memory once instead of once per row block). Gathered convolutions keep
+  // one block: their gather would be repeated per block.
+  // A single row block has no reuse to gain.
+  constexpr int64_t kBlockBytes = 256 * 1024;
+  int64_t blockVecs = NV;
+  if (!packed && spec.M > MR && NV * L * Kp > 2 * kBlockBytes)
+    blockVecs = std::max<int64_t>(V, kBlockBytes / (L * Kp) / V * V);
+  int64_t blocks = llvm::divideCeil(NV, blockVecs);
+  auto rowBlock = [&](Value m0, int64_t rows, int64_t block) {
+    int64_t nvLo = block * blockVecs;
+    int64_t nvHi = std::min(NV, nvLo + blockVecs);
     if (packed) {
       emitPack(input, panel, m0, rows);
-      emitRowBlock(panel, idx(0), m0, rows);
+      emitRowBlock(panel, idx(0), m0, rows, nvLo, nvHi);
     } else {
-      emitRowBlock(a, m0, m0, rows);
+      emitRowBlock(a, m0, m0, rows, nvLo, nvHi);
     }
   };
   int64_t mainRows = (spec.M / MR) * MR;
   if (mainRows > 0)
-    emitRowLoop(mainRows, MR, selectPanel,
-                [&](Value m0) { rowBlock(m0, MR); });
+    emitRowLoop(mainRows, MR, blocks, selectPanel,
+                [&](Value m0, int64_t block) { rowBlock(m0, MR, block); });
   if (spec.M > mainRows) {
     // The last rows, after the loop, in the first panel.
     selectPanel(idx(0));
-    rowBlock(idx(mainRows), spec.M - mainRows);
+    for (int64_t block = 0; block < blocks; ++block)
+      rowBlock(idx(mainRows), spec.M - mainRows, block);
   }
   func::ReturnOp::create(b, loc);
   return func;
