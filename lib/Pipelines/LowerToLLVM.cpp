@@ -50,6 +50,7 @@ void qmlir::buildLowerToLLVMPipeline(
   // Upsampling as copies; NHWC elementwise stretches (a float model
   // compiled as it is).
   pm.addNestedPass<func::FuncOp>(createQNNResizeAsTile());
+  pm.addNestedPass<func::FuncOp>(createQNNTransposeConvAsConv());
   pm.addNestedPass<func::FuncOp>(createQNNSinkTransposes());
   pm.addPass(createCanonicalizerPass());
   // Contractions the target has a microkernel for; then the remaining

@@ -24,6 +24,8 @@ void qmlir::buildPTQPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createQNNSinkTransposes());
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createQNNFoldBatchNorm());
+  // After the fold (a batch norm folds into the transposed convolution).
+  pm.addNestedPass<func::FuncOp>(createQNNTransposeConvAsConv());
   pm.addNestedPass<func::FuncOp>(createQNNInsertObservers());
   QNNCalibrateOptions calibrate;
   calibrate.calibDir = options.calibDir;

@@ -45,6 +45,29 @@ func.func @depthwise(%x: tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32> {
 
 // -----
 
+// Transposed convolution weights are OHWI like conv2d's: channel o scales
+// W[o]. g = [2, 0.5]; W' = [1 * 2, 1 * 0.5]; b' = [(0 - 1) * 2 + 0,
+// (0 - 1) * 0.5 + 1].
+// CHECK-LABEL: func @transpose_conv
+// CHECK-DAG: "tosa.const"() <{values = dense<{{\[\[\[\[}}2.000000e+00, 2.000000e+00]], {{\[\[}}2.000000e+00, 2.000000e+00]]], {{\[\[\[}}5.000000e-01, 5.000000e-01]], {{\[\[}}5.000000e-01, 5.000000e-01]]]]> : tensor<2x2x1x2xf32>}>
+// CHECK-DAG: "tosa.const"() <{values = dense<[-2.000000e+00, 5.000000e-01]> : tensor<2xf32>}>
+// CHECK: tosa.transpose_conv2d
+// CHECK-NOT: qnn.batch_norm
+func.func @transpose_conv(%x: tensor<1x2x2x2xf32>) -> tensor<1x4x2x2xf32> {
+  %w = "tosa.const"() <{values = dense<1.0> : tensor<2x2x1x2xf32>}> : () -> tensor<2x2x1x2xf32>
+  %b = "tosa.const"() <{values = dense<0.0> : tensor<2xf32>}> : () -> tensor<2xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %mean = "tosa.const"() <{values = dense<1.0> : tensor<2xf32>}> : () -> tensor<2xf32>
+  %var = "tosa.const"() <{values = dense<[1.0, 4.0]> : tensor<2xf32>}> : () -> tensor<2xf32>
+  %gamma = "tosa.const"() <{values = dense<[2.0, 1.0]> : tensor<2xf32>}> : () -> tensor<2xf32>
+  %beta = "tosa.const"() <{values = dense<[0.0, 1.0]> : tensor<2xf32>}> : () -> tensor<2xf32>
+  %c = tosa.transpose_conv2d %x, %w, %b, %zp, %zp {acc_type = f32, out_pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 1>} : (tensor<1x2x2x2xf32>, tensor<2x2x1x2xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x2x2xf32>
+  %y = qnn.batch_norm %c, %mean, %var, %gamma, %beta {epsilon = 0.0 : f32} : (tensor<1x4x2x2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x4x2x2xf32>
+  return %y : tensor<1x4x2x2xf32>
+}
+
+// -----
+
 // A batch norm without a convolution producer stays, with a remark.
 // CHECK-LABEL: func @not_foldable
 // CHECK: qnn.batch_norm

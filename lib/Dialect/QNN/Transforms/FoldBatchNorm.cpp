@@ -48,7 +48,8 @@ struct FoldBatchNormIntoConv : OpRewritePattern<qnn::BatchNormOp> {
   LogicalResult matchAndRewrite(qnn::BatchNormOp bn,
                                 PatternRewriter &rewriter) const override {
     Operation *conv = bn.getInput().getDefiningOp();
-    if (!conv || !isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp>(conv))
+    if (!conv || !isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp,
+                      tosa::TransposeConv2DOp>(conv))
       return rewriter.notifyMatchFailure(bn, "producer is not a convolution");
     if (!conv->getResult(0).hasOneUse())
       return rewriter.notifyMatchFailure(bn, "convolution has other users");
@@ -80,11 +81,12 @@ struct FoldBatchNormIntoConv : OpRewritePattern<qnn::BatchNormOp> {
       g[c] = (*gamma)[c] / std::sqrt((*var)[c] + eps);
     }
 
-    // tosa.conv2d weights are OHWI: the channel is the outermost index.
+    // tosa.conv2d and tosa.transpose_conv2d weights are OHWI: the channel is
+    // the outermost index.
     // tosa.depthwise_conv2d weights are [KH, KW, C, M]: channel c * M + m is
     // the innermost C*M block.
     SmallVector<double> newW = *w;
-    if (isa<tosa::Conv2DOp>(conv)) {
+    if (isa<tosa::Conv2DOp, tosa::TransposeConv2DOp>(conv)) {
       int64_t inner = newW.size() / channels;
       for (int64_t i = 0, e = newW.size(); i < e; ++i)
         newW[i] *= g[i / inner];
@@ -129,7 +131,8 @@ struct QNNFoldBatchNormPass
       return signalPassFailure();
     getOperation().walk([](qnn::BatchNormOp bn) {
       bn.emitRemark("batch norm not folded: it needs a single-use "
-                    "tosa.conv2d/depthwise_conv2d producer with constant f32 "
+                    "tosa.conv2d/depthwise_conv2d/transpose_conv2d producer "
+                    "with constant f32 "
                     "weight, bias and statistics; it stays as a float op");
     });
   }

@@ -12,8 +12,9 @@ include "mlir/Pass/PassBase.td"
 def QNNFoldBatchNorm : Pass<"qnn-fold-batch-norm", "func::FuncOp"> {
   let summary = "Fold qnn.batch_norm into the producing convolution";
   let description = [{
-    Folds an inference batch normalization into the `tosa.conv2d` or
-    `tosa.depthwise_conv2d` that produces its input, when the convolution
+    Folds an inference batch normalization into the `tosa.conv2d`,
+    `tosa.depthwise_conv2d` or `tosa.transpose_conv2d` (OHWI weights like
+    conv2d) that produces its input, when the convolution
     has no other user and its weight, bias and the BN parameters are
     constants:
 
@@ -168,6 +169,37 @@ def QNNResizeAsTile : Pass<"qnn-resize-as-tile", "func::FuncOp"> {
     %0 = tosa.reshape %x, %s6 : (tensor<1x10x10x96xf32>, !tosa.shape<6>) -> tensor<1x10x1x10x1x96xf32>
     %1 = tosa.tile %0, %m : (tensor<1x10x1x10x1x96xf32>, !tosa.shape<6>) -> tensor<1x10x2x10x2x96xf32>
     %r = tosa.reshape %1, %s4 : (tensor<1x10x2x10x2x96xf32>, !tosa.shape<4>) -> tensor<1x20x20x96xf32>
+    ```
+  }];
+  let dependentDialects = ["tosa::TosaDialect"];
+}
+
+def QNNTransposeConvAsConv : Pass<"qnn-transpose-conv-as-conv", "func::FuncOp"> {
+  let summary = "Transposed convolutions whose kernel is their stride as 1x1 convolutions";
+  let description = [{
+    A `tosa.transpose_conv2d` whose kernel equals its stride, with no
+    output padding and zero zero points (the learned 2x upsampling of
+    DBNet heads and U-Net decoders), writes one sy x sx output block per
+    input pixel: it is a 1x1 `tosa.conv2d` with sy*sx*OC output channels
+    (channel `(ky*sx + kx)*OC + oc` holds `W[oc, ky, kx, :]`, the bias
+    tiled) followed by a depth-to-space (reshape, transpose, reshape). The
+    1x1 convolution is quantizable and runs on the int8 microkernels. Run
+    after `qnn-fold-batch-norm`, which folds a batch norm into the
+    transposed convolution first. Other transposed convolutions are left
+    alone.
+
+    Before:
+    ```mlir
+    %y = tosa.transpose_conv2d %x, %w, %b, %zp, %zp {acc_type = f32, out_pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>}
+        : (tensor<1x80x80x24xf32>, tensor<24x2x2x24xf32>, tensor<24xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x160x160x24xf32>
+    ```
+    After:
+    ```mlir
+    %c = tosa.conv2d %x, %w2, %b2, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>}
+        : (tensor<1x80x80x24xf32>, tensor<96x1x1x24xf32>, tensor<96xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x80x80x96xf32>
+    %r = tosa.reshape %c, %s6 : (tensor<1x80x80x96xf32>, !tosa.shape<6>) -> tensor<1x80x80x2x2x24xf32>
+    %t = tosa.transpose %r {perms = array<i32: 0, 1, 3, 2, 4, 5>} : (tensor<1x80x80x2x2x24xf32>) -> tensor<1x80x2x80x2x24xf32>
+    %y = tosa.reshape %t, %s4 : (tensor<1x80x2x80x2x24xf32>, !tosa.shape<4>) -> tensor<1x160x160x24xf32>
     ```
   }];
   let dependentDialects = ["tosa::TosaDialect"];
