@@ -656,9 +656,18 @@ void KernelBuilder::emitStore(Value acc, Value row, Value col,
     }
     bool mayShiftLeft =
         llvm::any_of(spec.shift, [](int32_t t) { return t < 31; });
-    result = createFixedPointRequantize(b, loc, result, m, t, spec.rounding,
-                                        spec.outZp, spec.clampMin,
-                                        spec.clampMax, mayShiftLeft);
+    // A bound on |accumulator + bias| known at compile time (the bias
+    // constants, at most 255 * 128 per product) lets double_round use its
+    // short rounding divide.
+    int64_t biasMax = 0;
+    for (int32_t v : spec.bias)
+      biasMax = std::max<int64_t>(biasMax, std::abs(int64_t(v)));
+    bool smallAccumulator =
+        llvm::all_of(spec.shift, [](int32_t t) { return t >= 32; }) &&
+        biasMax + llvm::alignTo(spec.K, 4) * 255 * 128 < (int64_t(1) << 29);
+    result = createFixedPointRequantize(
+        b, loc, result, m, t, spec.rounding, spec.outZp, spec.clampMin,
+        spec.clampMax, mayShiftLeft, smallAccumulator);
     result =
         arith::TruncIOp::create(b, loc, VectorType::get({L}, outElem), result);
   }

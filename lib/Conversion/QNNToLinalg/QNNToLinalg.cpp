@@ -904,7 +904,8 @@ Value qmlir::createFixedPointRequantize(OpBuilder &b, Location loc, Value acc,
                                        Value m, Value t,
                                        qnn::RoundingMode mode, int64_t zp,
                                        int64_t lo, int64_t hi,
-                                       bool mayShiftLeft) {
+                                       bool mayShiftLeft,
+                                       bool smallAccumulator) {
   // Scalars or vectors alike: constants are splats of the accumulator's shape.
   auto vecType = dyn_cast<VectorType>(acc.getType());
   auto like = [&](Type elem) -> Type {
@@ -955,6 +956,19 @@ Value qmlir::createFixedPointRequantize(OpBuilder &b, Location loc, Value acc,
     // m >= 0 (verifier), so INT32_MIN * INT32_MIN cannot occur, and the
     // result fits i32.
     Value high = createRoundingHighMul(b, loc, xs, m);
+    if (smallAccumulator) {
+      // exp = t - 31 >= 1 and |high| <= 2^29 + 1: the rounding divide
+      // (ties away from zero) is floor((high + 2^(exp-1) - [high < 0]) /
+      // 2^exp), and the sum cannot overflow.
+      Value exp = arith::SubIOp::create(b, loc, t, c32(31));
+      Value half = arith::ShLIOp::create(
+          b, loc, c32(1), arith::SubIOp::create(b, loc, exp, c32(1)));
+      Value neg = arith::ShRSIOp::create(b, loc, high, c32(31)); // 0 or -1
+      Value nudged = arith::AddIOp::create(
+          b, loc, arith::AddIOp::create(b, loc, high, half), neg);
+      result = arith::ShRSIOp::create(b, loc, nudged, exp);
+      break;
+    }
     // Rounding divide by 2^max(t - 31, 0), ties away from zero; exp <= 31
     // and the mask arithmetic wraps as two's complement.
     Value exp = arith::MaxSIOp::create(

@@ -29,11 +29,14 @@ public:
 /// result is i32. Bit-exact with requant::requantize (lib/Support). Shared by
 /// the CPU lowering and the GPU kernels. `mayShiftLeft` = false promises
 /// that every shift is at least 31 (a multiplier below 1): double_round then
-/// skips its saturating left shift.
+/// skips its saturating left shift. `smallAccumulator` = true promises
+/// more: |acc| < 2^29 and every shift at least 32; double_round then rounds
+/// its division by 2^(t-31) as one add and one shift (no overflow possible).
 Value createFixedPointRequantize(OpBuilder &b, Location loc, Value acc,
                                  Value m, Value t, qnn::RoundingMode mode,
                                  int64_t zp, int64_t lo, int64_t hi,
-                                 bool mayShiftLeft = true);
+                                 bool mayShiftLeft = true,
+                                 bool smallAccumulator = false);
 
 /// The minimum (or maximum) of every element of the f32 tensor `value`, as
 /// a scalar (a linalg.reduce; NaN propagates).
