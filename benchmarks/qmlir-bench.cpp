@@ -31,6 +31,7 @@
 
 #include <dnnl.hpp>
 #include <immintrin.h>
+#include <malloc.h>
 
 #include <algorithm>
 #include <chrono>
@@ -286,6 +287,12 @@ double timeDnnlConv(dnnl::engine &eng, dnnl::stream &s, bool int8, int64_t N,
 } // namespace
 
 int main() {
+  // The JIT-compiled functions return their output in a fresh malloc'ed
+  // buffer (freed after each call); a compiled model keeps it in its arena
+  // instead. Keep freed blocks in the heap so that the timings measure the
+  // kernel, not mmap/munmap and the page faults of a new output each call.
+  mallopt(M_MMAP_THRESHOLD, 1 << 30);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
   if (!loadOpenMPRuntime())

@@ -22,6 +22,7 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
+#include "mlir/Support/Timing.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -114,6 +115,12 @@ static cl::opt<unsigned> threads(
              "host's hardware threads unless this is set; an object uses "
              "this many (default 1), and with more than 1 links with -lomp"),
     cl::init(0));
+static cl::opt<bool> timing(
+    "timing",
+    cl::desc("Print, at the end, the time of each phase (import, "
+             "compilations, calibration, evaluation, object emission) and of "
+             "each pass in it"),
+    cl::init(false));
 static cl::opt<bool> vectorize("vectorize",
                                cl::desc("Vectorize (else reference loops)"),
                                cl::init(true));
@@ -128,11 +135,13 @@ struct Model {
 
 /// Lowers for the host (the JIT), or for `triple` / `cpu` / `features`;
 /// `threadCount` 0 lets the pipeline choose.
-LogicalResult lower(ModuleOp module, unsigned threadCount,
+LogicalResult lower(ModuleOp module, TimingScope &time, unsigned threadCount,
                     StringRef triple = "host", StringRef cpu = "",
                     StringRef features = "") {
   PassManager pm(module.getContext());
   reportFailingPasses(pm);
+  TimingScope passes = time.nest("lowering");
+  pm.enableTiming(passes);
   LowerToLLVMPipelineOptions options;
   options.vectorize = vectorize;
   options.threads = threadCount;
@@ -145,12 +154,15 @@ LogicalResult lower(ModuleOp module, unsigned threadCount,
   return pm.run(module);
 }
 
-FailureOr<std::unique_ptr<JitFunction>> compile(ModuleOp source,
-                                                const Model &model) {
+FailureOr<std::unique_ptr<JitFunction>>
+compile(ModuleOp source, const Model &model, TimingScope &parent,
+        StringRef phase) {
+  TimingScope time = parent.nest(phase);
   OwningOpRef<ModuleOp> module(cast<ModuleOp>(source->clone()));
   if (failed(markForCInterface(*module, "main")) ||
-      failed(lower(*module, threads)))
+      failed(lower(*module, time, threads)))
     return failure();
+  TimingScope llvmTime = time.nest("LLVM (JIT)");
   return JitFunction::create(*module, "main", model.inputShape,
                              model.outputRank);
 }
@@ -203,6 +215,10 @@ int main(int argc, char **argv) {
 
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context);
+  DefaultTimingManager timingManager;
+  timingManager.setEnabled(timing);
+  TimingScope rootTime = timingManager.getRootScope();
+  TimingScope importTime = rootTime.nest("import");
   Model model;
   if (StringRef(inputFile).ends_with(".onnx")) {
     ONNXImportOptions importOptions;
@@ -237,6 +253,7 @@ int main(int argc, char **argv) {
       !inType.getElementType().isF32() || !outType.getElementType().isF32())
     return fail("@main must take one static f32 tensor and return one f32 "
                 "tensor");
+  importTime.stop();
   model.inputShape.assign(inType.getShape().begin(), inType.getShape().end());
   model.outputRank = outType.getRank();
   int64_t inCount = inType.getNumElements();
@@ -245,7 +262,7 @@ int main(int argc, char **argv) {
                << ", output " << outType << ")\n";
 
   // Float reference compilation.
-  auto floatJit = compile(*model.module, model);
+  auto floatJit = compile(*model.module, model, rootTime, "float JIT");
   if (failed(floatJit))
     return fail("float compilation failed");
 
@@ -281,6 +298,8 @@ int main(int argc, char **argv) {
   {
     PassManager pm(&context);
     reportFailingPasses(pm);
+    TimingScope ptqTime = rootTime.nest("quantization (qnn-ptq)");
+    pm.enableTiming(ptqTime);
     PTQPipelineOptions options;
     options.calibDir = calibDir;
     options.perChannel = perChannel;
@@ -307,12 +326,13 @@ int main(int argc, char **argv) {
     quantized->print(file->os());
     file->keep();
   }
-  auto quantJit = compile(*quantized, model);
+  auto quantJit = compile(*quantized, model, rootTime, "int8 JIT");
   if (failed(quantJit))
     return fail("int8 compilation failed");
 
   // Report on the calibration and evaluation sets.
   bool ok = true;
+  TimingScope reportTime = rootTime.nest("accuracy report");
   std::unique_ptr<llvm::ToolOutputFile> dump;
   if (!dumpOutputs.empty()) {
     std::string error;
@@ -384,6 +404,7 @@ int main(int argc, char **argv) {
   }
   if (dump)
     dump->keep();
+  reportTime.stop();
 
   if (!target.empty()) {
     if (outputFile.empty())
@@ -407,24 +428,25 @@ int main(int argc, char **argv) {
     if (failed(checkTargetFeatures(triple, features, featureError)))
       return fail("--target-features: " + featureError);
     unsigned objectThreads = std::max(1u, threads.getValue());
-    auto emit = [&](ModuleOp source, StringRef path) {
+    auto emit = [&](ModuleOp source, StringRef path, StringRef phase) {
+      TimingScope time = rootTime.nest(phase);
       OwningOpRef<ModuleOp> object(cast<ModuleOp>(source->clone()));
       object->lookupSymbol<func::FuncOp>("main").setSymName(entryName);
-      return success(
-          succeeded(markForCInterface(*object, entryName)) &&
-          succeeded(cpu == "host"
-                        ? lower(*object, objectThreads)
-                        : lower(*object, objectThreads, triple, cpu,
-                                features)) &&
-          succeeded(emitObjectFile(*object, triple, cpu, features, path)));
+      if (failed(markForCInterface(*object, entryName)) ||
+          failed(cpu == "host" ? lower(*object, time, objectThreads)
+                               : lower(*object, time, objectThreads, triple,
+                                       cpu, features)))
+        return failure();
+      TimingScope llvmTime = time.nest("LLVM (object)");
+      return emitObjectFile(*object, triple, cpu, features, path);
     };
-    if (failed(emit(*quantized, outputFile)))
+    if (failed(emit(*quantized, outputFile, "int8 object")))
       return fail("object emission failed");
     llvm::outs() << "object:      " << outputFile << " (" << triple << " "
                  << features << "), entry _mlir_ciface_" << entryName
                  << "\n";
     if (!floatObjectFile.empty()) {
-      if (failed(emit(*model.module, floatObjectFile)))
+      if (failed(emit(*model.module, floatObjectFile, "float object")))
         return fail("float object emission failed");
       llvm::outs() << "float object: " << floatObjectFile << "\n";
     }
