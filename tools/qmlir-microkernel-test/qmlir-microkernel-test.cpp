@@ -430,6 +430,24 @@ int main() {
     c.i32Output = true, c.inputZp = 5;
     cases.push_back(c);
   }
+  // Kernels wider than 4 columns (two tap groups, the second partly zero),
+  // batch 2 through the row ring, unequal strides (SW = 3 keeps every Z
+  // entry), a 1-row kernel.
+  {
+    Case c = dw(11, 13, 20, 7, 7);
+    c.PT = c.PB = c.PL = c.PR = 3, c.batch = 2, c.inputZp = 77;
+    cases.push_back(c);
+  }
+  {
+    Case c = dw(9, 14, 33, 3, 3);
+    c.SH = 2, c.SW = 3, c.PB = 1, c.PL = 1, c.inputZp = 128;
+    cases.push_back(c);
+  }
+  {
+    Case c = dw(1, 9, 16, 1, 3);
+    c.PL = c.PR = 1, c.signedInput = true, c.inputZp = 0;
+    cases.push_back(c);
+  }
   // Images too small for an interior row (the classifier's 3x96 and 2x96
   // maps): every block takes the checked path.
   {

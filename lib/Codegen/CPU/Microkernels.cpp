@@ -357,6 +357,10 @@ private:
                               MemRefType inType, MemRefType outType);
   func::FuncOp buildDepthwise(ModuleOp module, StringRef name,
                               MemRefType inType, MemRefType outType);
+  /// The depthwise kernel on the dot-product instruction, with each input
+  /// row interleaved once for all the output rows that read it.
+  func::FuncOp buildDepthwiseDot(ModuleOp module, StringRef name,
+                                 MemRefType inType, MemRefType outType);
 
 private:
   Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
@@ -703,74 +707,7 @@ void KernelBuilder::emitDepthwiseRow(Value input, Value dwWeights, Value r,
   // vector; the taps are unrolled.
   // The L input bytes of tap t for output column o (the padding byte
   // outside the image).
-  // `interior`: the block's taps are all inside the image (no clamp, no
-  // padding select).
-  bool interior = false;
-  auto tapInput = [&](int64_t t, int64_t o, Value c0, bool inBounds) -> Value {
-    int64_t kh = t / spec.KW, kw = t % spec.KW;
-    Value ih = arith::AddIOp::create(b, loc, ih0, idx(kh * spec.DH));
-    Value ow = arith::AddIOp::create(b, loc, ow0, idx(o));
-    Value iw = arith::AddIOp::create(
-        b, loc, arith::MulIOp::create(b, loc, ow, idx(spec.SW)),
-        idx(kw * spec.DW - spec.PL));
-    if (interior)
-      return vector::TransferReadOp::create(b, loc, bytes, input,
-                                            ValueRange{n, ih, iw, c0}, pad,
-                                            ArrayRef<bool>{inBounds})
-          .getResult();
-    Value valid = arith::AndIOp::create(b, loc, inRange(ih, spec.IH),
-                                        inRange(iw, spec.IW));
-    Value x = vector::TransferReadOp::create(
-        b, loc, bytes, input,
-        ValueRange{n, clampIdx(ih, spec.IH), clampIdx(iw, spec.IW), c0}, pad,
-        ArrayRef<bool>{inBounds});
-    return arith::SelectOp::create(b, loc, valid, x, padVec).getResult();
-  };
-  // Dot-product form: taps 4g..4g+3 of L channels interleaved into the
-  // [channel][4 taps] bytes of the packed weights.
-  auto dotChannelVector = [&](Value c0, bool inBounds) {
-    int64_t taps = spec.KH * spec.KW, groups = llvm::divideCeil(taps, 4);
-    auto wBytes = VectorType::get({4 * L}, i8);
-    Value flipVec = vector::BroadcastOp::create(
-        b, loc, bytes, arith::ConstantIntOp::create(b, loc, -128, 8));
-    SmallVector<int64_t> pairs, quads;
-    for (int64_t j = 0; j < L; ++j)
-      pairs.append({j, L + j});
-    for (int64_t j = 0; j < L; ++j)
-      quads.append({2 * j, 2 * j + 1, 2 * L + 2 * j, 2 * L + 2 * j + 1});
-    Value c4 = arith::MulIOp::create(b, loc, c0, idx(4));
-    Value outRow0 = arith::AddIOp::create(
-        b, loc, arith::MulIOp::create(b, loc, r, idx(spec.OW)), ow0);
-    SmallVector<Value> w;
-    for (int64_t g = 0; g < groups; ++g)
-      w.push_back(vector::BitCastOp::create(
-          b, loc, accType(),
-          vector::LoadOp::create(b, loc, wBytes, dwWeights,
-                                 ValueRange{idx(g), c4})));
-    for (int64_t o = 0; o < count; ++o) {
-      Value acc = arith::ConstantOp::create(
-          b, loc, cast<TypedAttr>(b.getZeroAttr(accType())));
-      for (int64_t g = 0; g < groups; ++g) {
-        SmallVector<Value> x;
-        for (int64_t i = 0; i < 4; ++i) {
-          int64_t t = 4 * g + i;
-          Value v = t < taps ? tapInput(t, o, c0, inBounds) : padVec;
-          if (spec.flip)
-            v = arith::XOrIOp::create(b, loc, v, flipVec);
-          x.push_back(v);
-        }
-        Value x01 = vector::ShuffleOp::create(b, loc, x[0], x[1], pairs);
-        Value x23 = vector::ShuffleOp::create(b, loc, x[2], x[3], pairs);
-        Value q = vector::ShuffleOp::create(b, loc, x01, x23, quads);
-        acc = dot(acc, vector::BitCastOp::create(b, loc, accType(), q), w[g]);
-      }
-      emitStore(acc, arith::AddIOp::create(b, loc, outRow0, idx(o)), c0,
-                inBounds);
-    }
-  };
   auto channelVector = [&](Value c0, bool inBounds) {
-    if (spec.depthwiseDot)
-      return dotChannelVector(c0, inBounds);
     SmallVector<Value> accs(count);
     for (int64_t o = 0; o < count; ++o)
       accs[o] = arith::ConstantOp::create(
@@ -811,59 +748,19 @@ void KernelBuilder::emitDepthwiseRow(Value input, Value dwWeights, Value r,
       emitStore(accs[o], arith::AddIOp::create(b, loc, outRow0, idx(o)), c0,
                 inBounds);
   };
-  auto allChannels = [&] {
-    int64_t fullVectors = spec.C / L;
-    if (fullVectors > 0)
-      scf::ForOp::create(b, loc, idx(0), idx(fullVectors * L), idx(L),
-                         ValueRange{},
-                         [&](OpBuilder &nb, Location, Value c0, ValueRange) {
-                           OpBuilder::InsertionGuard g(b);
-                           b.setInsertionPoint(nb.getInsertionBlock(),
-                                               nb.getInsertionPoint());
-                           channelVector(c0, true);
-                           scf::YieldOp::create(b, loc);
-                         });
-    if (spec.C % L)
-      channelVector(idx(fullVectors * L), false);
-  };
-  // Output rows and columns whose whole window lies inside the image.
-  int64_t ohLo = llvm::divideCeil(spec.PT, spec.SH);
-  int64_t ohHi = (spec.IH - 1 + spec.PT - (spec.KH - 1) * spec.DH);
-  int64_t owLo = llvm::divideCeil(spec.PL, spec.SW);
-  int64_t owHi = (spec.IW - 1 + spec.PL - (spec.KW - 1) * spec.DW);
-  ohHi = ohHi < 0 ? -1 : ohHi / spec.SH;
-  owHi = owHi < 0 ? -1 : owHi / spec.SW;
-  if (!spec.depthwiseDot || ohLo > ohHi || owLo > owHi) {
-    allChannels();
-    return;
-  }
-  // The block is interior: the fast variant; else the checked one.
-  auto cmp = [&](arith::CmpIPredicate p, Value x, int64_t y) {
-    return arith::CmpIOp::create(b, loc, p, x, idx(y)).getResult();
-  };
-  Value owLast = arith::AddIOp::create(b, loc, ow0, idx(count - 1));
-  Value inside = arith::AndIOp::create(
-      b, loc,
-      arith::AndIOp::create(b, loc, cmp(arith::CmpIPredicate::sge, oh, ohLo),
-                            cmp(arith::CmpIPredicate::sle, oh, ohHi)),
-      arith::AndIOp::create(b, loc, cmp(arith::CmpIPredicate::sge, ow0, owLo),
-                            cmp(arith::CmpIPredicate::sle, owLast, owHi)));
-  scf::IfOp::create(
-      b, loc, inside,
-      [&](OpBuilder &tb, Location) {
-        OpBuilder::InsertionGuard g(b);
-        b.setInsertionPoint(tb.getInsertionBlock(), tb.getInsertionPoint());
-        interior = true;
-        allChannels();
-        interior = false;
-        scf::YieldOp::create(b, loc);
-      },
-      [&](OpBuilder &eb, Location) {
-        OpBuilder::InsertionGuard g(b);
-        b.setInsertionPoint(eb.getInsertionBlock(), eb.getInsertionPoint());
-        allChannels();
-        scf::YieldOp::create(b, loc);
-      });
+  int64_t fullVectors = spec.C / L;
+  if (fullVectors > 0)
+    scf::ForOp::create(b, loc, idx(0), idx(fullVectors * L), idx(L),
+                       ValueRange{},
+                       [&](OpBuilder &nb, Location, Value c0, ValueRange) {
+                         OpBuilder::InsertionGuard g(b);
+                         b.setInsertionPoint(nb.getInsertionBlock(),
+                                             nb.getInsertionPoint());
+                         channelVector(c0, true);
+                         scf::YieldOp::create(b, loc);
+                       });
+  if (spec.C % L)
+    channelVector(idx(fullVectors * L), false);
 }
 
 void KernelBuilder::emitRowBlock(Value a, Value aRow0, Value outRow0,
@@ -1012,30 +909,17 @@ func::FuncOp KernelBuilder::build(ModuleOp module, StringRef name,
 func::FuncOp KernelBuilder::buildDepthwise(ModuleOp module, StringRef name,
                                            MemRefType inType,
                                            MemRefType outType) {
-  Type i32Type = b.getI32Type(), i8 = b.getI8Type();
+  if (spec.depthwiseDot)
+    return buildDepthwiseDot(module, name, inType, outType);
+  Type i32Type = b.getI32Type();
   int64_t Cp = NV * L, taps = spec.KH * spec.KW;
-  MemRefType wType;
-  DenseElementsAttr wAttr;
-  if (spec.depthwiseDot) {
-    // [tap group][channel][4 taps]: one load feeds one dot instruction.
-    int64_t groups = llvm::divideCeil(taps, 4);
-    SmallVector<int8_t> w(groups * Cp * 4, 0);
-    for (int64_t t = 0; t < taps; ++t)
-      for (int64_t c = 0; c < spec.C; ++c)
-        w[(t / 4) * Cp * 4 + c * 4 + t % 4] =
-            static_cast<int8_t>(spec.depthwiseWeights[t * spec.C + c]);
-    wType = MemRefType::get({groups, Cp * 4}, i8);
-    wAttr = DenseElementsAttr::get(
-        RankedTensorType::get(wType.getShape(), i8), ArrayRef<int8_t>(w));
-  } else {
-    SmallVector<int32_t> w(taps * Cp, 0);
-    for (int64_t t = 0; t < taps; ++t)
-      for (int64_t c = 0; c < spec.C; ++c)
-        w[t * Cp + c] = spec.depthwiseWeights[t * spec.C + c];
-    wType = MemRefType::get({taps, Cp}, i32Type);
-    wAttr = DenseElementsAttr::get(
-        RankedTensorType::get(wType.getShape(), i32Type), ArrayRef<int32_t>(w));
-  }
+  SmallVector<int32_t> w(taps * Cp, 0);
+  for (int64_t t = 0; t < taps; ++t)
+    for (int64_t c = 0; c < spec.C; ++c)
+      w[t * Cp + c] = spec.depthwiseWeights[t * spec.C + c];
+  auto wType = MemRefType::get({taps, Cp}, i32Type);
+  auto wAttr = DenseElementsAttr::get(
+      RankedTensorType::get(wType.getShape(), i32Type), ArrayRef<int32_t>(w));
   auto wGlobal = makeGlobal(module, (name + "_weights").str(), wType, wAttr);
   func::FuncOp func = createFunction(module, name, inType, outType);
   Value input = func.getArgument(0);
@@ -1055,6 +939,252 @@ func::FuncOp KernelBuilder::buildDepthwise(ModuleOp module, StringRef name,
         });
     if (spec.OW > mainCols)
       emitDepthwiseRow(input, dw, r, idx(mainCols), spec.OW - mainCols);
+  });
+  func::ReturnOp::create(b, loc);
+  return func;
+}
+
+func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
+                                              MemRefType inType,
+                                              MemRefType outType) {
+  // Each 4-byte lane of the dot instruction holds one channel's inputs at 4
+  // consecutive kernel columns, Z[ih][x][c] = (in[ih][x + i * DW][c])_i<4, so
+  // that output (oh, ow) is sum over kh, g of dot(Z[oh * SH - PT + kh * DH]
+  // [ow * SW - PL + 4 * g * DW], W[kh][g]), G = ceil(KW / 4) groups per
+  // kernel row. A Z row is interleaved once, into a ring of the R input rows
+  // one output row reads, and serves every output row that reads it (KH of
+  // them at stride 1) instead of being regathered per tap.
+  Type i8 = b.getI8Type();
+  int64_t G = llvm::divideCeil(spec.KW, 4), Cp = NV * L;
+  int64_t R = (spec.KH - 1) * spec.DH + 1;
+  // The Z entries a row needs: x - (-PL) = ow * SW + 4 * g * DW; when SW
+  // divides 4 * DW only every SW-th one, kept at index x / SW.
+  int64_t ES = (4 * spec.DW) % spec.SW == 0 ? spec.SW : 1;
+  int64_t XJ = ((spec.OW - 1) * spec.SW + (G - 1) * 4 * spec.DW) / ES + 1;
+  // Weights [kh * G + g][channel][4 taps], taps past KW zero.
+  SmallVector<int8_t> w(spec.KH * G * Cp * 4, 0);
+  for (int64_t kh = 0; kh < spec.KH; ++kh)
+    for (int64_t kw = 0; kw < spec.KW; ++kw)
+      for (int64_t c = 0; c < spec.C; ++c)
+        w[((kh * G + kw / 4) * Cp + c) * 4 + kw % 4] = static_cast<int8_t>(
+            spec.depthwiseWeights[(kh * spec.KW + kw) * spec.C + c]);
+  auto wType = MemRefType::get({spec.KH * G, Cp * 4}, i8);
+  auto wAttr = DenseElementsAttr::get(
+      RankedTensorType::get(wType.getShape(), i8), ArrayRef<int8_t>(w));
+  auto wGlobal = makeGlobal(module, (name + "_weights").str(), wType, wAttr);
+  func::FuncOp func = createFunction(module, name, inType, outType);
+  Value input = func.getArgument(0);
+  Value dw = memref::GetGlobalOp::create(b, loc, wType, wGlobal.getSymName());
+
+  // The rings, one per thread, allocated at the entry.
+  int64_t chunks = std::max<unsigned>(threads, 1);
+  auto quadType = VectorType::get({4 * L}, i8);
+  Value rings = memref::AllocaOp::create(
+      b, loc, MemRefType::get({chunks, R, XJ, 4 * L}, i8),
+      b.getI64IntegerAttr(64));
+  Value ring;
+  auto selectRing = [&](Value chunk) {
+    SmallVector<OpFoldResult> offsets = {chunk, b.getIndexAttr(0),
+                                         b.getIndexAttr(0), b.getIndexAttr(0)};
+    SmallVector<OpFoldResult> sizes = {b.getIndexAttr(1), b.getIndexAttr(R),
+                                       b.getIndexAttr(XJ),
+                                       b.getIndexAttr(4 * L)};
+    SmallVector<OpFoldResult> strides(4, b.getIndexAttr(1));
+    auto type = cast<MemRefType>(memref::SubViewOp::inferRankReducedResultType(
+        {R, XJ, 4 * L}, cast<MemRefType>(rings.getType()), offsets, sizes,
+        strides));
+    ring = memref::SubViewOp::create(b, loc, type, rings, offsets, sizes,
+                                     strides);
+  };
+  auto forLoop = [&](Value lo, Value hi, int64_t step, ValueRange init,
+                     llvm::function_ref<SmallVector<Value>(Value, ValueRange)>
+                         body) {
+    return scf::ForOp::create(
+        b, loc, lo, hi, idx(step), init,
+        [&](OpBuilder &nb, Location, Value iv, ValueRange args) {
+          OpBuilder::InsertionGuard g(b);
+          b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
+          scf::YieldOp::create(b, loc, body(iv, args));
+        });
+  };
+  auto cmp = [&](arith::CmpIPredicate p, Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, p, x, y).getResult();
+  };
+  Value pad = arith::ConstantIntOp::create(b, loc, spec.padByte, 8);
+  auto bytes = VectorType::get({L}, i8);
+  Value padVec = vector::BroadcastOp::create(b, loc, bytes, pad);
+  // [c][i] <- x_i[c]: concatenate, then one permutation.
+  SmallVector<int64_t> concat2, concat4, interleave;
+  for (int64_t j = 0; j < 2 * L; ++j)
+    concat2.push_back(j);
+  for (int64_t j = 0; j < 4 * L; ++j)
+    concat4.push_back(j);
+  for (int64_t c = 0; c < L; ++c)
+    for (int64_t i = 0; i < 4; ++i)
+      interleave.push_back(i * L + c);
+  auto quad = [&](ArrayRef<Value> x) -> Value {
+    Value x01 = vector::ShuffleOp::create(b, loc, x[0], x[1], concat2);
+    Value x23 = vector::ShuffleOp::create(b, loc, x[2], x[3], concat2);
+    Value all = vector::ShuffleOp::create(b, loc, x01, x23, concat4);
+    Value q = vector::ShuffleOp::create(b, loc, all, all, interleave);
+    if (spec.flip)
+      q = arith::XOrIOp::create(
+          b, loc, q,
+          vector::BroadcastOp::create(
+              b, loc, quadType, arith::ConstantIntOp::create(b, loc, -128, 8)));
+    return q;
+  };
+  Value padQuad = quad({padVec, padVec, padVec, padVec});
+
+  // Z row of input row `ih` (batch n) into ring slot `slot`, channels from
+  // c0. Entries whose 4 pixels are inside the row read them directly; the
+  // others clamp and select the padding byte; a row outside the image is
+  // all padding.
+  int64_t jA = llvm::divideCeil(spec.PL, ES);
+  int64_t lastX = spec.IW - 1 - 3 * spec.DW + spec.PL;
+  int64_t jB = lastX < 0 ? -1 : std::min(lastX / ES, XJ - 1);
+  if (jB < jA)
+    jA = jB = 0, jB = -1; // no interior entry
+  auto buildRow = [&](Value n, Value ih, Value slot, Value c0, bool inBounds) {
+    Value rowValid = arith::AndIOp::create(
+        b, loc, cmp(arith::CmpIPredicate::sge, ih, idx(0)),
+        cmp(arith::CmpIPredicate::slt, ih, idx(spec.IH)));
+    auto entry = [&](Value j, bool interior) {
+      Value x0 = arith::SubIOp::create(
+          b, loc, arith::MulIOp::create(b, loc, j, idx(ES)), idx(spec.PL));
+      SmallVector<Value> x;
+      for (int64_t i = 0; i < 4; ++i) {
+        Value px = arith::AddIOp::create(b, loc, x0, idx(i * spec.DW));
+        if (interior) {
+          x.push_back(vector::TransferReadOp::create(
+              b, loc, bytes, input, ValueRange{n, ih, px, c0}, pad,
+              ArrayRef<bool>{inBounds}));
+          continue;
+        }
+        Value valid = arith::AndIOp::create(
+            b, loc, cmp(arith::CmpIPredicate::sge, px, idx(0)),
+            cmp(arith::CmpIPredicate::slt, px, idx(spec.IW)));
+        Value pxc = arith::MinSIOp::create(
+            b, loc, arith::MaxSIOp::create(b, loc, px, idx(0)),
+            idx(spec.IW - 1));
+        Value v = vector::TransferReadOp::create(
+            b, loc, bytes, input, ValueRange{n, ih, pxc, c0}, pad,
+            ArrayRef<bool>{inBounds});
+        x.push_back(arith::SelectOp::create(b, loc, valid, v, padVec));
+      }
+      vector::StoreOp::create(b, loc, quad(x), ring,
+                              ValueRange{slot, j, idx(0)});
+    };
+    auto entries = [&](int64_t lo, int64_t hi, bool interior) {
+      if (hi > lo)
+        forLoop(idx(lo), idx(hi), 1, {}, [&](Value j, ValueRange) {
+          entry(j, interior);
+          return SmallVector<Value>{};
+        });
+    };
+    scf::IfOp::create(
+        b, loc, rowValid,
+        [&](OpBuilder &tb, Location) {
+          OpBuilder::InsertionGuard g(b);
+          b.setInsertionPoint(tb.getInsertionBlock(), tb.getInsertionPoint());
+          // Rows inside the image: clamp is the identity on ih.
+          entries(0, jB < 0 ? XJ : jA, false);
+          entries(jA, jB + 1, true);
+          if (jB >= 0)
+            entries(jB + 1, XJ, false);
+          scf::YieldOp::create(b, loc);
+        },
+        [&](OpBuilder &eb, Location) {
+          OpBuilder::InsertionGuard g(b);
+          b.setInsertionPoint(eb.getInsertionBlock(), eb.getInsertionPoint());
+          forLoop(idx(0), idx(XJ), 1, {}, [&](Value j, ValueRange) {
+            vector::StoreOp::create(b, loc, padQuad, ring,
+                                    ValueRange{slot, j, idx(0)});
+            return SmallVector<Value>{};
+          });
+          scf::YieldOp::create(b, loc);
+        });
+  };
+
+  // Output rows [r0, r1) of one channel vector. Input rows are numbered
+  // key = n * KS + ih + PT (ascending over the rows of a chunk, a new image
+  // starting past the last key of the previous one); `next` is the first
+  // key not yet in the ring; key k lives in slot (k - n * KS) mod R.
+  int64_t KS = (spec.OH - 1) * spec.SH + R + 1;
+  constexpr int64_t kColumns = 4;
+  int64_t block = std::min(kColumns, spec.OW);
+  int64_t mainCols = (spec.OW / block) * block;
+  auto rows = [&](Value r0, Value r1, Value c0, bool inBounds) {
+    Value c4 = arith::MulIOp::create(b, loc, c0, idx(4));
+    SmallVector<Value> wv;
+    for (int64_t t = 0; t < spec.KH * G; ++t)
+      wv.push_back(vector::BitCastOp::create(
+          b, loc, accType(),
+          vector::LoadOp::create(b, loc, quadType, dw, ValueRange{idx(t), c4})));
+    forLoop(r0, r1, 1, {idx(0)}, [&](Value r, ValueRange next) {
+      Value n = arith::DivUIOp::create(b, loc, r, idx(spec.OH));
+      Value oh = arith::RemUIOp::create(b, loc, r, idx(spec.OH));
+      Value base = arith::MulIOp::create(b, loc, oh, idx(spec.SH));
+      Value nKey = arith::MulIOp::create(b, loc, n, idx(KS));
+      Value kLo = arith::AddIOp::create(b, loc, nKey, base);
+      Value kHi = arith::AddIOp::create(b, loc, kLo, idx(R));
+      Value start = arith::MaxUIOp::create(b, loc, next[0], kLo);
+      forLoop(start, kHi, 1, {}, [&](Value k, ValueRange) {
+        Value rel = arith::SubIOp::create(b, loc, k, nKey);
+        Value ih = arith::SubIOp::create(b, loc, rel, idx(spec.PT));
+        buildRow(n, ih, arith::RemUIOp::create(b, loc, rel, idx(R)), c0,
+                 inBounds);
+        return SmallVector<Value>{};
+      });
+      SmallVector<Value> slots;
+      for (int64_t kh = 0; kh < spec.KH; ++kh)
+        slots.push_back(arith::RemUIOp::create(
+            b, loc, arith::AddIOp::create(b, loc, base, idx(kh * spec.DH)),
+            idx(R)));
+      Value outRow0 = arith::MulIOp::create(b, loc, r, idx(spec.OW));
+      auto columns = [&](Value ow0, int64_t count) {
+        for (int64_t o = 0; o < count; ++o) {
+          Value ow = arith::AddIOp::create(b, loc, ow0, idx(o));
+          Value j0 = arith::MulIOp::create(b, loc, ow, idx(spec.SW / ES));
+          Value acc = arith::ConstantOp::create(
+              b, loc, cast<TypedAttr>(b.getZeroAttr(accType())));
+          for (int64_t kh = 0; kh < spec.KH; ++kh)
+            for (int64_t g = 0; g < G; ++g) {
+              Value j = arith::AddIOp::create(b, loc, j0,
+                                              idx(g * 4 * spec.DW / ES));
+              Value z = vector::LoadOp::create(
+                  b, loc, quadType, ring, ValueRange{slots[kh], j, idx(0)});
+              acc = dot(acc, vector::BitCastOp::create(b, loc, accType(), z),
+                        wv[kh * G + g]);
+            }
+          emitStore(acc, arith::AddIOp::create(b, loc, outRow0, ow), c0,
+                    inBounds);
+        }
+      };
+      forLoop(idx(0), idx(mainCols), block, {}, [&](Value ow0, ValueRange) {
+        columns(ow0, block);
+        return SmallVector<Value>{};
+      });
+      if (spec.OW > mainCols)
+        columns(idx(mainCols), spec.OW - mainCols);
+      return SmallVector<Value>{kHi};
+    });
+  };
+  // One chunk of output rows per thread; in it, each channel vector sweeps
+  // the chunk's rows.
+  int64_t perChunk = llvm::divideCeil(spec.M, chunks);
+  int64_t fullVectors = spec.C / L;
+  emitRowLoop(spec.M, perChunk, selectRing, [&](Value r0) {
+    Value r1 = arith::MinUIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, r0, idx(perChunk)),
+        idx(spec.M));
+    if (fullVectors > 0)
+      forLoop(idx(0), idx(fullVectors * L), L, {}, [&](Value c0, ValueRange) {
+        rows(r0, r1, c0, true);
+        return SmallVector<Value>{};
+      });
+    if (spec.C % L)
+      rows(r0, r1, idx(fullVectors * L), false);
   });
   func::ReturnOp::create(b, loc);
   return func;

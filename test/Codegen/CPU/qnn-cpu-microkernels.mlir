@@ -84,17 +84,21 @@ func.func @pointwise(%x: tensor<1x4x4x8x!quant.uniform<u8:f32, 0.1:128>>) -> ten
 
 // -----
 
-// Depthwise: channels in lanes, taps in groups of 4 on the dot instruction:
-// weights [ceil(9/4) = 3][16 channels x 4 taps] bytes; weights 2 with input
-// zero point 10: bias' = 1 - 10 * 9 * 2 = -179. Four input tap vectors are
-// interleaved into [channel][tap] bytes for one dot product.
+// Depthwise: channels in lanes, 4 kernel columns per dot instruction:
+// weights [3 kernel rows x ceil(3/4) = 1 group][16 channels x 4 taps] bytes
+// (the 4th tap zero); weights 2 with input zero point 10:
+// bias' = 1 - 10 * 9 * 2 = -179. Each input row is interleaved once into a
+// ring of 3 rows x 6 entries of [channel][4 pixels] bytes (one per thread),
+// which the output rows read with one load per dot.
 // CHECK-DAG: @__qnn_kernel_0_bias : memref<16xi32> = dense<-179>
 // CHECK-DAG: @__qnn_kernel_0_weights : memref<3x64xi8>
 // CHECK-LABEL: func.func @depthwise
 // CHECK: call @__qnn_kernel_0
 // CHECK: func.func private @__qnn_kernel_0
-// CHECK: vector.shuffle %{{.*}}, %{{.*}} [0, 16, 1, 17, {{.*}}] : vector<16xi8>, vector<16xi8>
-// CHECK: vector.shuffle %{{.*}}, %{{.*}} [0, 1, 32, 33, 2, 3, 34, 35, {{.*}}] : vector<32xi8>, vector<32xi8>
+// CHECK: memref.alloca() {alignment = 64 : i64} : memref<1x3x6x64xi8>
+// CHECK: vector.shuffle %{{.*}}, %{{.*}} [0, 16, 32, 48, 1, 17, 33, 49, {{.*}}] : vector<64xi8>, vector<64xi8>
+// CHECK: vector.store %{{.*}}, %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}] : memref<3x6x64xi8, strided<[384, 64, 1], offset: ?>>, vector<64xi8>
+// CHECK: vector.load %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}] : memref<3x6x64xi8, strided<[384, 64, 1], offset: ?>>, vector<64xi8>
 // CHECK: vector.multi_reduction <add>, %{{.*}}, %{{.*}} [1] : vector<16x4xi32> to vector<16xi32>
 func.func @depthwise(%x: tensor<1x6x6x16x!quant.uniform<u8:f32, 0.1:10>>) -> tensor<1x6x6x16x!quant.uniform<u8:f32, 0.5>> {
   %w = arith.constant dense<2> : tensor<16x3x3x1xi8>
