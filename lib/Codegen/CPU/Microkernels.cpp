@@ -395,7 +395,9 @@ private:
                     int64_t nvLo, int64_t nvHi);
   /// Bias, requantization and store of one accumulator vector of output row
   /// `row`, columns from `col`.
-  void emitStore(Value acc, Value row, Value col, bool inBounds);
+  /// `acc` starts from the bias (else it is added here).
+  void emitStore(Value acc, Value row, Value col, bool inBounds,
+                 bool hasBias = false);
   /// The depthwise kernel: output row `r` (batch x OH), `count` output
   /// columns from `ow0`, every channel vector.
   void emitDepthwiseRow(Value input, Value dwWeights, Value r, Value ow0,
@@ -593,9 +595,14 @@ void KernelBuilder::emitTile(Value a, Value aRow0, Value outRow0, Value nv0,
                              int64_t rows, int64_t vecs, int64_t staticNv0) {
   Type i8 = b.getI8Type(), i32Type = b.getI32Type();
   auto wVecType = VectorType::get({4 * L}, i8);
-  Value zero =
-      arith::ConstantOp::create(b, loc, cast<TypedAttr>(b.getZeroAttr(accType())));
-  SmallVector<Value> init(rows * vecs, zero);
+  // The accumulators start from the bias.
+  SmallVector<Value> init;
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t v = 0; v < vecs; ++v)
+      init.push_back(vector::LoadOp::create(
+          b, loc, accType(), bias,
+          ValueRange{arith::MulIOp::create(
+              b, loc, arith::AddIOp::create(b, loc, nv0, idx(v)), idx(L))}));
   Value flipMask = i32(static_cast<int32_t>(0x80808080u));
   auto loop = scf::ForOp::create(
       b, loc, idx(0), idx(KQ), idx(1), init,
@@ -637,16 +644,18 @@ void KernelBuilder::emitTile(Value a, Value aRow0, Value outRow0, Value nv0,
     for (int64_t r = 0; r < rows; ++r)
       emitStore(loop.getResult(r * vecs + v),
                 arith::AddIOp::create(b, loc, outRow0, idx(r)), col,
-                inBounds);
+                inBounds, /*hasBias=*/true);
   }
 }
 
-void KernelBuilder::emitStore(Value acc, Value row, Value col,
-                              bool inBounds) {
+void KernelBuilder::emitStore(Value acc, Value row, Value col, bool inBounds,
+                              bool hasBias) {
   auto outElem = cast<MemRefType>(out.getType()).getElementType();
-  Value result = arith::AddIOp::create(
-      b, loc, acc,
-      vector::LoadOp::create(b, loc, accType(), bias, ValueRange{col}));
+  Value result = acc;
+  if (!hasBias)
+    result = arith::AddIOp::create(
+        b, loc, acc,
+        vector::LoadOp::create(b, loc, accType(), bias, ValueRange{col}));
   if (!spec.multiplier.empty()) {
     Value m, t;
     if (spec.multiplier.size() > 1) {
@@ -788,9 +797,12 @@ func::FuncOp KernelBuilder::createFunction(ModuleOp module, StringRef name,
                                            MemRefType outType) {
   Type i32Type = b.getI32Type();
   int64_t Np = NV * L;
-  auto padded = [&](ArrayRef<int32_t> v) {
+  // Lanes past N repeat the last value: a shift there stays in the range
+  // the requantization's lane pairs assume (a 0 would make the pair's
+  // result poison in LLVM, its valid lane included).
+  auto padded = [&](ArrayRef<int32_t> v, bool repeatLast = false) {
     SmallVector<int32_t> p(v.begin(), v.end());
-    p.resize(Np, v.size() == 1 ? v[0] : 0);
+    p.resize(Np, v.size() == 1 || repeatLast ? v.back() : 0);
     return DenseElementsAttr::get(RankedTensorType::get({Np}, i32Type),
                                   ArrayRef<int32_t>(p));
   };
@@ -802,7 +814,7 @@ func::FuncOp KernelBuilder::createFunction(ModuleOp module, StringRef name,
     mGlobal = makeGlobal(module, (name + "_multiplier").str(), vType,
                          padded(spec.multiplier));
     sGlobal = makeGlobal(module, (name + "_shift").str(), vType,
-                         padded(spec.shift));
+                         padded(spec.shift, /*repeatLast=*/true));
   }
   b.setInsertionPointToEnd(module.getBody());
   auto func = func::FuncOp::create(
@@ -1121,6 +1133,8 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
       wv.push_back(vector::BitCastOp::create(
           b, loc, accType(),
           vector::LoadOp::create(b, loc, quadType, dw, ValueRange{idx(t), c4})));
+    Value biasVec =
+        vector::LoadOp::create(b, loc, accType(), bias, ValueRange{c0});
     forLoop(r0, r1, 1, {idx(0)}, [&](Value r, ValueRange next) {
       Value n = arith::DivUIOp::create(b, loc, r, idx(spec.OH));
       Value oh = arith::RemUIOp::create(b, loc, r, idx(spec.OH));
@@ -1146,8 +1160,7 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
         for (int64_t o = 0; o < count; ++o) {
           Value ow = arith::AddIOp::create(b, loc, ow0, idx(o));
           Value j0 = arith::MulIOp::create(b, loc, ow, idx(spec.SW / ES));
-          Value acc = arith::ConstantOp::create(
-              b, loc, cast<TypedAttr>(b.getZeroAttr(accType())));
+          Value acc = biasVec;
           for (int64_t kh = 0; kh < spec.KH; ++kh)
             for (int64_t g = 0; g < G; ++g) {
               Value j = arith::AddIOp::create(b, loc, j0,
@@ -1158,7 +1171,7 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
                         wv[kh * G + g]);
             }
           emitStore(acc, arith::AddIOp::create(b, loc, outRow0, ow), c0,
-                    inBounds);
+                    inBounds, /*hasBias=*/true);
         }
       };
       forLoop(idx(0), idx(mainCols), block, {}, [&](Value ow0, ValueRange) {

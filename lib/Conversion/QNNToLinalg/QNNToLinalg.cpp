@@ -841,8 +841,12 @@ Value qmlir::createFullReduction(OpBuilder &b, Location loc, Value value,
 /// halves, each sign-extended in place, give two 32x32->64 products
 /// (x86 `vpmuldq`, no widening of the whole vector), whose bits 31..62 are
 /// put back in the low and the high halves. Other shapes widen to i64.
+/// With a shift vector `t` (every t in [32, 62]), the product is rounded
+/// with 2^30 + 2^(t-1) instead: the result is then
+/// floor((x * m + 2^30) / 2^31) + 2^(t-32), the rounding divide's half
+/// added for free (the sum stays below 2^63 for |x| < 2^29).
 static Value createRoundingHighMul(OpBuilder &b, Location loc, Value x,
-                                   Value m) {
+                                   Value m, Value t = nullptr) {
   auto vecType = dyn_cast<VectorType>(x.getType());
   if (vecType && vecType.getRank() == 1 && !vecType.isScalable() &&
       vecType.getNumElements() % 2 == 0) {
@@ -862,11 +866,22 @@ static Value createRoundingHighMul(OpBuilder &b, Location loc, Value x,
     auto odd = [&](Value v) -> Value {
       return arith::ShRSIOp::create(b, loc, v, c(32));
     };
-    Value round = c(int64_t(1) << 30);
+    Value roundEven = c(int64_t(1) << 30), roundOdd = roundEven;
+    if (t) {
+      Value tp = vector::BitCastOp::create(b, loc, pairs, t);
+      auto withHalf = [&](Value shift) -> Value {
+        return arith::AddIOp::create(
+            b, loc, c(int64_t(1) << 30),
+            arith::ShLIOp::create(
+                b, loc, c(1), arith::SubIOp::create(b, loc, shift, c(1))));
+      };
+      roundEven = withHalf(even(tp));
+      roundOdd = withHalf(odd(tp));
+    }
     Value pe = arith::AddIOp::create(
-        b, loc, arith::MulIOp::create(b, loc, even(xp), even(mp)), round);
+        b, loc, arith::MulIOp::create(b, loc, even(xp), even(mp)), roundEven);
     Value po = arith::AddIOp::create(
-        b, loc, arith::MulIOp::create(b, loc, odd(xp), odd(mp)), round);
+        b, loc, arith::MulIOp::create(b, loc, odd(xp), odd(mp)), roundOdd);
     Value low = arith::AndIOp::create(
         b, loc, arith::ShRUIOp::create(b, loc, pe, c(31)), c(0xFFFFFFFFll));
     Value highHalf = arith::AndIOp::create(
@@ -955,20 +970,33 @@ Value qmlir::createFixedPointRequantize(OpBuilder &b, Location loc, Value acc,
     // for p < 0, trunc((p + 1 - 2^30) / 2^31) = floor((p + 2^30) / 2^31).
     // m >= 0 (verifier), so INT32_MIN * INT32_MIN cannot occur, and the
     // result fits i32.
-    Value high = createRoundingHighMul(b, loc, xs, m);
     if (smallAccumulator) {
       // exp = t - 31 >= 1 and |high| <= 2^29 + 1: the rounding divide
       // (ties away from zero) is floor((high + 2^(exp-1) - [high < 0]) /
-      // 2^exp), and the sum cannot overflow.
+      // 2^exp), and the sum cannot overflow. [high < 0] may be read off the
+      // accumulator's sign: m >= 0, and where x < 0 but high = 0 both give
+      // floor((2^(exp-1) - {0, 1}) / 2^exp) = 0. On even-length vectors
+      // the high multiply adds the half itself.
       Value exp = arith::SubIOp::create(b, loc, t, c32(31));
-      Value half = arith::ShLIOp::create(
-          b, loc, c32(1), arith::SubIOp::create(b, loc, exp, c32(1)));
-      Value neg = arith::ShRSIOp::create(b, loc, high, c32(31)); // 0 or -1
-      Value nudged = arith::AddIOp::create(
-          b, loc, arith::AddIOp::create(b, loc, high, half), neg);
-      result = arith::ShRSIOp::create(b, loc, nudged, exp);
+      Value neg = arith::ShRSIOp::create(b, loc, acc, c32(31)); // 0 or -1
+      Value high;
+      if (vecType && vecType.getRank() == 1 && !vecType.isScalable() &&
+          vecType.getNumElements() % 2 == 0) {
+        high = createRoundingHighMul(b, loc, acc, m, t);
+      } else {
+        Value half = arith::ShLIOp::create(
+            b, loc, c32(1), arith::SubIOp::create(b, loc, exp, c32(1)));
+        high = arith::AddIOp::create(
+            b, loc, createRoundingHighMul(b, loc, acc, m), half);
+      }
+      // (Clamping after adding the zero point would let LLVM 22 saturate in
+      // the truncation, but its x86 backend then stores a 1-lane masked
+      // store of the result as 4 bytes.)
+      result = arith::ShRSIOp::create(
+          b, loc, arith::AddIOp::create(b, loc, high, neg), exp);
       break;
     }
+    Value high = createRoundingHighMul(b, loc, xs, m);
     // Rounding divide by 2^max(t - 31, 0), ties away from zero; exp <= 31
     // and the mask arithmetic wraps as two's complement.
     Value exp = arith::MaxSIOp::create(
