@@ -448,6 +448,19 @@ int main() {
     c.PL = c.PR = 1, c.signedInput = true, c.inputZp = 0;
     cases.push_back(c);
   }
+  // Blocks of 4 channel vectors interleaved together (64 channels with
+  // zmm): 2 blocks + 1 vector; 1 block + a partial vector, stride 2, signed.
+  {
+    Case c = dw(6, 7, 144, 3, 3);
+    c.PT = c.PB = c.PL = c.PR = 1, c.inputZp = 128;
+    cases.push_back(c);
+  }
+  {
+    Case c = dw(9, 10, 70, 5, 5);
+    c.SH = c.SW = 2, c.PT = c.PL = 2, c.PB = c.PR = 1;
+    c.signedInput = true, c.inputZp = 9;
+    cases.push_back(c);
+  }
   // Images too small for an interior row (the classifier's 3x96 and 2x96
   // maps): every block takes the checked path.
   {

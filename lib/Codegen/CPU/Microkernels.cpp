@@ -966,6 +966,10 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
   // kernel row. A Z row is interleaved once, into a ring of the R input rows
   // one output row reads, and serves every output row that reads it (KH of
   // them at stride 1) instead of being regathered per tap.
+  // Blocks of 4 channel vectors (4L channels) are interleaved together with
+  // in-lane byte and word unpacks (8 per 4 entries instead of 3 shuffles per
+  // entry), after a byte permutation of each input that makes the unpacks'
+  // 128-bit-lane order come out as 4 natural channel vectors.
   Type i8 = b.getI8Type();
   int64_t G = llvm::divideCeil(spec.KW, 4), Cp = NV * L;
   int64_t R = (spec.KH - 1) * spec.DH + 1;
@@ -991,8 +995,10 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
   // The rings, one per thread, allocated at the entry.
   int64_t chunks = std::max<unsigned>(threads, 1);
   auto quadType = VectorType::get({4 * L}, i8);
+  int64_t wideBlocks = L % 4 == 0 ? spec.C / (4 * L) : 0;
+  int64_t entryBytes = (wideBlocks > 0 ? 16 : 4) * L;
   Value rings = memref::AllocaOp::create(
-      b, loc, MemRefType::get({chunks, R, XJ, 4 * L}, i8),
+      b, loc, MemRefType::get({chunks, R, XJ, entryBytes}, i8),
       b.getI64IntegerAttr(64));
   Value ring;
   auto selectRing = [&](Value chunk) {
@@ -1000,11 +1006,11 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
                                          b.getIndexAttr(0), b.getIndexAttr(0)};
     SmallVector<OpFoldResult> sizes = {b.getIndexAttr(1), b.getIndexAttr(R),
                                        b.getIndexAttr(XJ),
-                                       b.getIndexAttr(4 * L)};
+                                       b.getIndexAttr(entryBytes)};
     SmallVector<OpFoldResult> strides(4, b.getIndexAttr(1));
     auto type = cast<MemRefType>(memref::SubViewOp::inferRankReducedResultType(
-        {R, XJ, 4 * L}, cast<MemRefType>(rings.getType()), offsets, sizes,
-        strides));
+        {R, XJ, entryBytes}, cast<MemRefType>(rings.getType()), offsets,
+        sizes, strides));
     ring = memref::SubViewOp::create(b, loc, type, rings, offsets, sizes,
                                      strides);
   };
@@ -1047,6 +1053,56 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
     return q;
   };
   Value padQuad = quad({padVec, padVec, padVec, padVec});
+  // The wide form on 4L-byte inputs of 4L channels, S = L / 4 lanes of 16
+  // bytes: unpacking bytes then words of (a, b) and (c, e) within each lane
+  // puts bytes 4k..4k+3 of lane s of the inputs into vector k, lane s; the
+  // inputs are first permuted so that those are channels kL + 4s + i.
+  SmallVector<int64_t> toLanes, unpackBytes[2], unpackWords[2];
+  int64_t S = L / 4;
+  for (int64_t s = 0; s < S; ++s)
+    for (int64_t k = 0; k < 4; ++k)
+      for (int64_t i = 0; i < 4; ++i)
+        toLanes.push_back(k * L + 4 * s + i);
+  for (int64_t half = 0; half < 2; ++half)
+    for (int64_t s = 0; s < S; ++s)
+      for (int64_t j = 0; j < 8; ++j) {
+        int64_t byte = 16 * s + 8 * half + j;
+        unpackBytes[half].append({byte, 4 * L + byte});
+      }
+  for (int64_t half = 0; half < 2; ++half)
+    for (int64_t s = 0; s < S; ++s)
+      for (int64_t w = 0; w < 4; ++w) {
+        int64_t byte = 16 * s + 2 * (4 * half + w);
+        unpackWords[half].append(
+            {byte, byte + 1, 4 * L + byte, 4 * L + byte + 1});
+      }
+  auto wideType = VectorType::get({4 * L}, i8);
+  Value padWide = vector::BroadcastOp::create(b, loc, wideType, pad);
+  auto wideQuads = [&](ArrayRef<Value> x) {
+    SmallVector<Value> p;
+    for (Value v : x)
+      p.push_back(vector::ShuffleOp::create(b, loc, v, v, toLanes));
+    Value ab[2], ce[2];
+    for (int64_t half = 0; half < 2; ++half) {
+      ab[half] = vector::ShuffleOp::create(b, loc, p[0], p[1],
+                                           unpackBytes[half]);
+      ce[half] = vector::ShuffleOp::create(b, loc, p[2], p[3],
+                                           unpackBytes[half]);
+    }
+    SmallVector<Value> z;
+    for (int64_t k = 0; k < 4; ++k) {
+      Value q = vector::ShuffleOp::create(b, loc, ab[k / 2], ce[k / 2],
+                                          unpackWords[k % 2]);
+      if (spec.flip)
+        q = arith::XOrIOp::create(
+            b, loc, q,
+            vector::BroadcastOp::create(
+                b, loc, quadType,
+                arith::ConstantIntOp::create(b, loc, -128, 8)));
+      z.push_back(q);
+    }
+    return z;
+  };
 
   // Z row of input row `ih` (batch n) into ring slot `slot`, channels from
   // c0. Entries whose 4 pixels are inside the row read them directly; the
@@ -1057,7 +1113,10 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
   int64_t jB = lastX < 0 ? -1 : std::min(lastX / ES, XJ - 1);
   if (jB < jA)
     jA = jB = 0, jB = -1; // no interior entry
-  auto buildRow = [&](Value n, Value ih, Value slot, Value c0, bool inBounds) {
+  auto buildRow = [&](Value n, Value ih, Value slot, Value c0, bool inBounds,
+                      bool wide) {
+    auto inputType = wide ? wideType : bytes;
+    Value padInput = wide ? padWide : padVec;
     Value rowValid = arith::AndIOp::create(
         b, loc, cmp(arith::CmpIPredicate::sge, ih, idx(0)),
         cmp(arith::CmpIPredicate::slt, ih, idx(spec.IH)));
@@ -1069,7 +1128,7 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
         Value px = arith::AddIOp::create(b, loc, x0, idx(i * spec.DW));
         if (interior) {
           x.push_back(vector::TransferReadOp::create(
-              b, loc, bytes, input, ValueRange{n, ih, px, c0}, pad,
+              b, loc, inputType, input, ValueRange{n, ih, px, c0}, pad,
               ArrayRef<bool>{inBounds}));
           continue;
         }
@@ -1080,12 +1139,19 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
             b, loc, arith::MaxSIOp::create(b, loc, px, idx(0)),
             idx(spec.IW - 1));
         Value v = vector::TransferReadOp::create(
-            b, loc, bytes, input, ValueRange{n, ih, pxc, c0}, pad,
+            b, loc, inputType, input, ValueRange{n, ih, pxc, c0}, pad,
             ArrayRef<bool>{inBounds});
-        x.push_back(arith::SelectOp::create(b, loc, valid, v, padVec));
+        x.push_back(arith::SelectOp::create(b, loc, valid, v, padInput));
       }
-      vector::StoreOp::create(b, loc, quad(x), ring,
-                              ValueRange{slot, j, idx(0)});
+      if (!wide) {
+        vector::StoreOp::create(b, loc, quad(x), ring,
+                                ValueRange{slot, j, idx(0)});
+        return;
+      }
+      SmallVector<Value> z = wideQuads(x);
+      for (int64_t k = 0; k < 4; ++k)
+        vector::StoreOp::create(b, loc, z[k], ring,
+                                ValueRange{slot, j, idx(k * 4 * L)});
     };
     auto entries = [&](int64_t lo, int64_t hi, bool interior) {
       if (hi > lo)
@@ -1110,8 +1176,9 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
           OpBuilder::InsertionGuard g(b);
           b.setInsertionPoint(eb.getInsertionBlock(), eb.getInsertionPoint());
           forLoop(idx(0), idx(XJ), 1, {}, [&](Value j, ValueRange) {
-            vector::StoreOp::create(b, loc, padQuad, ring,
-                                    ValueRange{slot, j, idx(0)});
+            for (int64_t k = 0; k < (wide ? 4 : 1); ++k)
+              vector::StoreOp::create(b, loc, padQuad, ring,
+                                      ValueRange{slot, j, idx(k * 4 * L)});
             return SmallVector<Value>{};
           });
           scf::YieldOp::create(b, loc);
@@ -1126,15 +1193,22 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
   constexpr int64_t kColumns = 4;
   int64_t block = std::min(kColumns, spec.OW);
   int64_t mainCols = (spec.OW / block) * block;
-  auto rows = [&](Value r0, Value r1, Value c0, bool inBounds) {
-    Value c4 = arith::MulIOp::create(b, loc, c0, idx(4));
-    SmallVector<Value> wv;
+  // The weights and bias of the channel vector from c.
+  auto loadWeights = [&](Value c, SmallVector<Value> &wv, Value &biasVec) {
+    Value c4 = arith::MulIOp::create(b, loc, c, idx(4));
+    wv.clear();
     for (int64_t t = 0; t < spec.KH * G; ++t)
       wv.push_back(vector::BitCastOp::create(
           b, loc, accType(),
           vector::LoadOp::create(b, loc, quadType, dw, ValueRange{idx(t), c4})));
-    Value biasVec =
-        vector::LoadOp::create(b, loc, accType(), bias, ValueRange{c0});
+    biasVec = vector::LoadOp::create(b, loc, accType(), bias, ValueRange{c});
+  };
+  // `wide`: 4 channel vectors from c0 (in bounds), else one.
+  auto rows = [&](Value r0, Value r1, Value c0, bool inBounds, bool wide) {
+    SmallVector<Value> wv;
+    Value biasVec;
+    if (!wide)
+      loadWeights(c0, wv, biasVec);
     forLoop(r0, r1, 1, {idx(0)}, [&](Value r, ValueRange next) {
       Value n = arith::DivUIOp::create(b, loc, r, idx(spec.OH));
       Value oh = arith::RemUIOp::create(b, loc, r, idx(spec.OH));
@@ -1147,7 +1221,7 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
         Value rel = arith::SubIOp::create(b, loc, k, nKey);
         Value ih = arith::SubIOp::create(b, loc, rel, idx(spec.PT));
         buildRow(n, ih, arith::RemUIOp::create(b, loc, rel, idx(R)), c0,
-                 inBounds);
+                 inBounds, wide);
         return SmallVector<Value>{};
       });
       SmallVector<Value> slots;
@@ -1156,6 +1230,8 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
             b, loc, arith::AddIOp::create(b, loc, base, idx(kh * spec.DH)),
             idx(R)));
       Value outRow0 = arith::MulIOp::create(b, loc, r, idx(spec.OW));
+      // Channels from c, in Z column zc of the entries.
+      Value c = c0, zc = idx(0);
       auto columns = [&](Value ow0, int64_t count) {
         for (int64_t o = 0; o < count; ++o) {
           Value ow = arith::AddIOp::create(b, loc, ow0, idx(o));
@@ -1166,38 +1242,59 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
               Value j = arith::AddIOp::create(b, loc, j0,
                                               idx(g * 4 * spec.DW / ES));
               Value z = vector::LoadOp::create(
-                  b, loc, quadType, ring, ValueRange{slots[kh], j, idx(0)});
+                  b, loc, quadType, ring, ValueRange{slots[kh], j, zc});
               acc = dot(acc, vector::BitCastOp::create(b, loc, accType(), z),
                         wv[kh * G + g]);
             }
-          emitStore(acc, arith::AddIOp::create(b, loc, outRow0, ow), c0,
+          emitStore(acc, arith::AddIOp::create(b, loc, outRow0, ow), c,
                     inBounds, /*hasBias=*/true);
         }
       };
-      forLoop(idx(0), idx(mainCols), block, {}, [&](Value ow0, ValueRange) {
-        columns(ow0, block);
-        return SmallVector<Value>{};
-      });
-      if (spec.OW > mainCols)
-        columns(idx(mainCols), spec.OW - mainCols);
+      auto allColumns = [&] {
+        forLoop(idx(0), idx(mainCols), block, {}, [&](Value ow0, ValueRange) {
+          columns(ow0, block);
+          return SmallVector<Value>{};
+        });
+        if (spec.OW > mainCols)
+          columns(idx(mainCols), spec.OW - mainCols);
+      };
+      if (!wide) {
+        allColumns();
+      } else {
+        forLoop(idx(0), idx(4), 1, {}, [&](Value k, ValueRange) {
+          c = arith::AddIOp::create(b, loc, c0,
+                                    arith::MulIOp::create(b, loc, k, idx(L)));
+          zc = arith::MulIOp::create(b, loc, k, idx(4 * L));
+          loadWeights(c, wv, biasVec);
+          allColumns();
+          return SmallVector<Value>{};
+        });
+      }
       return SmallVector<Value>{kHi};
     });
   };
   // One chunk of output rows per thread; in it, each channel vector sweeps
   // the chunk's rows.
   int64_t perChunk = llvm::divideCeil(spec.M, chunks);
+  int64_t wideEnd = wideBlocks * 4 * L;
   int64_t fullVectors = spec.C / L;
   emitRowLoop(spec.M, perChunk, selectRing, [&](Value r0) {
     Value r1 = arith::MinUIOp::create(
         b, loc, arith::AddIOp::create(b, loc, r0, idx(perChunk)),
         idx(spec.M));
-    if (fullVectors > 0)
-      forLoop(idx(0), idx(fullVectors * L), L, {}, [&](Value c0, ValueRange) {
-        rows(r0, r1, c0, true);
+    if (wideEnd > 0)
+      forLoop(idx(0), idx(wideEnd), 4 * L, {}, [&](Value c0, ValueRange) {
+        rows(r0, r1, c0, true, true);
         return SmallVector<Value>{};
       });
+    if (fullVectors * L > wideEnd)
+      forLoop(idx(wideEnd), idx(fullVectors * L), L, {},
+              [&](Value c0, ValueRange) {
+                rows(r0, r1, c0, true, false);
+                return SmallVector<Value>{};
+              });
     if (spec.C % L)
-      rows(r0, r1, idx(fullVectors * L), false);
+      rows(r0, r1, idx(fullVectors * L), false, false);
   });
   func::ReturnOp::create(b, loc);
   return func;

@@ -878,17 +878,30 @@ static Value createRoundingHighMul(OpBuilder &b, Location loc, Value x,
       roundEven = withHalf(even(tp));
       roundOdd = withHalf(odd(tp));
     }
+    // The odd lanes moved to the even ones by a dword shuffle (x86
+    // vpshufd: no 64-bit shift), whose bits 31..62 are then the high halves
+    // of the doubled sums, picked by one more shuffle.
+    int64_t n = vecType.getNumElements();
+    SmallVector<int64_t> dupOdd, pick;
+    for (int64_t i = 0; i < n; i += 2) {
+      dupOdd.append({i + 1, i + 1});
+      pick.append({i + 1, n + i + 1});
+    }
+    auto oddPairs = [&](Value v) -> Value {
+      return vector::BitCastOp::create(
+          b, loc, pairs, vector::ShuffleOp::create(b, loc, v, v, dupOdd));
+    };
     Value pe = arith::AddIOp::create(
         b, loc, arith::MulIOp::create(b, loc, even(xp), even(mp)), roundEven);
     Value po = arith::AddIOp::create(
-        b, loc, arith::MulIOp::create(b, loc, odd(xp), odd(mp)), roundOdd);
-    Value low = arith::AndIOp::create(
-        b, loc, arith::ShRUIOp::create(b, loc, pe, c(31)), c(0xFFFFFFFFll));
-    Value highHalf = arith::AndIOp::create(
-        b, loc, arith::ShLIOp::create(b, loc, po, c(1)),
-        c(static_cast<int64_t>(0xFFFFFFFF00000000ull)));
-    return vector::BitCastOp::create(
-        b, loc, vecType, arith::OrIOp::create(b, loc, low, highHalf));
+        b, loc,
+        arith::MulIOp::create(b, loc, even(oddPairs(x)), even(oddPairs(m))),
+        roundOdd);
+    auto doubled = [&](Value v) -> Value {
+      return vector::BitCastOp::create(b, loc, vecType,
+                                       arith::AddIOp::create(b, loc, v, v));
+    };
+    return vector::ShuffleOp::create(b, loc, doubled(pe), doubled(po), pick);
   }
   Type i64 = b.getI64Type(), i32 = b.getI32Type();
   if (vecType) {
