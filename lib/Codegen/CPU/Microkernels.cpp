@@ -680,7 +680,8 @@ void KernelBuilder::emitStore(Value acc, Value row, Value col, bool inBounds,
         biasMax + llvm::alignTo(spec.K, 4) * 255 * 128 < (int64_t(1) << 29);
     result = createFixedPointRequantize(
         b, loc, result, m, t, spec.rounding, spec.outZp, spec.clampMin,
-        spec.clampMax, mayShiftLeft, smallAccumulator);
+        spec.clampMax, mayShiftLeft, smallAccumulator,
+        /*zeroPointFirst=*/inBounds);
     result =
         arith::TruncIOp::create(b, loc, VectorType::get({L}, outElem), result);
   }

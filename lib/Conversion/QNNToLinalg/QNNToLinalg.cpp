@@ -933,7 +933,8 @@ Value qmlir::createFixedPointRequantize(OpBuilder &b, Location loc, Value acc,
                                        qnn::RoundingMode mode, int64_t zp,
                                        int64_t lo, int64_t hi,
                                        bool mayShiftLeft,
-                                       bool smallAccumulator) {
+                                       bool smallAccumulator,
+                                       bool zeroPointFirst) {
   // Scalars or vectors alike: constants are splats of the accumulator's shape.
   auto vecType = dyn_cast<VectorType>(acc.getType());
   auto like = [&](Type elem) -> Type {
@@ -1002,11 +1003,15 @@ Value qmlir::createFixedPointRequantize(OpBuilder &b, Location loc, Value acc,
         high = arith::AddIOp::create(
             b, loc, createRoundingHighMul(b, loc, acc, m), half);
       }
-      // (Clamping after adding the zero point would let LLVM 22 saturate in
-      // the truncation, but its x86 backend then stores a 1-lane masked
-      // store of the result as 4 bytes.)
       result = arith::ShRSIOp::create(
           b, loc, arith::AddIOp::create(b, loc, high, neg), exp);
+      if (zeroPointFirst) {
+        // |result| < 2^30. (LLVM 22's x86 backend stores a 1-lane masked
+        // store of this form as 4 bytes: callers keep it off masked stores.)
+        result = arith::AddIOp::create(b, loc, result, c32(zp));
+        result = arith::MaxSIOp::create(b, loc, result, c32(lo));
+        return arith::MinSIOp::create(b, loc, result, c32(hi));
+      }
       break;
     }
     Value high = createRoundingHighMul(b, loc, xs, m);

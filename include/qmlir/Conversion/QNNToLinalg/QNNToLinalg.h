@@ -31,12 +31,16 @@ public:
 /// that every shift is at least 31 (a multiplier below 1): double_round then
 /// skips its saturating left shift. `smallAccumulator` = true promises
 /// more: |acc| < 2^29 and every shift at least 32; double_round then rounds
-/// its division by 2^(t-31) as one add and one shift (no overflow possible).
+/// its division by 2^(t-31) as one add and one shift (no overflow possible),
+/// and with `zeroPointFirst` adds the zero point before the clamp (same
+/// result; x86 then clamps to a full 8-bit range in the truncating store;
+/// not for a masked store, which LLVM 22's x86 backend then miscompiles).
 Value createFixedPointRequantize(OpBuilder &b, Location loc, Value acc,
                                  Value m, Value t, qnn::RoundingMode mode,
                                  int64_t zp, int64_t lo, int64_t hi,
                                  bool mayShiftLeft = true,
-                                 bool smallAccumulator = false);
+                                 bool smallAccumulator = false,
+                                 bool zeroPointFirst = false);
 
 /// The minimum (or maximum) of every element of the f32 tensor `value`, as
 /// a scalar (a linalg.reduce; NaN propagates).
