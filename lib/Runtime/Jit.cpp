@@ -11,6 +11,8 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
+#include "llvm/ExecutionEngine/Orc/LLJIT.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -60,6 +62,43 @@ JitFunction::create(ModuleOp module, StringRef name,
   jit->inputShape.assign(inputShape.begin(), inputShape.end());
   jit->resultRank = resultRank;
   return jit;
+}
+
+JitFunction::~JitFunction() = default;
+
+FailureOr<std::unique_ptr<JitFunction>> JitFunction::createFromObject(
+    Location loc, ArrayRef<char> object, StringRef name,
+    ArrayRef<int64_t> inputShape, int64_t resultRank) {
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  loadOpenMPRuntime();
+  auto fail = [&](llvm::Error err) {
+    std::string message = llvm::toString(std::move(err));
+    return emitError(loc, "linking the object in process failed: ")
+           << message;
+  };
+  auto jit = llvm::orc::LLJITBuilder().create();
+  if (!jit)
+    return fail(jit.takeError());
+  auto process = llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(
+      (*jit)->getDataLayout().getGlobalPrefix());
+  if (!process)
+    return fail(process.takeError());
+  (*jit)->getMainJITDylib().addGenerator(std::move(*process));
+  if (llvm::Error err = (*jit)->addObjectFile(
+          llvm::MemoryBuffer::getMemBufferCopy(
+              StringRef(object.data(), object.size()), "model.o")))
+    return fail(std::move(err));
+  std::string symbol = ("_mlir_ciface_" + name).str();
+  auto address = (*jit)->lookup(symbol);
+  if (!address)
+    return fail(address.takeError());
+  std::unique_ptr<JitFunction> fn(new JitFunction());
+  fn->objectJit = std::move(*jit);
+  fn->entry = address->toPtr<void (*)(void *, void *)>();
+  fn->inputShape.assign(inputShape.begin(), inputShape.end());
+  fn->resultRank = resultRank;
+  return fn;
 }
 
 std::string JitFunction::run(ArrayRef<float> input, std::vector<float> &output,

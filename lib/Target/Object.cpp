@@ -59,6 +59,21 @@ LogicalResult qmlir::checkTargetFeatures(StringRef tripleName,
 LogicalResult qmlir::emitObjectFile(ModuleOp module, StringRef tripleName,
                                     StringRef cpu, StringRef features,
                                     StringRef path) {
+  SmallVector<char, 0> object;
+  if (failed(emitObject(module, tripleName, cpu, features, object)))
+    return failure();
+  std::error_code ec;
+  llvm::ToolOutputFile out(path, ec, llvm::sys::fs::OF_None);
+  if (ec)
+    return module.emitError("cannot open '") << path << "': " << ec.message();
+  out.os().write(object.data(), object.size());
+  out.keep();
+  return success();
+}
+
+LogicalResult qmlir::emitObject(ModuleOp module, StringRef tripleName,
+                                StringRef cpu, StringRef features,
+                                SmallVectorImpl<char> &object) {
   llvm::InitializeAllTargetInfos();
   llvm::InitializeAllTargets();
   llvm::InitializeAllTargetMCs();
@@ -97,15 +112,12 @@ LogicalResult qmlir::emitObjectFile(ModuleOp module, StringRef tripleName,
     return module.emitError("LLVM optimization failed: ") << message;
   }
 
-  std::error_code ec;
-  llvm::ToolOutputFile out(path, ec, llvm::sys::fs::OF_None);
-  if (ec)
-    return module.emitError("cannot open '") << path << "': " << ec.message();
+  object.clear();
+  llvm::raw_svector_ostream os(object);
   llvm::legacy::PassManager codegen;
-  if (machine->addPassesToEmitFile(codegen, out.os(), nullptr,
+  if (machine->addPassesToEmitFile(codegen, os, nullptr,
                                    llvm::CodeGenFileType::ObjectFile))
     return module.emitError("target cannot emit object files");
   codegen.run(*llvmModule);
-  out.keep();
   return success();
 }

@@ -30,6 +30,8 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
 
 #include <cmath>
 #include <cstring>
@@ -261,8 +263,76 @@ int main(int argc, char **argv) {
   llvm::outs() << "model:       " << inputFile << "  (input " << inType
                << ", output " << outType << ")\n";
 
+  // The target of the objects.
+  std::string triple, cpu, features;
+  if (!target.empty()) {
+    if (outputFile.empty())
+      return fail("--target needs -o <object file>");
+    if (target == "x86_64") {
+      triple = "x86_64-unknown-linux-gnu";
+      // The host CPU, or a generic x86-64 with the features asked for
+      // (e.g. +avx2,+fma,+avxvnni for an AVX-VNNI machine without AVX-512).
+      cpu = targetFeatures.empty() ? "host" : "x86-64";
+      features = targetFeatures.getValue();
+    } else if (target == "aarch64") {
+      triple = "aarch64-unknown-linux-gnu";
+      cpu = "generic";
+      features = targetFeatures.empty() ? std::string("+neon,+dotprod,+i8mm")
+                                        : targetFeatures.getValue();
+    } else {
+      return fail("unknown --target '" + target + "' (x86_64, aarch64)");
+    }
+    std::string featureError;
+    if (failed(checkTargetFeatures(triple, features, featureError)))
+      return fail("--target-features: " + featureError);
+  } else if (!floatObjectFile.empty()) {
+    return fail("--float-object needs --target");
+  }
+  // An object for this very machine is also what the report runs, linked in
+  // process: the model is compiled once, and the numbers are those of the
+  // code shipped.
+  bool hostObject = cpu == "host" &&
+                    llvm::Triple(llvm::sys::getProcessTriple()).getArch() ==
+                        llvm::Triple::x86_64;
+  unsigned objectThreads = std::max(1u, threads.getValue());
+  auto emit = [&](ModuleOp source, StringRef path, StringRef phase,
+                  SmallVectorImpl<char> &bytes) -> LogicalResult {
+    TimingScope time = rootTime.nest(phase);
+    OwningOpRef<ModuleOp> object(cast<ModuleOp>(source->clone()));
+    object->lookupSymbol<func::FuncOp>("main").setSymName(entryName);
+    if (failed(markForCInterface(*object, entryName)) ||
+        failed(cpu == "host" ? lower(*object, time, objectThreads)
+                             : lower(*object, time, objectThreads, triple, cpu,
+                                     features)))
+      return failure();
+    TimingScope llvmTime = time.nest("LLVM (object)");
+    if (failed(emitObject(*object, triple, cpu, features, bytes)))
+      return failure();
+    std::error_code ec;
+    llvm::raw_fd_ostream out(path, ec);
+    if (ec)
+      return object->emitError("cannot write '") << path << "': "
+                                                 << ec.message();
+    out.write(bytes.data(), bytes.size());
+    return success();
+  };
+  // The report's compilation of `source`: the host object written to
+  // `objectPath` and linked in process, or a JIT compilation.
+  auto compileForReport = [&](ModuleOp source, StringRef objectPath,
+                              StringRef phase)
+      -> FailureOr<std::unique_ptr<JitFunction>> {
+    if (!hostObject || objectPath.empty())
+      return compile(source, model, rootTime, (phase + " JIT").str());
+    SmallVector<char, 0> bytes;
+    if (failed(emit(source, objectPath, (phase + " object").str(), bytes)))
+      return failure();
+    return JitFunction::createFromObject(source.getLoc(), bytes, entryName,
+                                         model.inputShape, model.outputRank);
+  };
+
   // Float reference compilation.
-  auto floatJit = compile(*model.module, model, rootTime, "float JIT");
+  auto floatJit =
+      compileForReport(*model.module, floatOnly ? "" : floatObjectFile.getValue(), "float");
   if (failed(floatJit))
     return fail("float compilation failed");
 
@@ -326,7 +396,7 @@ int main(int argc, char **argv) {
     quantized->print(file->os());
     file->keep();
   }
-  auto quantJit = compile(*quantized, model, rootTime, "int8 JIT");
+  auto quantJit = compileForReport(*quantized, outputFile, "int8");
   if (failed(quantJit))
     return fail("int8 compilation failed");
 
@@ -407,51 +477,18 @@ int main(int argc, char **argv) {
   reportTime.stop();
 
   if (!target.empty()) {
-    if (outputFile.empty())
-      return fail("--target needs -o <object file>");
-    std::string triple, cpu, features;
-    if (target == "x86_64") {
-      triple = "x86_64-unknown-linux-gnu";
-      // The host CPU, or a generic x86-64 with the features asked for
-      // (e.g. +avx2,+fma,+avxvnni for an AVX-VNNI machine without AVX-512).
-      cpu = targetFeatures.empty() ? "host" : "x86-64";
-      features = targetFeatures.getValue();
-    } else if (target == "aarch64") {
-      triple = "aarch64-unknown-linux-gnu";
-      cpu = "generic";
-      features = targetFeatures.empty() ? std::string("+neon,+dotprod,+i8mm")
-                                        : targetFeatures.getValue();
-    } else {
-      return fail("unknown --target '" + target + "' (x86_64, aarch64)");
-    }
-    std::string featureError;
-    if (failed(checkTargetFeatures(triple, features, featureError)))
-      return fail("--target-features: " + featureError);
-    unsigned objectThreads = std::max(1u, threads.getValue());
-    auto emit = [&](ModuleOp source, StringRef path, StringRef phase) {
-      TimingScope time = rootTime.nest(phase);
-      OwningOpRef<ModuleOp> object(cast<ModuleOp>(source->clone()));
-      object->lookupSymbol<func::FuncOp>("main").setSymName(entryName);
-      if (failed(markForCInterface(*object, entryName)) ||
-          failed(cpu == "host" ? lower(*object, time, objectThreads)
-                               : lower(*object, time, objectThreads, triple,
-                                       cpu, features)))
-        return failure();
-      TimingScope llvmTime = time.nest("LLVM (object)");
-      return emitObjectFile(*object, triple, cpu, features, path);
-    };
-    if (failed(emit(*quantized, outputFile, "int8 object")))
+    SmallVector<char, 0> bytes;
+    if (!hostObject && failed(emit(*quantized, outputFile, "int8 object",
+                                   bytes)))
       return fail("object emission failed");
+    if (!hostObject && !floatObjectFile.empty() &&
+        failed(emit(*model.module, floatObjectFile, "float object", bytes)))
+      return fail("float object emission failed");
     llvm::outs() << "object:      " << outputFile << " (" << triple << " "
                  << features << "), entry _mlir_ciface_" << entryName
                  << "\n";
-    if (!floatObjectFile.empty()) {
-      if (failed(emit(*model.module, floatObjectFile, "float object")))
-        return fail("float object emission failed");
+    if (!floatObjectFile.empty())
       llvm::outs() << "float object: " << floatObjectFile << "\n";
-    }
-  } else if (!floatObjectFile.empty()) {
-    return fail("--float-object needs --target");
   }
   return ok ? 0 : 1;
 }

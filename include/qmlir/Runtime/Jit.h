@@ -13,6 +13,10 @@
 #include <memory>
 #include <vector>
 
+namespace llvm::orc {
+class LLJIT;
+} // namespace llvm::orc
+
 namespace mlir::qmlir {
 
 /// A JIT-compiled function of one f32 tensor argument and one f32 tensor
@@ -26,6 +30,15 @@ public:
   create(ModuleOp module, StringRef name, ArrayRef<int64_t> inputShape,
          int64_t resultRank, unsigned optLevel = 2);
 
+  /// Links `object`, a relocatable object for the host (emitObject), in
+  /// process instead of compiling again: the code run is the code shipped.
+  /// Its other symbols resolve in the process (libc, libm, libomp).
+  static FailureOr<std::unique_ptr<JitFunction>>
+  createFromObject(Location loc, ArrayRef<char> object, StringRef name,
+                   ArrayRef<int64_t> inputShape, int64_t resultRank);
+
+  ~JitFunction();
+
   /// Runs on `input` (row-major, `inputShape`); fills `output` and its shape.
   /// Returns an error message on failure, an empty string on success.
   std::string run(ArrayRef<float> input, std::vector<float> &output,
@@ -34,6 +47,7 @@ public:
 private:
   JitFunction() = default;
   std::unique_ptr<ExecutionEngine> engine;
+  std::unique_ptr<llvm::orc::LLJIT> objectJit;
   void (*entry)(void *, void *) = nullptr;
   SmallVector<int64_t> inputShape;
   int64_t resultRank = 0;

@@ -22,6 +22,10 @@ LogicalResult checkTargetFeatures(StringRef triple, StringRef features,
 LogicalResult emitObjectFile(ModuleOp module, StringRef triple, StringRef cpu,
                              StringRef features, StringRef path);
 
+/// The same object, in memory.
+LogicalResult emitObject(ModuleOp module, StringRef triple, StringRef cpu,
+                         StringRef features, SmallVectorImpl<char> &object);
+
 } // namespace mlir::qmlir
 
 #endif // QMLIR_TARGET_OBJECT_H
