@@ -461,6 +461,19 @@ int main() {
     c.signedInput = true, c.inputZp = 9;
     cases.push_back(c);
   }
+  // Dilations on the dot-product path (rows through the ring, columns in
+  // the Z entries), with border rows whose window leaves the image.
+  {
+    Case c = dw(8, 9, 20, 3, 3);
+    c.DH = 2, c.PT = 2, c.PB = 2, c.PL = c.PR = 1, c.inputZp = 200;
+    cases.push_back(c);
+  }
+  {
+    Case c = dw(5, 12, 17, 3, 5);
+    c.DW = 2, c.PT = c.PB = 1, c.PL = c.PR = 4, c.batch = 2;
+    c.signedInput = true, c.inputZp = -20;
+    cases.push_back(c);
+  }
   // Images too small for an interior row (the classifier's 3x96 and 2x96
   // maps): every block takes the checked path.
   {

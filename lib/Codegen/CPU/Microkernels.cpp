@@ -989,9 +989,29 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
   auto wAttr = DenseElementsAttr::get(
       RankedTensorType::get(wType.getShape(), i8), ArrayRef<int8_t>(w));
   auto wGlobal = makeGlobal(module, (name + "_weights").str(), wType, wAttr);
+  // What a kernel row of padding adds to each channel: the padding byte,
+  // in the instruction's signedness, times the row's weights. An output row
+  // whose window leaves the image skips those taps and adds this instead.
+  int64_t padByte = (spec.padByte & 0xFF) ^ (spec.flip ? 0x80 : 0);
+  if (kind == DotProductKind::AArch64SDot)
+    padByte = static_cast<int8_t>(padByte);
+  SmallVector<int32_t> rowPad(spec.KH * Cp, 0);
+  for (int64_t kh = 0; kh < spec.KH; ++kh)
+    for (int64_t c = 0; c < spec.C; ++c)
+      for (int64_t kw = 0; kw < spec.KW; ++kw)
+        rowPad[kh * Cp + c] += static_cast<int32_t>(
+            padByte * spec.depthwiseWeights[(kh * spec.KW + kw) * spec.C + c]);
+  auto padType = MemRefType::get({spec.KH, Cp}, b.getI32Type());
+  auto padGlobal = makeGlobal(
+      module, (name + "_row_padding").str(), padType,
+      DenseElementsAttr::get(RankedTensorType::get(padType.getShape(),
+                                                   b.getI32Type()),
+                             ArrayRef<int32_t>(rowPad)));
   func::FuncOp func = createFunction(module, name, inType, outType);
   Value input = func.getArgument(0);
   Value dw = memref::GetGlobalOp::create(b, loc, wType, wGlobal.getSymName());
+  Value rowPadding =
+      memref::GetGlobalOp::create(b, loc, padType, padGlobal.getSymName());
 
   // The rings, one per thread, allocated at the entry.
   int64_t chunks = std::max<unsigned>(threads, 1);
@@ -1053,7 +1073,6 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
               b, loc, quadType, arith::ConstantIntOp::create(b, loc, -128, 8)));
     return q;
   };
-  Value padQuad = quad({padVec, padVec, padVec, padVec});
   // The wide form on 4L-byte inputs of 4L channels, S = L / 4 lanes of 16
   // bytes: unpacking bytes then words of (a, b) and (c, e) within each lane
   // puts bytes 4k..4k+3 of lane s of the inputs into vector k, lane s; the
@@ -1161,29 +1180,18 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
           return SmallVector<Value>{};
         });
     };
-    scf::IfOp::create(
-        b, loc, rowValid,
-        [&](OpBuilder &tb, Location) {
-          OpBuilder::InsertionGuard g(b);
-          b.setInsertionPoint(tb.getInsertionBlock(), tb.getInsertionPoint());
-          // Rows inside the image: clamp is the identity on ih.
-          entries(0, jB < 0 ? XJ : jA, false);
-          entries(jA, jB + 1, true);
-          if (jB >= 0)
-            entries(jB + 1, XJ, false);
-          scf::YieldOp::create(b, loc);
-        },
-        [&](OpBuilder &eb, Location) {
-          OpBuilder::InsertionGuard g(b);
-          b.setInsertionPoint(eb.getInsertionBlock(), eb.getInsertionPoint());
-          forLoop(idx(0), idx(XJ), 1, {}, [&](Value j, ValueRange) {
-            for (int64_t k = 0; k < (wide ? 4 : 1); ++k)
-              vector::StoreOp::create(b, loc, padQuad, ring,
-                                      ValueRange{slot, j, idx(k * 4 * L)});
-            return SmallVector<Value>{};
-          });
-          scf::YieldOp::create(b, loc);
-        });
+    // A row outside the image is never read (the border rows below skip
+    // its taps), so it is not built.
+    scf::IfOp::create(b, loc, rowValid, [&](OpBuilder &tb, Location) {
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPoint(tb.getInsertionBlock(), tb.getInsertionPoint());
+      // Rows inside the image: clamp is the identity on ih.
+      entries(0, jB < 0 ? XJ : jA, false);
+      entries(jA, jB + 1, true);
+      if (jB >= 0)
+        entries(jB + 1, XJ, false);
+      scf::YieldOp::create(b, loc);
+    });
   };
 
   // Output rows [r0, r1) of one channel vector. Input rows are numbered
@@ -1251,13 +1259,105 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
                     inBounds, /*hasBias=*/true);
         }
       };
-      auto allColumns = [&] {
+      // Kernel rows [khLo, khHi] of this output row are inside the image.
+      auto ceilDiv = [&](Value x, int64_t d) { // x + d - 1 >= 0
+        return arith::DivUIOp::create(
+            b, loc, arith::AddIOp::create(b, loc, x, idx(d - 1)), idx(d));
+      };
+      // khLo = ceil(max(PT - base, 0) / DH),
+      // khHi + 1 = min(KH, ceil(max(IH + PT - base, 0) / DH)).
+      Value above = arith::SubIOp::create(
+          b, loc, arith::MaxSIOp::create(b, loc, base, idx(spec.PT)), base);
+      Value khLo = arith::MinUIOp::create(b, loc, ceilDiv(above, spec.DH),
+                                          idx(spec.KH));
+      Value inside = arith::SubIOp::create(
+          b, loc,
+          arith::MaxSIOp::create(b, loc, base, idx(spec.IH + spec.PT)), base);
+      Value khEnd = arith::MinUIOp::create(b, loc, ceilDiv(inside, spec.DH),
+                                           idx(spec.KH));
+      khEnd = arith::MaxUIOp::create(b, loc, khEnd, khLo);
+      Value fullWindow = arith::AndIOp::create(
+          b, loc,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, khLo,
+                                idx(0)),
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, khEnd,
+                                idx(spec.KH)));
+      // A border row: the kernel rows inside the image in a loop (weights
+      // from memory), the padding rows' constant sums added to the bias.
+      auto borderColumns = [&](Value ow0, int64_t count) {
+        Value rowBias = forLoop(
+            idx(0), idx(spec.KH), 1, {biasVec},
+            [&](Value kh, ValueRange acc) {
+              Value outside = arith::OrIOp::create(
+                  b, loc,
+                  arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, kh,
+                                        khLo),
+                  arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, kh,
+                                        khEnd));
+              Value add = vector::LoadOp::create(b, loc, accType(), rowPadding,
+                                                 ValueRange{kh, c});
+              Value sum = arith::AddIOp::create(b, loc, acc[0], add);
+              return SmallVector<Value>{
+                  arith::SelectOp::create(b, loc, outside, sum, acc[0])};
+            }).getResult(0);
+        Value c4 = arith::MulIOp::create(b, loc, c, idx(4));
+        for (int64_t o = 0; o < count; ++o) {
+          Value ow = arith::AddIOp::create(b, loc, ow0, idx(o));
+          Value j0 = arith::MulIOp::create(b, loc, ow, idx(spec.SW / ES));
+          Value acc =
+              forLoop(khLo, khEnd, 1, {rowBias}, [&](Value kh, ValueRange a) {
+                Value slot = arith::RemUIOp::create(
+                    b, loc,
+                    arith::AddIOp::create(
+                        b, loc, base,
+                        arith::MulIOp::create(b, loc, kh, idx(spec.DH))),
+                    idx(R));
+                Value sum = a[0];
+                for (int64_t g = 0; g < G; ++g) {
+                  Value j = arith::AddIOp::create(b, loc, j0,
+                                                  idx(g * 4 * spec.DW / ES));
+                  Value z = vector::LoadOp::create(b, loc, quadType, ring,
+                                                   ValueRange{slot, j, zc});
+                  Value t = arith::AddIOp::create(
+                      b, loc, arith::MulIOp::create(b, loc, kh, idx(G)),
+                      idx(g));
+                  Value w = vector::LoadOp::create(b, loc, quadType, dw,
+                                                   ValueRange{t, c4});
+                  sum = dot(sum,
+                            vector::BitCastOp::create(b, loc, accType(), z),
+                            vector::BitCastOp::create(b, loc, accType(), w));
+                }
+                return SmallVector<Value>{sum};
+              }).getResult(0);
+          emitStore(acc, arith::AddIOp::create(b, loc, outRow0, ow), c,
+                    inBounds, /*hasBias=*/true);
+        }
+      };
+      auto sweep = [&](auto &&body) {
         forLoop(idx(0), idx(mainCols), block, {}, [&](Value ow0, ValueRange) {
-          columns(ow0, block);
+          body(ow0, block);
           return SmallVector<Value>{};
         });
         if (spec.OW > mainCols)
-          columns(idx(mainCols), spec.OW - mainCols);
+          body(idx(mainCols), spec.OW - mainCols);
+      };
+      auto allColumns = [&] {
+        scf::IfOp::create(
+            b, loc, fullWindow,
+            [&](OpBuilder &tb, Location) {
+              OpBuilder::InsertionGuard g(b);
+              b.setInsertionPoint(tb.getInsertionBlock(),
+                                  tb.getInsertionPoint());
+              sweep(columns);
+              scf::YieldOp::create(b, loc);
+            },
+            [&](OpBuilder &eb, Location) {
+              OpBuilder::InsertionGuard g(b);
+              b.setInsertionPoint(eb.getInsertionBlock(),
+                                  eb.getInsertionPoint());
+              sweep(borderColumns);
+              scf::YieldOp::create(b, loc);
+            });
       };
       if (!wide) {
         allColumns();
