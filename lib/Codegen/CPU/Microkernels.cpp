@@ -520,6 +520,17 @@ void KernelBuilder::emitPack(Value input, Value panel, Value m0,
   auto vt = VectorType::get({chunk}, i8);
   Value padVec = vector::BroadcastOp::create(b, loc, vt, pad);
   Value ohw = idx(spec.OH * spec.OW);
+  // Few channels (a stem convolution): the KW taps of a kernel row are one
+  // contiguous span of KW * C input bytes, copied at once when it lies
+  // inside the image (a 3x3 RGB stem: 3 copies per row instead of 9).
+  int64_t span = spec.KW * spec.C;
+  bool spans = spec.DW == 1 && spec.KW > 1 && spec.C < 16 && span <= 64;
+  Value rowsView;
+  auto spanType =
+      VectorType::get({static_cast<int64_t>(llvm::PowerOf2Ceil(span))}, i8);
+  if (spans)
+    rowsView = memref::CollapseShapeOp::create(
+        b, loc, input, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
   for (int64_t r = 0; r < rows; ++r) {
     Value m = arith::AddIOp::create(b, loc, m0, idx(r));
     Value n = arith::DivUIOp::create(b, loc, m, ohw);
@@ -538,6 +549,7 @@ void KernelBuilder::emitPack(Value input, Value panel, Value m0,
                               nb.getInsertionPoint());
           Value ih = arith::AddIOp::create(
               b, loc, ih0, arith::MulIOp::create(b, loc, kh, idx(spec.DH)));
+          auto tapLoop = [&] {
           scf::ForOp::create(
               b, loc, idx(0), idx(spec.KW), idx(1), ValueRange{},
               [&](OpBuilder &nb2, Location, Value kw, ValueRange) {
@@ -577,6 +589,56 @@ void KernelBuilder::emitPack(Value input, Value panel, Value m0,
                                                   ValueRange{idx(r), col},
                                                   ArrayRef<bool>{false});
                 }
+                scf::YieldOp::create(b, loc);
+              });
+          };
+          if (!spans) {
+            tapLoop();
+            scf::YieldOp::create(b, loc);
+            return;
+          }
+          auto ge = [&](Value x, int64_t y) {
+            return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, x,
+                                         idx(y))
+                .getResult();
+          };
+          auto lt = [&](Value x, int64_t y) {
+            return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x,
+                                         idx(y))
+                .getResult();
+          };
+          Value inside = arith::AndIOp::create(
+              b, loc, arith::AndIOp::create(b, loc, ge(ih, 0), lt(ih, spec.IH)),
+              arith::AndIOp::create(
+                  b, loc, ge(iw0, 0),
+                  lt(arith::AddIOp::create(b, loc, iw0, idx(spec.KW - 1)),
+                     spec.IW)));
+          scf::IfOp::create(
+              b, loc, inside,
+              [&](OpBuilder &tb, Location) {
+                OpBuilder::InsertionGuard g3(b);
+                b.setInsertionPoint(tb.getInsertionBlock(),
+                                    tb.getInsertionPoint());
+                // The bytes past the span belong to the next kernel row (or
+                // the padding columns), written after this one.
+                Value v = vector::TransferReadOp::create(
+                    b, loc, spanType, rowsView,
+                    ValueRange{n, ih,
+                               arith::MulIOp::create(b, loc, iw0,
+                                                     idx(spec.C))},
+                    pad, ArrayRef<bool>{false});
+                vector::TransferWriteOp::create(
+                    b, loc, v, panel,
+                    ValueRange{idx(r),
+                               arith::MulIOp::create(b, loc, kh, idx(span))},
+                    ArrayRef<bool>{false});
+                scf::YieldOp::create(b, loc);
+              },
+              [&](OpBuilder &eb, Location) {
+                OpBuilder::InsertionGuard g3(b);
+                b.setInsertionPoint(eb.getInsertionBlock(),
+                                    eb.getInsertionPoint());
+                tapLoop();
                 scf::YieldOp::create(b, loc);
               });
           scf::YieldOp::create(b, loc);
