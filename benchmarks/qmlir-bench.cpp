@@ -9,8 +9,9 @@
 // the host) beside oneDNN's u8 x s8 -> s32 matmul and convolution on the
 // same shapes, and a vpdpbusd loop that measures the VNNI peak of one core.
 // Prints medians of the repetitions, GOPS (2 ops per multiply-add), the
-// ratio to oneDNN and the share of the VNNI peak. Single thread: run with
-// OMP_NUM_THREADS=1 (benchmarks/run.sh does).
+// ratio to oneDNN and the share of the VNNI peak. The contenders of a row
+// take turns, round by round, so they share the machine's drift. Single
+// thread: run with OMP_NUM_THREADS=1 (benchmarks/run.sh does).
 //
 //===----------------------------------------------------------------------===//
 
@@ -36,6 +37,7 @@
 #include <algorithm>
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <random>
 
 using namespace mlir;
@@ -49,25 +51,48 @@ double seconds() {
       .count();
 }
 
-/// Median seconds per call of `fn`, over `reps` repetitions of enough calls
-/// to last about 50 ms each.
-double medianTime(const std::function<void()> &fn, int reps = 7) {
-  fn();
-  double t0 = seconds();
-  int calls = 0;
-  do {
-    fn();
-    ++calls;
-  } while (seconds() - t0 < 0.05);
-  std::vector<double> times;
-  for (int r = 0; r < reps; ++r) {
-    double start = seconds();
-    for (int i = 0; i < calls; ++i)
-      fn();
-    times.push_back((seconds() - start) / calls);
+/// One contender of a row: a call, and what keeps it alive (a JIT engine,
+/// buffers, a oneDNN primitive). An empty `call` failed to build.
+struct Contender {
+  std::function<void()> call;
+  std::shared_ptr<void> state;
+};
+
+/// Median seconds per call of each contender (-1 for one that failed), over
+/// `reps` rounds; each round times every contender in turn for enough calls
+/// to last about 30 ms, so that they share the machine's drift.
+std::vector<double> medianTimes(const std::vector<Contender> &contenders,
+                                int reps = 7) {
+  size_t n = contenders.size();
+  std::vector<int> calls(n, 0);
+  for (size_t c = 0; c < n; ++c) {
+    if (!contenders[c].call)
+      continue;
+    contenders[c].call();
+    double t0 = seconds();
+    do {
+      contenders[c].call();
+      ++calls[c];
+    } while (seconds() - t0 < 0.03);
   }
-  std::sort(times.begin(), times.end());
-  return times[times.size() / 2];
+  std::vector<std::vector<double>> times(n);
+  for (int r = 0; r < reps; ++r)
+    for (size_t c = 0; c < n; ++c) {
+      if (!contenders[c].call)
+        continue;
+      double start = seconds();
+      for (int i = 0; i < calls[c]; ++i)
+        contenders[c].call();
+      times[c].push_back((seconds() - start) / calls[c]);
+    }
+  std::vector<double> medians(n, -1.0);
+  for (size_t c = 0; c < n; ++c) {
+    if (times[c].empty())
+      continue;
+    std::sort(times[c].begin(), times[c].end());
+    medians[c] = times[c][times[c].size() / 2];
+  }
+  return medians;
 }
 
 __attribute__((target("avx512f,avx512bw,avx512vnni"))) double vnniPeak() {
@@ -206,42 +231,53 @@ std::string matmulSource(int64_t M, int64_t K, int64_t N,
          "i8>\n  return %ys : tensor<" + o + "i8>\n}\n";
 }
 
-/// Times the JIT-compiled `source` on a random u8 input of `inShape`.
-double timeQmlir(MLIRContext &context, const std::string &source,
-                 ArrayRef<int64_t> inShape, unsigned threads) {
-  auto engine = compile(context, source, threads);
+/// The JIT-compiled `source` on a u8 input of `inShape`.
+Contender qmlirContender(MLIRContext &context, const std::string &source,
+                         ArrayRef<int64_t> inShape, unsigned threads) {
+  std::shared_ptr<ExecutionEngine> engine =
+      compile(context, source, threads);
   if (!engine)
-    return -1;
+    return {};
   auto entry = engine->lookup("_mlir_ciface_main");
   if (!entry) {
     llvm::consumeError(entry.takeError());
-    return -1;
+    return {};
   }
   // Memref descriptors {allocated, aligned, offset, sizes[r], strides[r]};
   // the result buffer is the callee's and freed after each call.
+  struct State {
+    std::shared_ptr<ExecutionEngine> engine;
+    std::vector<uint8_t> data;
+    std::vector<int64_t> in, out;
+  };
+  auto state = std::make_shared<State>();
+  state->engine = engine;
   int64_t rank = inShape.size(), count = 1;
   for (int64_t d : inShape)
     count *= d;
-  std::vector<uint8_t> data(count, 7);
-  std::vector<int64_t> in(3 + 2 * rank), out(3 + 2 * rank);
-  in[0] = in[1] = reinterpret_cast<int64_t>(data.data());
+  state->data.assign(count, 7);
+  state->in.assign(3 + 2 * rank, 0);
+  state->out.assign(3 + 2 * rank, 0);
+  state->in[0] = state->in[1] = reinterpret_cast<int64_t>(state->data.data());
   for (int64_t i = rank - 1, stride = 1; i >= 0; --i) {
-    in[3 + i] = inShape[i];
-    in[3 + rank + i] = stride;
+    state->in[3 + i] = inShape[i];
+    state->in[3 + rank + i] = stride;
     stride *= inShape[i];
   }
   auto fn = reinterpret_cast<void (*)(void *, void *)>(*entry);
-  return medianTime([&] {
-    fn(out.data(), in.data());
-    free(reinterpret_cast<void *>(out[0]));
-  });
+  State *st = state.get();
+  return {[st, fn] {
+            fn(st->out.data(), st->in.data());
+            free(reinterpret_cast<void *>(st->out[0]));
+          },
+          state};
 }
 
 using dt = dnnl::memory::data_type;
 using tag = dnnl::memory::format_tag;
 
-double timeDnnlMatmul(dnnl::engine &eng, dnnl::stream &s, int64_t M,
-                      int64_t K, int64_t N) {
+Contender dnnlMatmul(dnnl::engine &eng, dnnl::stream &s, int64_t M,
+                     int64_t K, int64_t N) {
   dnnl::memory::desc a({M, K}, dt::u8, tag::ab), b({K, N}, dt::s8, tag::any),
       c({M, N}, dt::s32, tag::ab);
   dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(a, b, c), eng);
@@ -249,15 +285,16 @@ double timeDnnlMatmul(dnnl::engine &eng, dnnl::stream &s, int64_t M,
       cm(pd.dst_desc(), eng);
   std::memset(am.get_data_handle(), 7, M * K);
   std::memset(bm.get_data_handle(), 3, pd.weights_desc().get_size());
-  dnnl::matmul prim(pd);
-  return medianTime([&] {
-    prim.execute(s, {{DNNL_ARG_SRC, am}, {DNNL_ARG_WEIGHTS, bm},
-                     {DNNL_ARG_DST, cm}});
-    s.wait();
-  });
+  auto prim = std::make_shared<dnnl::matmul>(pd);
+  return {[prim, &s, am, bm, cm] {
+            prim->execute(s, {{DNNL_ARG_SRC, am}, {DNNL_ARG_WEIGHTS, bm},
+                              {DNNL_ARG_DST, cm}});
+            s.wait();
+          },
+          prim};
 }
 
-double timeDnnlConv(dnnl::engine &eng, dnnl::stream &s, bool int8, int64_t N,
+Contender dnnlConv(dnnl::engine &eng, dnnl::stream &s, bool int8, int64_t N,
                     int64_t H, int64_t W, int64_t C, int64_t F, int64_t KH,
                     int64_t KW, int64_t stride, int64_t pad, int64_t groups,
                     int64_t OH, int64_t OW) {
@@ -276,12 +313,13 @@ double timeDnnlConv(dnnl::engine &eng, dnnl::stream &s, bool int8, int64_t N,
       ym(pd.dst_desc(), eng);
   std::memset(xm.get_data_handle(), 0, pd.src_desc().get_size());
   std::memset(wm.get_data_handle(), 0, pd.weights_desc().get_size());
-  dnnl::convolution_forward prim(pd);
-  return medianTime([&] {
-    prim.execute(s, {{DNNL_ARG_SRC, xm}, {DNNL_ARG_WEIGHTS, wm},
-                     {DNNL_ARG_DST, ym}});
-    s.wait();
-  });
+  auto prim = std::make_shared<dnnl::convolution_forward>(pd);
+  return {[prim, &s, xm, wm, ym] {
+            prim->execute(s, {{DNNL_ARG_SRC, xm}, {DNNL_ARG_WEIGHTS, wm},
+                              {DNNL_ARG_DST, ym}});
+            s.wait();
+          },
+          prim};
 }
 
 } // namespace
@@ -318,9 +356,11 @@ int main() {
     int64_t M = sh[0], K = sh[1], N = sh[2];
     double ops = 2.0 * M * K * N;
     std::string src = matmulSource(M, K, N, rng);
-    double t1 = timeQmlir(context, src, {M, K}, 1);
-    double t2 = timeQmlir(context, src, {M, K}, 2);
-    double td = timeDnnlMatmul(eng, s, M, K, N);
+    std::vector<double> t =
+        medianTimes({qmlirContender(context, src, {M, K}, 1),
+                     qmlirContender(context, src, {M, K}, 2),
+                     dnnlMatmul(eng, s, M, K, N)});
+    double t1 = t[0], t2 = t[1], td = t[2];
     double g1 = t1 > 0 ? ops / t1 / 1e9 : 0, g2 = t2 > 0 ? ops / t2 / 1e9 : 0;
     double gd = ops / td / 1e9;
     llvm::outs() << llvm::format("%5lld x %4lld x %4lld     %9.1f  %9.1f  "
@@ -349,12 +389,14 @@ int main() {
     std::string src = convSource(1, c.H, c.W, c.C, c.F, c.K, c.K, c.stride,
                                  c.pad, c.groups, rng, OH, OW);
     double ops = 2.0 * OH * OW * c.F * c.K * c.K * (c.C / c.groups);
-    double tq = timeQmlir(context, src, {1, c.H, c.W, c.C}, 1);
-    double tq2 = timeQmlir(context, src, {1, c.H, c.W, c.C}, 2);
-    double ti = timeDnnlConv(eng, s, true, 1, c.H, c.W, c.C, c.F, c.K, c.K,
-                             c.stride, c.pad, c.groups, OH, OW);
-    double tf = timeDnnlConv(eng, s, false, 1, c.H, c.W, c.C, c.F, c.K, c.K,
-                             c.stride, c.pad, c.groups, OH, OW);
+    std::vector<double> t = medianTimes(
+        {qmlirContender(context, src, {1, c.H, c.W, c.C}, 1),
+         qmlirContender(context, src, {1, c.H, c.W, c.C}, 2),
+         dnnlConv(eng, s, true, 1, c.H, c.W, c.C, c.F, c.K, c.K, c.stride,
+                  c.pad, c.groups, OH, OW),
+         dnnlConv(eng, s, false, 1, c.H, c.W, c.C, c.F, c.K, c.K, c.stride,
+                  c.pad, c.groups, OH, OW)});
+    double tq = t[0], tq2 = t[1], ti = t[2], tf = t[3];
     double gq = tq > 0 ? ops / tq / 1e9 : 0.0;
     double gq2 = tq2 > 0 ? ops / tq2 / 1e9 : 0.0;
     llvm::outs() << llvm::format("%-30s %9.1f %9.1f %14.1f %14.1f %21.2fx\n",
