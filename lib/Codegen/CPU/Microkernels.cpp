@@ -1310,9 +1310,8 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
   // starting past the last key of the previous one); `next` is the first
   // key not yet in the ring; key k lives in slot (k - n * KS) mod R.
   int64_t KS = (spec.OH - 1) * spec.SH + R + 1;
-  constexpr int64_t kColumns = 4;
+  constexpr int64_t kColumns = 2;
   int64_t block = std::min(kColumns, spec.OW);
-  int64_t mainCols = (spec.OW / block) * block;
   // The weights and bias of the channel vector from c.
   auto loadWeights = [&](Value c, SmallVector<Value> &wv, Value &biasVec) {
     Value c4 = arith::MulIOp::create(b, loc, c, idx(4));
@@ -1444,13 +1443,15 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
                     inBounds, /*hasBias=*/true);
         }
       };
-      auto sweep = [&](auto &&body) {
-        forLoop(idx(0), idx(mainCols), block, {}, [&](Value ow0, ValueRange) {
-          body(ow0, block);
+      // `step` output columns per iteration (the last ones after the loop).
+      auto sweep = [&](auto &&body, int64_t step) {
+        int64_t main = (spec.OW / step) * step;
+        forLoop(idx(0), idx(main), step, {}, [&](Value ow0, ValueRange) {
+          body(ow0, step);
           return SmallVector<Value>{};
         });
-        if (spec.OW > mainCols)
-          body(idx(mainCols), spec.OW - mainCols);
+        if (spec.OW > main)
+          body(idx(main), spec.OW - main);
       };
       auto allColumns = [&] {
         scf::IfOp::create(
@@ -1459,14 +1460,15 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
               OpBuilder::InsertionGuard g(b);
               b.setInsertionPoint(tb.getInsertionBlock(),
                                   tb.getInsertionPoint());
-              sweep(columns);
+              sweep(columns, block);
               scf::YieldOp::create(b, loc);
             },
             [&](OpBuilder &eb, Location) {
               OpBuilder::InsertionGuard g(b);
               b.setInsertionPoint(eb.getInsertionBlock(),
                                   eb.getInsertionPoint());
-              sweep(borderColumns);
+              // Border rows are few: one column per iteration.
+              sweep(borderColumns, 1);
               scf::YieldOp::create(b, loc);
             });
       };
