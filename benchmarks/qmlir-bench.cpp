@@ -234,8 +234,7 @@ std::string matmulSource(int64_t M, int64_t K, int64_t N,
 /// The JIT-compiled `source` on a u8 input of `inShape`.
 Contender qmlirContender(MLIRContext &context, const std::string &source,
                          ArrayRef<int64_t> inShape, unsigned threads) {
-  std::shared_ptr<ExecutionEngine> engine =
-      compile(context, source, threads);
+  std::shared_ptr<ExecutionEngine> engine = compile(context, source, threads);
   if (!engine)
     return {};
   auto entry = engine->lookup("_mlir_ciface_main");
@@ -276,8 +275,8 @@ Contender qmlirContender(MLIRContext &context, const std::string &source,
 using dt = dnnl::memory::data_type;
 using tag = dnnl::memory::format_tag;
 
-Contender dnnlMatmul(dnnl::engine &eng, dnnl::stream &s, int64_t M,
-                     int64_t K, int64_t N) {
+Contender dnnlMatmul(dnnl::engine &eng, dnnl::stream &s, int64_t M, int64_t K,
+                     int64_t N) {
   dnnl::memory::desc a({M, K}, dt::u8, tag::ab), b({K, N}, dt::s8, tag::any),
       c({M, N}, dt::s32, tag::ab);
   dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(a, b, c), eng);
@@ -287,7 +286,8 @@ Contender dnnlMatmul(dnnl::engine &eng, dnnl::stream &s, int64_t M,
   std::memset(bm.get_data_handle(), 3, pd.weights_desc().get_size());
   auto prim = std::make_shared<dnnl::matmul>(pd);
   return {[prim, &s, am, bm, cm] {
-            prim->execute(s, {{DNNL_ARG_SRC, am}, {DNNL_ARG_WEIGHTS, bm},
+            prim->execute(s, {{DNNL_ARG_SRC, am},
+                              {DNNL_ARG_WEIGHTS, bm},
                               {DNNL_ARG_DST, cm}});
             s.wait();
           },
@@ -295,9 +295,9 @@ Contender dnnlMatmul(dnnl::engine &eng, dnnl::stream &s, int64_t M,
 }
 
 Contender dnnlConv(dnnl::engine &eng, dnnl::stream &s, bool int8, int64_t N,
-                    int64_t H, int64_t W, int64_t C, int64_t F, int64_t KH,
-                    int64_t KW, int64_t stride, int64_t pad, int64_t groups,
-                    int64_t OH, int64_t OW) {
+                   int64_t H, int64_t W, int64_t C, int64_t F, int64_t KH,
+                   int64_t KW, int64_t stride, int64_t pad, int64_t groups,
+                   int64_t OH, int64_t OW) {
   dnnl::memory::dims wdims =
       groups > 1 ? dnnl::memory::dims{groups, F / groups, C / groups, KH, KW}
                  : dnnl::memory::dims{F, C, KH, KW};
@@ -315,7 +315,8 @@ Contender dnnlConv(dnnl::engine &eng, dnnl::stream &s, bool int8, int64_t N,
   std::memset(wm.get_data_handle(), 0, pd.weights_desc().get_size());
   auto prim = std::make_shared<dnnl::convolution_forward>(pd);
   return {[prim, &s, xm, wm, ym] {
-            prim->execute(s, {{DNNL_ARG_SRC, xm}, {DNNL_ARG_WEIGHTS, wm},
+            prim->execute(s, {{DNNL_ARG_SRC, xm},
+                              {DNNL_ARG_WEIGHTS, wm},
                               {DNNL_ARG_DST, ym}});
             s.wait();
           },
@@ -356,10 +357,9 @@ int main() {
     int64_t M = sh[0], K = sh[1], N = sh[2];
     double ops = 2.0 * M * K * N;
     std::string src = matmulSource(M, K, N, rng);
-    std::vector<double> t =
-        medianTimes({qmlirContender(context, src, {M, K}, 1),
-                     qmlirContender(context, src, {M, K}, 2),
-                     dnnlMatmul(eng, s, M, K, N)});
+    std::vector<double> t = medianTimes(
+        {qmlirContender(context, src, {M, K}, 1),
+         qmlirContender(context, src, {M, K}, 2), dnnlMatmul(eng, s, M, K, N)});
     double t1 = t[0], t2 = t[1], td = t[2];
     double g1 = t1 > 0 ? ops / t1 / 1e9 : 0, g2 = t2 > 0 ? ops / t2 / 1e9 : 0;
     double gd = ops / td / 1e9;
@@ -389,13 +389,13 @@ int main() {
     std::string src = convSource(1, c.H, c.W, c.C, c.F, c.K, c.K, c.stride,
                                  c.pad, c.groups, rng, OH, OW);
     double ops = 2.0 * OH * OW * c.F * c.K * c.K * (c.C / c.groups);
-    std::vector<double> t = medianTimes(
-        {qmlirContender(context, src, {1, c.H, c.W, c.C}, 1),
-         qmlirContender(context, src, {1, c.H, c.W, c.C}, 2),
-         dnnlConv(eng, s, true, 1, c.H, c.W, c.C, c.F, c.K, c.K, c.stride,
-                  c.pad, c.groups, OH, OW),
-         dnnlConv(eng, s, false, 1, c.H, c.W, c.C, c.F, c.K, c.K, c.stride,
-                  c.pad, c.groups, OH, OW)});
+    std::vector<double> t =
+        medianTimes({qmlirContender(context, src, {1, c.H, c.W, c.C}, 1),
+                     qmlirContender(context, src, {1, c.H, c.W, c.C}, 2),
+                     dnnlConv(eng, s, true, 1, c.H, c.W, c.C, c.F, c.K, c.K,
+                              c.stride, c.pad, c.groups, OH, OW),
+                     dnnlConv(eng, s, false, 1, c.H, c.W, c.C, c.F, c.K, c.K,
+                              c.stride, c.pad, c.groups, OH, OW)});
     double tq = t[0], tq2 = t[1], ti = t[2], tf = t[3];
     double gq = tq > 0 ? ops / tq / 1e9 : 0.0;
     double gq2 = tq2 > 0 ? ops / tq2 / 1e9 : 0.0;

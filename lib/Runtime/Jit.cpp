@@ -66,16 +66,16 @@ JitFunction::create(ModuleOp module, StringRef name,
 
 JitFunction::~JitFunction() = default;
 
-FailureOr<std::unique_ptr<JitFunction>> JitFunction::createFromObject(
-    Location loc, ArrayRef<char> object, StringRef name,
-    ArrayRef<int64_t> inputShape, int64_t resultRank) {
+FailureOr<std::unique_ptr<JitFunction>>
+JitFunction::createFromObject(Location loc, ArrayRef<char> object,
+                              StringRef name, ArrayRef<int64_t> inputShape,
+                              int64_t resultRank) {
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
   loadOpenMPRuntime();
   auto fail = [&](llvm::Error err) {
     std::string message = llvm::toString(std::move(err));
-    return emitError(loc, "linking the object in process failed: ")
-           << message;
+    return emitError(loc, "linking the object in process failed: ") << message;
   };
   auto jit = llvm::orc::LLJITBuilder().create();
   if (!jit)
@@ -85,8 +85,8 @@ FailureOr<std::unique_ptr<JitFunction>> JitFunction::createFromObject(
   if (!process)
     return fail(process.takeError());
   (*jit)->getMainJITDylib().addGenerator(std::move(*process));
-  if (llvm::Error err = (*jit)->addObjectFile(
-          llvm::MemoryBuffer::getMemBufferCopy(
+  if (llvm::Error err =
+          (*jit)->addObjectFile(llvm::MemoryBuffer::getMemBufferCopy(
               StringRef(object.data(), object.size()), "model.o")))
     return fail(std::move(err));
   std::string symbol = ("_mlir_ciface_" + name).str();

@@ -156,9 +156,10 @@ LogicalResult lower(ModuleOp module, TimingScope &time, unsigned threadCount,
   return pm.run(module);
 }
 
-FailureOr<std::unique_ptr<JitFunction>>
-compile(ModuleOp source, const Model &model, TimingScope &parent,
-        StringRef phase) {
+FailureOr<std::unique_ptr<JitFunction>> compile(ModuleOp source,
+                                                const Model &model,
+                                                TimingScope &parent,
+                                                StringRef phase) {
   TimingScope time = parent.nest(phase);
   OwningOpRef<ModuleOp> module(cast<ModuleOp>(source->clone()));
   if (failed(markForCInterface(*module, "main")) ||
@@ -291,9 +292,9 @@ int main(int argc, char **argv) {
   // An object for this very machine is also what the report runs, linked in
   // process: the model is compiled once, and the numbers are those of the
   // code shipped.
-  bool hostObject = cpu == "host" &&
-                    llvm::Triple(llvm::sys::getProcessTriple()).getArch() ==
-                        llvm::Triple::x86_64;
+  bool hostObject =
+      cpu == "host" && llvm::Triple(llvm::sys::getProcessTriple()).getArch() ==
+                           llvm::Triple::x86_64;
   unsigned objectThreads = std::max(1u, threads.getValue());
   auto emit = [&](ModuleOp source, StringRef path, StringRef phase,
                   SmallVectorImpl<char> &bytes) -> LogicalResult {
@@ -311,16 +312,16 @@ int main(int argc, char **argv) {
     std::error_code ec;
     llvm::raw_fd_ostream out(path, ec);
     if (ec)
-      return object->emitError("cannot write '") << path << "': "
-                                                 << ec.message();
+      return object->emitError("cannot write '")
+             << path << "': " << ec.message();
     out.write(bytes.data(), bytes.size());
     return success();
   };
   // The report's compilation of `source`: the host object written to
   // `objectPath` and linked in process, or a JIT compilation.
-  auto compileForReport = [&](ModuleOp source, StringRef objectPath,
-                              StringRef phase)
-      -> FailureOr<std::unique_ptr<JitFunction>> {
+  auto compileForReport =
+      [&](ModuleOp source, StringRef objectPath,
+          StringRef phase) -> FailureOr<std::unique_ptr<JitFunction>> {
     if (!hostObject || objectPath.empty())
       return compile(source, model, rootTime, (phase + " JIT").str());
     SmallVector<char, 0> bytes;
@@ -331,8 +332,8 @@ int main(int argc, char **argv) {
   };
 
   // Float reference compilation.
-  auto floatJit =
-      compileForReport(*model.module, floatOnly ? "" : floatObjectFile.getValue(), "float");
+  auto floatJit = compileForReport(
+      *model.module, floatOnly ? "" : floatObjectFile.getValue(), "float");
   if (failed(floatJit))
     return fail("float compilation failed");
 
@@ -478,8 +479,8 @@ int main(int argc, char **argv) {
 
   if (!target.empty()) {
     SmallVector<char, 0> bytes;
-    if (!hostObject && failed(emit(*quantized, outputFile, "int8 object",
-                                   bytes)))
+    if (!hostObject &&
+        failed(emit(*quantized, outputFile, "int8 object", bytes)))
       return fail("object emission failed");
     if (!hostObject && !floatObjectFile.empty() &&
         failed(emit(*model.module, floatObjectFile, "float object", bytes)))

@@ -553,47 +553,48 @@ void KernelBuilder::emitPack(Value input, Value panel, Value m0,
           Value ih = arith::AddIOp::create(
               b, loc, ih0, arith::MulIOp::create(b, loc, kh, idx(spec.DH)));
           auto tapLoop = [&] {
-          scf::ForOp::create(
-              b, loc, idx(0), idx(spec.KW), idx(1), ValueRange{},
-              [&](OpBuilder &nb2, Location, Value kw, ValueRange) {
-                OpBuilder::InsertionGuard g2(b);
-                b.setInsertionPoint(nb2.getInsertionBlock(),
-                                    nb2.getInsertionPoint());
-                Value iw = arith::AddIOp::create(
-                    b, loc, iw0,
-                    arith::MulIOp::create(b, loc, kw, idx(spec.DW)));
-                // Index arithmetic is signed here: ih, iw may be negative.
-                auto inRange = [&](Value v, int64_t hi) {
-                  Value ge = arith::CmpIOp::create(
-                      b, loc, arith::CmpIPredicate::sge, v, idx(0));
-                  Value lt = arith::CmpIOp::create(
-                      b, loc, arith::CmpIPredicate::slt, v, idx(hi));
-                  return arith::AndIOp::create(b, loc, ge, lt).getResult();
-                };
-                Value valid = arith::AndIOp::create(
-                    b, loc, inRange(ih, spec.IH), inRange(iw, spec.IW));
-                auto clampIdx = [&](Value v, int64_t hi) {
-                  Value lo = arith::MaxSIOp::create(b, loc, v, idx(0));
-                  return arith::MinSIOp::create(b, loc, lo, idx(hi - 1))
-                      .getResult();
-                };
-                Value ihc = clampIdx(ih, spec.IH), iwc = clampIdx(iw, spec.IW);
-                Value tap = arith::AddIOp::create(
-                    b, loc, arith::MulIOp::create(b, loc, kh, idx(spec.KW)),
-                    kw);
-                Value base = arith::MulIOp::create(b, loc, tap, idx(spec.C));
-                for (int64_t c = 0; c < spec.C; c += chunk) {
-                  Value v = vector::TransferReadOp::create(
-                      b, loc, vt, input, ValueRange{n, ihc, iwc, idx(c)}, pad,
-                      ArrayRef<bool>{false});
-                  v = arith::SelectOp::create(b, loc, valid, v, padVec);
-                  Value col = arith::AddIOp::create(b, loc, base, idx(c));
-                  vector::TransferWriteOp::create(b, loc, v, panel,
-                                                  ValueRange{idx(r), col},
-                                                  ArrayRef<bool>{false});
-                }
-                scf::YieldOp::create(b, loc);
-              });
+            scf::ForOp::create(
+                b, loc, idx(0), idx(spec.KW), idx(1), ValueRange{},
+                [&](OpBuilder &nb2, Location, Value kw, ValueRange) {
+                  OpBuilder::InsertionGuard g2(b);
+                  b.setInsertionPoint(nb2.getInsertionBlock(),
+                                      nb2.getInsertionPoint());
+                  Value iw = arith::AddIOp::create(
+                      b, loc, iw0,
+                      arith::MulIOp::create(b, loc, kw, idx(spec.DW)));
+                  // Index arithmetic is signed here: ih, iw may be negative.
+                  auto inRange = [&](Value v, int64_t hi) {
+                    Value ge = arith::CmpIOp::create(
+                        b, loc, arith::CmpIPredicate::sge, v, idx(0));
+                    Value lt = arith::CmpIOp::create(
+                        b, loc, arith::CmpIPredicate::slt, v, idx(hi));
+                    return arith::AndIOp::create(b, loc, ge, lt).getResult();
+                  };
+                  Value valid = arith::AndIOp::create(
+                      b, loc, inRange(ih, spec.IH), inRange(iw, spec.IW));
+                  auto clampIdx = [&](Value v, int64_t hi) {
+                    Value lo = arith::MaxSIOp::create(b, loc, v, idx(0));
+                    return arith::MinSIOp::create(b, loc, lo, idx(hi - 1))
+                        .getResult();
+                  };
+                  Value ihc = clampIdx(ih, spec.IH),
+                        iwc = clampIdx(iw, spec.IW);
+                  Value tap = arith::AddIOp::create(
+                      b, loc, arith::MulIOp::create(b, loc, kh, idx(spec.KW)),
+                      kw);
+                  Value base = arith::MulIOp::create(b, loc, tap, idx(spec.C));
+                  for (int64_t c = 0; c < spec.C; c += chunk) {
+                    Value v = vector::TransferReadOp::create(
+                        b, loc, vt, input, ValueRange{n, ihc, iwc, idx(c)}, pad,
+                        ArrayRef<bool>{false});
+                    v = arith::SelectOp::create(b, loc, valid, v, padVec);
+                    Value col = arith::AddIOp::create(b, loc, base, idx(c));
+                    vector::TransferWriteOp::create(b, loc, v, panel,
+                                                    ValueRange{idx(r), col},
+                                                    ArrayRef<bool>{false});
+                  }
+                  scf::YieldOp::create(b, loc);
+                });
           };
           if (!spans) {
             tapLoop();
@@ -627,8 +628,7 @@ void KernelBuilder::emitPack(Value input, Value panel, Value m0,
                 Value v = vector::TransferReadOp::create(
                     b, loc, spanType, rowsView,
                     ValueRange{n, ih,
-                               arith::MulIOp::create(b, loc, iw0,
-                                                     idx(spec.C))},
+                               arith::MulIOp::create(b, loc, iw0, idx(spec.C))},
                     pad, ArrayRef<bool>{false});
                 vector::TransferWriteOp::create(
                     b, loc, v, panel,
@@ -733,8 +733,7 @@ void KernelBuilder::emitTile(Value a, Value aRow0, Value outRow0, Value nv0,
         for (int64_t v = 0; v < vecs; ++v) {
           Value acc = vector::LoadOp::create(
               b, loc, accType(), tileScratch,
-              ValueRange{arith::AddIOp::create(b, loc, first, idx(v)),
-                         idx(0)});
+              ValueRange{arith::AddIOp::create(b, loc, first, idx(v)), idx(0)});
           emitStore(acc, row, cols[v], inBounds(v), /*hasBias=*/true);
         }
         scf::YieldOp::create(b, loc);
@@ -853,15 +852,14 @@ void KernelBuilder::emitDepthwiseRow(Value input, Value dwWeights, Value r,
   };
   int64_t fullVectors = spec.C / L;
   if (fullVectors > 0)
-    scf::ForOp::create(b, loc, idx(0), idx(fullVectors * L), idx(L),
-                       ValueRange{},
-                       [&](OpBuilder &nb, Location, Value c0, ValueRange) {
-                         OpBuilder::InsertionGuard g(b);
-                         b.setInsertionPoint(nb.getInsertionBlock(),
-                                             nb.getInsertionPoint());
-                         channelVector(c0, true);
-                         scf::YieldOp::create(b, loc);
-                       });
+    scf::ForOp::create(
+        b, loc, idx(0), idx(fullVectors * L), idx(L), ValueRange{},
+        [&](OpBuilder &nb, Location, Value c0, ValueRange) {
+          OpBuilder::InsertionGuard g(b);
+          b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
+          channelVector(c0, true);
+          scf::YieldOp::create(b, loc);
+        });
   if (spec.C % L)
     channelVector(idx(fullVectors * L), false);
 }
@@ -980,8 +978,8 @@ func::FuncOp KernelBuilder::build(ModuleOp module, StringRef name,
           cast<MemRefType>(memref::SubViewOp::inferRankReducedResultType(
               {MR * V, L}, cast<MemRefType>(scratches.getType()), offsets,
               sizes, strides));
-      tileScratch = memref::SubViewOp::create(b, loc, type, scratches,
-                                              offsets, sizes, strides);
+      tileScratch = memref::SubViewOp::create(b, loc, type, scratches, offsets,
+                                              sizes, strides);
     }
     if (!packed)
       return;
@@ -1113,11 +1111,11 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
         rowPad[kh * Cp + c] += static_cast<int32_t>(
             padByte * spec.depthwiseWeights[(kh * spec.KW + kw) * spec.C + c]);
   auto padType = MemRefType::get({spec.KH, Cp}, b.getI32Type());
-  auto padGlobal = makeGlobal(
-      module, (name + "_row_padding").str(), padType,
-      DenseElementsAttr::get(RankedTensorType::get(padType.getShape(),
-                                                   b.getI32Type()),
-                             ArrayRef<int32_t>(rowPad)));
+  auto padGlobal =
+      makeGlobal(module, (name + "_row_padding").str(), padType,
+                 DenseElementsAttr::get(
+                     RankedTensorType::get(padType.getShape(), b.getI32Type()),
+                     ArrayRef<int32_t>(rowPad)));
   func::FuncOp func = createFunction(module, name, inType, outType);
   Value input = func.getArgument(0);
   Value dw = memref::GetGlobalOp::create(b, loc, wType, wGlobal.getSymName());
@@ -1141,22 +1139,23 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
                                        b.getIndexAttr(entryBytes)};
     SmallVector<OpFoldResult> strides(4, b.getIndexAttr(1));
     auto type = cast<MemRefType>(memref::SubViewOp::inferRankReducedResultType(
-        {R, XJ, entryBytes}, cast<MemRefType>(rings.getType()), offsets,
-        sizes, strides));
-    ring = memref::SubViewOp::create(b, loc, type, rings, offsets, sizes,
-                                     strides);
+        {R, XJ, entryBytes}, cast<MemRefType>(rings.getType()), offsets, sizes,
+        strides));
+    ring =
+        memref::SubViewOp::create(b, loc, type, rings, offsets, sizes, strides);
   };
-  auto forLoop = [&](Value lo, Value hi, int64_t step, ValueRange init,
-                     llvm::function_ref<SmallVector<Value>(Value, ValueRange)>
-                         body) {
-    return scf::ForOp::create(
-        b, loc, lo, hi, idx(step), init,
-        [&](OpBuilder &nb, Location, Value iv, ValueRange args) {
-          OpBuilder::InsertionGuard g(b);
-          b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
-          scf::YieldOp::create(b, loc, body(iv, args));
-        });
-  };
+  auto forLoop =
+      [&](Value lo, Value hi, int64_t step, ValueRange init,
+          llvm::function_ref<SmallVector<Value>(Value, ValueRange)> body) {
+        return scf::ForOp::create(
+            b, loc, lo, hi, idx(step), init,
+            [&](OpBuilder &nb, Location, Value iv, ValueRange args) {
+              OpBuilder::InsertionGuard g(b);
+              b.setInsertionPoint(nb.getInsertionBlock(),
+                                  nb.getInsertionPoint());
+              scf::YieldOp::create(b, loc, body(iv, args));
+            });
+      };
   auto cmp = [&](arith::CmpIPredicate p, Value x, Value y) {
     return arith::CmpIOp::create(b, loc, p, x, y).getResult();
   };
@@ -1215,10 +1214,10 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
       p.push_back(vector::ShuffleOp::create(b, loc, v, v, toLanes));
     Value ab[2], ce[2];
     for (int64_t half = 0; half < 2; ++half) {
-      ab[half] = vector::ShuffleOp::create(b, loc, p[0], p[1],
-                                           unpackBytes[half]);
-      ce[half] = vector::ShuffleOp::create(b, loc, p[2], p[3],
-                                           unpackBytes[half]);
+      ab[half] =
+          vector::ShuffleOp::create(b, loc, p[0], p[1], unpackBytes[half]);
+      ce[half] =
+          vector::ShuffleOp::create(b, loc, p[2], p[3], unpackBytes[half]);
     }
     SmallVector<Value> z;
     for (int64_t k = 0; k < 4; ++k) {
@@ -1269,9 +1268,9 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
         Value pxc = arith::MinSIOp::create(
             b, loc, arith::MaxSIOp::create(b, loc, px, idx(0)),
             idx(spec.IW - 1));
-        Value v = vector::TransferReadOp::create(
-            b, loc, inputType, input, ValueRange{n, ih, pxc, c0}, pad,
-            ArrayRef<bool>{inBounds});
+        Value v = vector::TransferReadOp::create(b, loc, inputType, input,
+                                                 ValueRange{n, ih, pxc, c0},
+                                                 pad, ArrayRef<bool>{inBounds});
         x.push_back(arith::SelectOp::create(b, loc, valid, v, padInput));
       }
       if (!wide) {
@@ -1319,7 +1318,8 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
     for (int64_t t = 0; t < spec.KH * G; ++t)
       wv.push_back(vector::BitCastOp::create(
           b, loc, accType(),
-          vector::LoadOp::create(b, loc, quadType, dw, ValueRange{idx(t), c4})));
+          vector::LoadOp::create(b, loc, quadType, dw,
+                                 ValueRange{idx(t), c4})));
     biasVec = vector::LoadOp::create(b, loc, accType(), bias, ValueRange{c});
   };
   // `wide`: 4 channel vectors from c0 (in bounds), else one.
@@ -1358,10 +1358,10 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
           Value acc = biasVec;
           for (int64_t kh = 0; kh < spec.KH; ++kh)
             for (int64_t g = 0; g < G; ++g) {
-              Value j = arith::AddIOp::create(b, loc, j0,
-                                              idx(g * 4 * spec.DW / ES));
-              Value z = vector::LoadOp::create(
-                  b, loc, quadType, ring, ValueRange{slots[kh], j, zc});
+              Value j =
+                  arith::AddIOp::create(b, loc, j0, idx(g * 4 * spec.DW / ES));
+              Value z = vector::LoadOp::create(b, loc, quadType, ring,
+                                               ValueRange{slots[kh], j, zc});
               acc = dot(acc, vector::BitCastOp::create(b, loc, accType(), z),
                         wv[kh * G + g]);
             }
@@ -1378,38 +1378,38 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
       // khHi + 1 = min(KH, ceil(max(IH + PT - base, 0) / DH)).
       Value above = arith::SubIOp::create(
           b, loc, arith::MaxSIOp::create(b, loc, base, idx(spec.PT)), base);
-      Value khLo = arith::MinUIOp::create(b, loc, ceilDiv(above, spec.DH),
-                                          idx(spec.KH));
+      Value khLo =
+          arith::MinUIOp::create(b, loc, ceilDiv(above, spec.DH), idx(spec.KH));
       Value inside = arith::SubIOp::create(
-          b, loc,
-          arith::MaxSIOp::create(b, loc, base, idx(spec.IH + spec.PT)), base);
+          b, loc, arith::MaxSIOp::create(b, loc, base, idx(spec.IH + spec.PT)),
+          base);
       Value khEnd = arith::MinUIOp::create(b, loc, ceilDiv(inside, spec.DH),
                                            idx(spec.KH));
       khEnd = arith::MaxUIOp::create(b, loc, khEnd, khLo);
       Value fullWindow = arith::AndIOp::create(
           b, loc,
-          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, khLo,
-                                idx(0)),
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, khLo, idx(0)),
           arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, khEnd,
                                 idx(spec.KH)));
       // A border row: the kernel rows inside the image in a loop (weights
       // from memory), the padding rows' constant sums added to the bias.
       auto borderColumns = [&](Value ow0, int64_t count) {
-        Value rowBias = forLoop(
-            idx(0), idx(spec.KH), 1, {biasVec},
-            [&](Value kh, ValueRange acc) {
-              Value outside = arith::OrIOp::create(
-                  b, loc,
-                  arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, kh,
-                                        khLo),
-                  arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, kh,
-                                        khEnd));
-              Value add = vector::LoadOp::create(b, loc, accType(), rowPadding,
-                                                 ValueRange{kh, c});
-              Value sum = arith::AddIOp::create(b, loc, acc[0], add);
-              return SmallVector<Value>{
-                  arith::SelectOp::create(b, loc, outside, sum, acc[0])};
-            }).getResult(0);
+        Value rowBias =
+            forLoop(idx(0), idx(spec.KH), 1, {biasVec},
+                    [&](Value kh, ValueRange acc) {
+                      Value outside = arith::OrIOp::create(
+                          b, loc,
+                          arith::CmpIOp::create(
+                              b, loc, arith::CmpIPredicate::ult, kh, khLo),
+                          arith::CmpIOp::create(
+                              b, loc, arith::CmpIPredicate::uge, kh, khEnd));
+                      Value add = vector::LoadOp::create(
+                          b, loc, accType(), rowPadding, ValueRange{kh, c});
+                      Value sum = arith::AddIOp::create(b, loc, acc[0], add);
+                      return SmallVector<Value>{arith::SelectOp::create(
+                          b, loc, outside, sum, acc[0])};
+                    })
+                .getResult(0);
         Value c4 = arith::MulIOp::create(b, loc, c, idx(4));
         for (int64_t o = 0; o < count; ++o) {
           Value ow = arith::AddIOp::create(b, loc, ow0, idx(o));
@@ -1433,9 +1433,9 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
                       idx(g));
                   Value w = vector::LoadOp::create(b, loc, quadType, dw,
                                                    ValueRange{t, c4});
-                  sum = dot(sum,
-                            vector::BitCastOp::create(b, loc, accType(), z),
-                            vector::BitCastOp::create(b, loc, accType(), w));
+                  sum =
+                      dot(sum, vector::BitCastOp::create(b, loc, accType(), z),
+                          vector::BitCastOp::create(b, loc, accType(), w));
                 }
                 return SmallVector<Value>{sum};
               }).getResult(0);
@@ -1494,8 +1494,7 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
   int64_t fullVectors = spec.C / L;
   emitRowLoop(spec.M, perChunk, selectRing, [&](Value r0) {
     Value r1 = arith::MinUIOp::create(
-        b, loc, arith::AddIOp::create(b, loc, r0, idx(perChunk)),
-        idx(spec.M));
+        b, loc, arith::AddIOp::create(b, loc, r0, idx(perChunk)), idx(spec.M));
     if (wideEnd > 0)
       forLoop(idx(0), idx(wideEnd), 4 * L, {}, [&](Value c0, ValueRange) {
         rows(r0, r1, c0, true, true);

@@ -837,16 +837,17 @@ Value qmlir::createFullReduction(OpBuilder &b, Location loc, Value value,
 // does the rest in i32, which halves the vector work of the epilogue.
 /// (x * m + 2^30) >> 31 for i32 `x` and `m` (scalars or vectors of the same
 /// type), the result known to fit i32. A 1-D vector of an even number of
-/// lanes is multiplied as 64-bit lane pairs: the even and the odd i32
-/// halves, each sign-extended in place, give two 32x32->64 products
-/// (x86 `vpmuldq`, no widening of the whole vector), whose bits 31..62 are
-/// put back in the low and the high halves. Other shapes widen to i64.
+/// lanes is multiplied as 64-bit lane pairs: the even i32 halves, and the
+/// odd ones moved down by a dword shuffle, each sign-extended in place, give
+/// two 32x32->64 products (x86 `vpmuldq`, no widening of the whole vector);
+/// bits 31..62 of each are the high dword of the doubled sum, picked back
+/// into place by one more shuffle. Other shapes widen to i64.
 /// With a shift vector `t` (every t in [32, 62]), the product is rounded
 /// with 2^30 + 2^(t-1) instead: the result is then
 /// floor((x * m + 2^30) / 2^31) + 2^(t-32), the rounding divide's half
 /// added for free (the sum stays below 2^63 for |x| < 2^29).
-static Value createRoundingHighMul(OpBuilder &b, Location loc, Value x,
-                                   Value m, Value t = nullptr) {
+static Value createRoundingHighMul(OpBuilder &b, Location loc, Value x, Value m,
+                                   Value t = nullptr) {
   auto vecType = dyn_cast<VectorType>(x.getType());
   if (vecType && vecType.getRank() == 1 && !vecType.isScalable() &&
       vecType.getNumElements() % 2 == 0) {
@@ -872,8 +873,8 @@ static Value createRoundingHighMul(OpBuilder &b, Location loc, Value x,
       auto withHalf = [&](Value shift) -> Value {
         return arith::AddIOp::create(
             b, loc, c(int64_t(1) << 30),
-            arith::ShLIOp::create(
-                b, loc, c(1), arith::SubIOp::create(b, loc, shift, c(1))));
+            arith::ShLIOp::create(b, loc, c(1),
+                                  arith::SubIOp::create(b, loc, shift, c(1))));
       };
       roundEven = withHalf(even(tp));
       roundOdd = withHalf(odd(tp));
@@ -928,13 +929,10 @@ static Value createRoundingHighMul(OpBuilder &b, Location loc, Value x,
                                  arith::ShRSIOp::create(b, loc, ab, c31));
 }
 
-Value qmlir::createFixedPointRequantize(OpBuilder &b, Location loc, Value acc,
-                                       Value m, Value t,
-                                       qnn::RoundingMode mode, int64_t zp,
-                                       int64_t lo, int64_t hi,
-                                       bool mayShiftLeft,
-                                       bool smallAccumulator,
-                                       bool zeroPointFirst) {
+Value qmlir::createFixedPointRequantize(
+    OpBuilder &b, Location loc, Value acc, Value m, Value t,
+    qnn::RoundingMode mode, int64_t zp, int64_t lo, int64_t hi,
+    bool mayShiftLeft, bool smallAccumulator, bool zeroPointFirst) {
   // Scalars or vectors alike: constants are splats of the accumulator's shape.
   auto vecType = dyn_cast<VectorType>(acc.getType());
   auto like = [&](Type elem) -> Type {

@@ -35,9 +35,9 @@ public:
 /// and with `zeroPointFirst` adds the zero point before the clamp (same
 /// result; x86 then clamps to a full 8-bit range in the truncating store;
 /// not for a masked store, which LLVM 22's x86 backend then miscompiles).
-Value createFixedPointRequantize(OpBuilder &b, Location loc, Value acc,
-                                 Value m, Value t, qnn::RoundingMode mode,
-                                 int64_t zp, int64_t lo, int64_t hi,
+Value createFixedPointRequantize(OpBuilder &b, Location loc, Value acc, Value m,
+                                 Value t, qnn::RoundingMode mode, int64_t zp,
+                                 int64_t lo, int64_t hi,
                                  bool mayShiftLeft = true,
                                  bool smallAccumulator = false,
                                  bool zeroPointFirst = false);
