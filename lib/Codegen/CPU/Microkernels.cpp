@@ -1545,8 +1545,10 @@ void replaceWithKernelCall(PatternRewriter &rewriter, Operation *op, Value in,
     if (!module.lookupSymbol(name))
       break;
   }
-  // Multiply-adds of the kernel (a depthwise row: OW x C x taps).
-  int64_t macs = spec.depthwise ? spec.M * spec.OW * spec.C * spec.K
+  // Multiply-adds of the kernel; a depthwise output also costs about as
+  // much again in its epilogue (15 vector instructions per 16 outputs
+  // against ceil(taps / 4) dot instructions), counted as 16 more per output.
+  int64_t macs = spec.depthwise ? spec.M * spec.OW * spec.C * (spec.K + 16)
                                 : spec.M * spec.N * spec.K;
   unsigned threads = macs >= options.parallelMacs ? options.threads : 1;
   KernelBuilder builder(rewriter, loc, spec, target, threads);

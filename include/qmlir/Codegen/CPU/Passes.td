@@ -36,10 +36,11 @@ def QNNCPUMicrokernels : Pass<"qnn-cpu-microkernels", "ModuleOp"> {
       accumulator).
 
     With `threads` > 1, a kernel of at least `parallel-macs` multiply-adds
-    runs its row blocks in an `scf.parallel` (each block with its own
-    panel in a `memref.alloca_scope`), which `qnn-lower-to-llvm` lowers to
-    OpenMP; smaller kernels stay sequential, where a fork costs more than it
-    gains.
+    (a depthwise kernel counts 16 more per output, for its epilogue) runs
+    its row blocks in an `scf.parallel`, one chunk per thread, each with its
+    own gather panel, depthwise row ring and tile scratch allocated at the
+    function's entry; `qnn-lower-to-llvm` lowers it to OpenMP. Smaller
+    kernels stay sequential, where a fork costs more than it gains.
 
     Ops it does not handle (non-constant weights, weights whose zero-point
     corrected values leave i8, grouped and depthwise convolutions, targets
