@@ -39,6 +39,7 @@
 #include <functional>
 #include <memory>
 #include <random>
+#include <unordered_map>
 
 using namespace mlir;
 using namespace mlir::qmlir;
@@ -275,6 +276,16 @@ Contender qmlirContender(MLIRContext &context, const std::string &source,
 using dt = dnnl::memory::data_type;
 using tag = dnnl::memory::format_tag;
 
+/// A oneDNN primitive run on `args`, waited for.
+Contender dnnlContender(std::shared_ptr<dnnl::primitive> prim, dnnl::stream &s,
+                        std::unordered_map<int, dnnl::memory> args) {
+  return {[prim, &s, args] {
+            prim->execute(s, args);
+            s.wait();
+          },
+          prim};
+}
+
 Contender dnnlMatmul(dnnl::engine &eng, dnnl::stream &s, int64_t M, int64_t K,
                      int64_t N) {
   dnnl::memory::desc a({M, K}, dt::u8, tag::ab), b({K, N}, dt::s8, tag::any),
@@ -284,14 +295,9 @@ Contender dnnlMatmul(dnnl::engine &eng, dnnl::stream &s, int64_t M, int64_t K,
       cm(pd.dst_desc(), eng);
   std::memset(am.get_data_handle(), 7, M * K);
   std::memset(bm.get_data_handle(), 3, pd.weights_desc().get_size());
-  auto prim = std::make_shared<dnnl::matmul>(pd);
-  return {[prim, &s, am, bm, cm] {
-            prim->execute(s, {{DNNL_ARG_SRC, am},
-                              {DNNL_ARG_WEIGHTS, bm},
-                              {DNNL_ARG_DST, cm}});
-            s.wait();
-          },
-          prim};
+  return dnnlContender(
+      std::make_shared<dnnl::matmul>(pd), s,
+      {{DNNL_ARG_SRC, am}, {DNNL_ARG_WEIGHTS, bm}, {DNNL_ARG_DST, cm}});
 }
 
 Contender dnnlConv(dnnl::engine &eng, dnnl::stream &s, bool int8, int64_t N,
@@ -313,14 +319,9 @@ Contender dnnlConv(dnnl::engine &eng, dnnl::stream &s, bool int8, int64_t N,
       ym(pd.dst_desc(), eng);
   std::memset(xm.get_data_handle(), 0, pd.src_desc().get_size());
   std::memset(wm.get_data_handle(), 0, pd.weights_desc().get_size());
-  auto prim = std::make_shared<dnnl::convolution_forward>(pd);
-  return {[prim, &s, xm, wm, ym] {
-            prim->execute(s, {{DNNL_ARG_SRC, xm},
-                              {DNNL_ARG_WEIGHTS, wm},
-                              {DNNL_ARG_DST, ym}});
-            s.wait();
-          },
-          prim};
+  return dnnlContender(
+      std::make_shared<dnnl::convolution_forward>(pd), s,
+      {{DNNL_ARG_SRC, xm}, {DNNL_ARG_WEIGHTS, wm}, {DNNL_ARG_DST, ym}});
 }
 
 } // namespace

@@ -58,8 +58,10 @@ LogicalResult qmlir::checkTargetFeatures(StringRef tripleName,
 
 LogicalResult qmlir::emitObjectFile(ModuleOp module, StringRef tripleName,
                                     StringRef cpu, StringRef features,
-                                    StringRef path) {
-  SmallVector<char, 0> object;
+                                    StringRef path,
+                                    SmallVectorImpl<char> *bytes) {
+  SmallVector<char, 0> local;
+  SmallVectorImpl<char> &object = bytes ? *bytes : local;
   if (failed(emitObject(module, tripleName, cpu, features, object)))
     return failure();
   std::error_code ec;

@@ -307,15 +307,7 @@ int main(int argc, char **argv) {
                                      features)))
       return failure();
     TimingScope llvmTime = time.nest("LLVM (object)");
-    if (failed(emitObject(*object, triple, cpu, features, bytes)))
-      return failure();
-    std::error_code ec;
-    llvm::raw_fd_ostream out(path, ec);
-    if (ec)
-      return object->emitError("cannot write '")
-             << path << "': " << ec.message();
-    out.write(bytes.data(), bytes.size());
-    return success();
+    return emitObjectFile(*object, triple, cpu, features, path, &bytes);
   };
   // The report's compilation of `source`: the host object written to
   // `objectPath` and linked in process, or a JIT compilation.

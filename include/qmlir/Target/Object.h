@@ -18,9 +18,11 @@ LogicalResult checkTargetFeatures(StringRef triple, StringRef features,
 
 /// Translates `module` (LLVM dialect) to LLVM IR, optimizes it at O3 for
 /// `triple`/`cpu`/`features` and writes a relocatable object to `path`.
-/// `cpu` "host" selects the host CPU and its features.
+/// `cpu` "host" selects the host CPU and its features. The object's bytes
+/// are also left in `object` when given.
 LogicalResult emitObjectFile(ModuleOp module, StringRef triple, StringRef cpu,
-                             StringRef features, StringRef path);
+                             StringRef features, StringRef path,
+                             SmallVectorImpl<char> *object = nullptr);
 
 /// The same object, in memory.
 LogicalResult emitObject(ModuleOp module, StringRef triple, StringRef cpu,

@@ -364,6 +364,18 @@ private:
 
 private:
   Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  /// An scf.for from `lo` to `hi` carrying `init`; `body(iv, args)` builds
+  /// at `b` and returns the values to yield.
+  scf::ForOp
+  emitFor(Value lo, Value hi, int64_t step, ValueRange init,
+          llvm::function_ref<SmallVector<Value>(Value, ValueRange)> body);
+  /// An scf.if without results; `elseBody` may be empty.
+  void emitIf(Value cond, llvm::function_ref<void()> thenBody,
+              llvm::function_ref<void()> elseBody = nullptr);
+  /// 0 <= v < hi, v a signed index.
+  Value inRange(Value v, int64_t hi);
+  /// v clamped to [0, hi - 1].
+  Value clampIndex(Value v, int64_t hi);
   Value i32(int64_t v) { return arith::ConstantIntOp::create(b, loc, v, 32); }
   VectorType accType() { return VectorType::get({L}, b.getI32Type()); }
 
@@ -415,6 +427,47 @@ private:
   /// accumulators wait for the epilogue's row loop (null: no row loop).
   Value tileScratch;
 };
+
+scf::ForOp KernelBuilder::emitFor(
+    Value lo, Value hi, int64_t step, ValueRange init,
+    llvm::function_ref<SmallVector<Value>(Value, ValueRange)> body) {
+  return scf::ForOp::create(
+      b, loc, lo, hi, idx(step), init,
+      [&](OpBuilder &nb, Location, Value iv, ValueRange args) {
+        OpBuilder::InsertionGuard g(b);
+        b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
+        scf::YieldOp::create(b, loc, body(iv, args));
+      });
+}
+
+void KernelBuilder::emitIf(Value cond, llvm::function_ref<void()> thenBody,
+                           llvm::function_ref<void()> elseBody) {
+  auto region = [&](llvm::function_ref<void()> body) {
+    return [&, body](OpBuilder &rb, Location) {
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPoint(rb.getInsertionBlock(), rb.getInsertionPoint());
+      body();
+      scf::YieldOp::create(b, loc);
+    };
+  };
+  if (elseBody)
+    scf::IfOp::create(b, loc, cond, region(thenBody), region(elseBody));
+  else
+    scf::IfOp::create(b, loc, cond, region(thenBody));
+}
+
+Value KernelBuilder::inRange(Value v, int64_t hi) {
+  Value ge =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, v, idx(0));
+  Value lt =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, v, idx(hi));
+  return arith::AndIOp::create(b, loc, ge, lt);
+}
+
+Value KernelBuilder::clampIndex(Value v, int64_t hi) {
+  return arith::MinSIOp::create(
+      b, loc, arith::MaxSIOp::create(b, loc, v, idx(0)), idx(hi - 1));
+}
 
 void KernelBuilder::emitRowLoop(int64_t ub, int64_t step,
                                 llvm::function_ref<void(Value)> chunkSetup,
@@ -544,108 +597,59 @@ void KernelBuilder::emitPack(Value input, Value panel, Value m0,
         b, loc, arith::MulIOp::create(b, loc, oh, idx(spec.SH)), idx(spec.PT));
     Value iw0 = arith::SubIOp::create(
         b, loc, arith::MulIOp::create(b, loc, ow, idx(spec.SW)), idx(spec.PL));
-    scf::ForOp::create(
-        b, loc, idx(0), idx(spec.KH), idx(1), ValueRange{},
-        [&](OpBuilder &nb, Location nl, Value kh, ValueRange) {
-          OpBuilder::InsertionGuard g(b);
-          b.setInsertionPoint(nb.getInsertionBlock(),
-                              nb.getInsertionPoint());
-          Value ih = arith::AddIOp::create(
-              b, loc, ih0, arith::MulIOp::create(b, loc, kh, idx(spec.DH)));
-          auto tapLoop = [&] {
-            scf::ForOp::create(
-                b, loc, idx(0), idx(spec.KW), idx(1), ValueRange{},
-                [&](OpBuilder &nb2, Location, Value kw, ValueRange) {
-                  OpBuilder::InsertionGuard g2(b);
-                  b.setInsertionPoint(nb2.getInsertionBlock(),
-                                      nb2.getInsertionPoint());
-                  Value iw = arith::AddIOp::create(
-                      b, loc, iw0,
-                      arith::MulIOp::create(b, loc, kw, idx(spec.DW)));
-                  // Index arithmetic is signed here: ih, iw may be negative.
-                  auto inRange = [&](Value v, int64_t hi) {
-                    Value ge = arith::CmpIOp::create(
-                        b, loc, arith::CmpIPredicate::sge, v, idx(0));
-                    Value lt = arith::CmpIOp::create(
-                        b, loc, arith::CmpIPredicate::slt, v, idx(hi));
-                    return arith::AndIOp::create(b, loc, ge, lt).getResult();
-                  };
-                  Value valid = arith::AndIOp::create(
-                      b, loc, inRange(ih, spec.IH), inRange(iw, spec.IW));
-                  auto clampIdx = [&](Value v, int64_t hi) {
-                    Value lo = arith::MaxSIOp::create(b, loc, v, idx(0));
-                    return arith::MinSIOp::create(b, loc, lo, idx(hi - 1))
-                        .getResult();
-                  };
-                  Value ihc = clampIdx(ih, spec.IH),
-                        iwc = clampIdx(iw, spec.IW);
-                  Value tap = arith::AddIOp::create(
-                      b, loc, arith::MulIOp::create(b, loc, kh, idx(spec.KW)),
-                      kw);
-                  Value base = arith::MulIOp::create(b, loc, tap, idx(spec.C));
-                  for (int64_t c = 0; c < spec.C; c += chunk) {
-                    Value v = vector::TransferReadOp::create(
-                        b, loc, vt, input, ValueRange{n, ihc, iwc, idx(c)}, pad,
-                        ArrayRef<bool>{false});
-                    v = arith::SelectOp::create(b, loc, valid, v, padVec);
-                    Value col = arith::AddIOp::create(b, loc, base, idx(c));
-                    vector::TransferWriteOp::create(b, loc, v, panel,
-                                                    ValueRange{idx(r), col},
-                                                    ArrayRef<bool>{false});
-                  }
-                  scf::YieldOp::create(b, loc);
-                });
-          };
-          if (!spans) {
-            tapLoop();
-            scf::YieldOp::create(b, loc);
-            return;
+    emitFor(idx(0), idx(spec.KH), 1, {}, [&](Value kh, ValueRange) {
+      Value ih = arith::AddIOp::create(
+          b, loc, ih0, arith::MulIOp::create(b, loc, kh, idx(spec.DH)));
+      auto tapLoop = [&] {
+        emitFor(idx(0), idx(spec.KW), 1, {}, [&](Value kw, ValueRange) {
+          // Index arithmetic is signed here: ih, iw may be negative.
+          Value iw = arith::AddIOp::create(
+              b, loc, iw0, arith::MulIOp::create(b, loc, kw, idx(spec.DW)));
+          Value valid = arith::AndIOp::create(b, loc, inRange(ih, spec.IH),
+                                              inRange(iw, spec.IW));
+          Value ihc = clampIndex(ih, spec.IH), iwc = clampIndex(iw, spec.IW);
+          Value tap = arith::AddIOp::create(
+              b, loc, arith::MulIOp::create(b, loc, kh, idx(spec.KW)), kw);
+          Value base = arith::MulIOp::create(b, loc, tap, idx(spec.C));
+          for (int64_t c = 0; c < spec.C; c += chunk) {
+            Value v = vector::TransferReadOp::create(
+                b, loc, vt, input, ValueRange{n, ihc, iwc, idx(c)}, pad,
+                ArrayRef<bool>{false});
+            v = arith::SelectOp::create(b, loc, valid, v, padVec);
+            Value col = arith::AddIOp::create(b, loc, base, idx(c));
+            vector::TransferWriteOp::create(b, loc, v, panel,
+                                            ValueRange{idx(r), col},
+                                            ArrayRef<bool>{false});
           }
-          auto ge = [&](Value x, int64_t y) {
-            return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, x,
-                                         idx(y))
-                .getResult();
-          };
-          auto lt = [&](Value x, int64_t y) {
-            return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x,
-                                         idx(y))
-                .getResult();
-          };
-          Value inside = arith::AndIOp::create(
-              b, loc, arith::AndIOp::create(b, loc, ge(ih, 0), lt(ih, spec.IH)),
-              arith::AndIOp::create(
-                  b, loc, ge(iw0, 0),
-                  lt(arith::AddIOp::create(b, loc, iw0, idx(spec.KW - 1)),
-                     spec.IW)));
-          scf::IfOp::create(
-              b, loc, inside,
-              [&](OpBuilder &tb, Location) {
-                OpBuilder::InsertionGuard g3(b);
-                b.setInsertionPoint(tb.getInsertionBlock(),
-                                    tb.getInsertionPoint());
-                // The bytes past the span belong to the next kernel row (or
-                // the padding columns), written after this one.
-                Value v = vector::TransferReadOp::create(
-                    b, loc, spanType, rowsView,
-                    ValueRange{n, ih,
-                               arith::MulIOp::create(b, loc, iw0, idx(spec.C))},
-                    pad, ArrayRef<bool>{false});
-                vector::TransferWriteOp::create(
-                    b, loc, v, panel,
-                    ValueRange{idx(r),
-                               arith::MulIOp::create(b, loc, kh, idx(span))},
-                    ArrayRef<bool>{false});
-                scf::YieldOp::create(b, loc);
-              },
-              [&](OpBuilder &eb, Location) {
-                OpBuilder::InsertionGuard g3(b);
-                b.setInsertionPoint(eb.getInsertionBlock(),
-                                    eb.getInsertionPoint());
-                tapLoop();
-                scf::YieldOp::create(b, loc);
-              });
-          scf::YieldOp::create(b, loc);
+          return SmallVector<Value>{};
         });
+      };
+      if (!spans) {
+        tapLoop();
+        return SmallVector<Value>{};
+      }
+      // The span is inside the image: ih in [0, IH), iw0 in [0, IW - KW].
+      Value inside = arith::AndIOp::create(b, loc, inRange(ih, spec.IH),
+                                           inRange(iw0, spec.IW - spec.KW + 1));
+      emitIf(
+          inside,
+          [&] {
+            // The bytes past the span belong to the next kernel row (or the
+            // padding columns), written after this one.
+            Value v = vector::TransferReadOp::create(
+                b, loc, spanType, rowsView,
+                ValueRange{n, ih,
+                           arith::MulIOp::create(b, loc, iw0, idx(spec.C))},
+                pad, ArrayRef<bool>{false});
+            vector::TransferWriteOp::create(
+                b, loc, v, panel,
+                ValueRange{idx(r),
+                           arith::MulIOp::create(b, loc, kh, idx(span))},
+                ArrayRef<bool>{false});
+          },
+          tapLoop);
+      return SmallVector<Value>{};
+    });
     // The columns [K, Kp) meet zero weights; give them defined bytes.
     if (Kp != spec.K) {
       auto tail = VectorType::get({Kp - spec.K}, i8);
@@ -723,21 +727,17 @@ void KernelBuilder::emitTile(Value a, Value aRow0, Value outRow0, Value nv0,
   for (int64_t i = 0; i < rows * vecs; ++i)
     vector::StoreOp::create(b, loc, loop.getResult(i), tileScratch,
                             ValueRange{idx(i), idx(0)});
-  scf::ForOp::create(
-      b, loc, idx(0), idx(rows), idx(1), ValueRange{},
-      [&](OpBuilder &nb, Location, Value r, ValueRange) {
-        OpBuilder::InsertionGuard g(b);
-        b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
-        Value row = arith::AddIOp::create(b, loc, outRow0, r);
-        Value first = arith::MulIOp::create(b, loc, r, idx(vecs));
-        for (int64_t v = 0; v < vecs; ++v) {
-          Value acc = vector::LoadOp::create(
-              b, loc, accType(), tileScratch,
-              ValueRange{arith::AddIOp::create(b, loc, first, idx(v)), idx(0)});
-          emitStore(acc, row, cols[v], inBounds(v), /*hasBias=*/true);
-        }
-        scf::YieldOp::create(b, loc);
-      });
+  emitFor(idx(0), idx(rows), 1, {}, [&](Value r, ValueRange) {
+    Value row = arith::AddIOp::create(b, loc, outRow0, r);
+    Value first = arith::MulIOp::create(b, loc, r, idx(vecs));
+    for (int64_t v = 0; v < vecs; ++v) {
+      Value acc = vector::LoadOp::create(
+          b, loc, accType(), tileScratch,
+          ValueRange{arith::AddIOp::create(b, loc, first, idx(v)), idx(0)});
+      emitStore(acc, row, cols[v], inBounds(v), /*hasBias=*/true);
+    }
+    return SmallVector<Value>{};
+  });
 }
 
 void KernelBuilder::emitStore(Value acc, Value row, Value col, bool inBounds,
@@ -794,17 +794,6 @@ void KernelBuilder::emitDepthwiseRow(Value input, Value dwWeights, Value r,
   Value oh = arith::RemUIOp::create(b, loc, r, idx(spec.OH));
   Value ih0 = arith::SubIOp::create(
       b, loc, arith::MulIOp::create(b, loc, oh, idx(spec.SH)), idx(spec.PT));
-  auto inRange = [&](Value v, int64_t hi) {
-    Value ge =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, v, idx(0));
-    Value lt =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, v, idx(hi));
-    return arith::AndIOp::create(b, loc, ge, lt).getResult();
-  };
-  auto clampIdx = [&](Value v, int64_t hi) {
-    Value lo = arith::MaxSIOp::create(b, loc, v, idx(0));
-    return arith::MinSIOp::create(b, loc, lo, idx(hi - 1)).getResult();
-  };
   // Channels in vector lanes; `count` output columns share each weight
   // vector; the taps are unrolled.
   // The L input bytes of tap t for output column o (the padding byte
@@ -817,7 +806,7 @@ void KernelBuilder::emitDepthwiseRow(Value input, Value dwWeights, Value r,
     for (int64_t kh = 0; kh < spec.KH; ++kh) {
       Value ih = arith::AddIOp::create(b, loc, ih0, idx(kh * spec.DH));
       Value rowValid = inRange(ih, spec.IH);
-      Value ihc = clampIdx(ih, spec.IH);
+      Value ihc = clampIndex(ih, spec.IH);
       for (int64_t kw = 0; kw < spec.KW; ++kw) {
         Value w = vector::LoadOp::create(
             b, loc, accType(), dwWeights,
@@ -832,7 +821,7 @@ void KernelBuilder::emitDepthwiseRow(Value input, Value dwWeights, Value r,
               arith::AndIOp::create(b, loc, rowValid, inRange(iw, spec.IW));
           Value x = vector::TransferReadOp::create(
               b, loc, bytes, input,
-              ValueRange{n, ihc, clampIdx(iw, spec.IW), c0}, pad,
+              ValueRange{n, ihc, clampIndex(iw, spec.IW), c0}, pad,
               ArrayRef<bool>{inBounds});
           x = arith::SelectOp::create(b, loc, valid, x, padVec);
           Value wide =
@@ -852,14 +841,10 @@ void KernelBuilder::emitDepthwiseRow(Value input, Value dwWeights, Value r,
   };
   int64_t fullVectors = spec.C / L;
   if (fullVectors > 0)
-    scf::ForOp::create(
-        b, loc, idx(0), idx(fullVectors * L), idx(L), ValueRange{},
-        [&](OpBuilder &nb, Location, Value c0, ValueRange) {
-          OpBuilder::InsertionGuard g(b);
-          b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
-          channelVector(c0, true);
-          scf::YieldOp::create(b, loc);
-        });
+    emitFor(idx(0), idx(fullVectors * L), L, {}, [&](Value c0, ValueRange) {
+      channelVector(c0, true);
+      return SmallVector<Value>{};
+    });
   if (spec.C % L)
     channelVector(idx(fullVectors * L), false);
 }
@@ -872,14 +857,10 @@ void KernelBuilder::emitRowBlock(Value a, Value aRow0, Value outRow0,
   int64_t mainEnd = (fullVectors / V) * V;
   int64_t fullEnd = std::min(nvHi, mainEnd);
   if (fullEnd > nvLo)
-    scf::ForOp::create(
-        b, loc, idx(nvLo), idx(fullEnd), idx(V), ValueRange{},
-        [&](OpBuilder &nb, Location, Value nv0, ValueRange) {
-          OpBuilder::InsertionGuard g(b);
-          b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
-          emitTile(a, aRow0, outRow0, nv0, rows, V, -1);
-          scf::YieldOp::create(b, loc);
-        });
+    emitFor(idx(nvLo), idx(fullEnd), V, {}, [&](Value nv0, ValueRange) {
+      emitTile(a, aRow0, outRow0, nv0, rows, V, -1);
+      return SmallVector<Value>{};
+    });
   if (nvHi == NV && NV > mainEnd)
     emitTile(a, aRow0, outRow0, idx(mainEnd), rows, NV - mainEnd, mainEnd);
 }
@@ -1050,18 +1031,16 @@ func::FuncOp KernelBuilder::buildDepthwise(ModuleOp module, StringRef name,
   constexpr int64_t kColumns = 4;
   int64_t block = std::min(kColumns, spec.OW);
   int64_t mainCols = (spec.OW / block) * block;
-  emitRowLoop(spec.M, 1, [](Value) {}, [&](Value r) {
-    scf::ForOp::create(
-        b, loc, idx(0), idx(mainCols), idx(block), ValueRange{},
-        [&](OpBuilder &nb2, Location, Value ow0, ValueRange) {
-          OpBuilder::InsertionGuard g2(b);
-          b.setInsertionPoint(nb2.getInsertionBlock(), nb2.getInsertionPoint());
+  emitRowLoop(
+      spec.M, 1, [](Value) {},
+      [&](Value r) {
+        emitFor(idx(0), idx(mainCols), block, {}, [&](Value ow0, ValueRange) {
           emitDepthwiseRow(input, dw, r, ow0, block);
-          scf::YieldOp::create(b, loc);
+          return SmallVector<Value>{};
         });
-    if (spec.OW > mainCols)
-      emitDepthwiseRow(input, dw, r, idx(mainCols), spec.OW - mainCols);
-  });
+        if (spec.OW > mainCols)
+          emitDepthwiseRow(input, dw, r, idx(mainCols), spec.OW - mainCols);
+      });
   func::ReturnOp::create(b, loc);
   return func;
 }
@@ -1143,21 +1122,6 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
         strides));
     ring =
         memref::SubViewOp::create(b, loc, type, rings, offsets, sizes, strides);
-  };
-  auto forLoop =
-      [&](Value lo, Value hi, int64_t step, ValueRange init,
-          llvm::function_ref<SmallVector<Value>(Value, ValueRange)> body) {
-        return scf::ForOp::create(
-            b, loc, lo, hi, idx(step), init,
-            [&](OpBuilder &nb, Location, Value iv, ValueRange args) {
-              OpBuilder::InsertionGuard g(b);
-              b.setInsertionPoint(nb.getInsertionBlock(),
-                                  nb.getInsertionPoint());
-              scf::YieldOp::create(b, loc, body(iv, args));
-            });
-      };
-  auto cmp = [&](arith::CmpIPredicate p, Value x, Value y) {
-    return arith::CmpIOp::create(b, loc, p, x, y).getResult();
   };
   Value pad = arith::ConstantIntOp::create(b, loc, spec.padByte, 8);
   auto bytes = VectorType::get({L}, i8);
@@ -1247,9 +1211,7 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
                       bool wide) {
     auto inputType = wide ? wideType : bytes;
     Value padInput = wide ? padWide : padVec;
-    Value rowValid = arith::AndIOp::create(
-        b, loc, cmp(arith::CmpIPredicate::sge, ih, idx(0)),
-        cmp(arith::CmpIPredicate::slt, ih, idx(spec.IH)));
+    Value rowValid = inRange(ih, spec.IH);
     auto entry = [&](Value j, bool interior) {
       Value x0 = arith::SubIOp::create(
           b, loc, arith::MulIOp::create(b, loc, j, idx(ES)), idx(spec.PL));
@@ -1262,12 +1224,8 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
               ArrayRef<bool>{inBounds}));
           continue;
         }
-        Value valid = arith::AndIOp::create(
-            b, loc, cmp(arith::CmpIPredicate::sge, px, idx(0)),
-            cmp(arith::CmpIPredicate::slt, px, idx(spec.IW)));
-        Value pxc = arith::MinSIOp::create(
-            b, loc, arith::MaxSIOp::create(b, loc, px, idx(0)),
-            idx(spec.IW - 1));
+        Value valid = inRange(px, spec.IW);
+        Value pxc = clampIndex(px, spec.IW);
         Value v = vector::TransferReadOp::create(b, loc, inputType, input,
                                                  ValueRange{n, ih, pxc, c0},
                                                  pad, ArrayRef<bool>{inBounds});
@@ -1285,22 +1243,19 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
     };
     auto entries = [&](int64_t lo, int64_t hi, bool interior) {
       if (hi > lo)
-        forLoop(idx(lo), idx(hi), 1, {}, [&](Value j, ValueRange) {
+        emitFor(idx(lo), idx(hi), 1, {}, [&](Value j, ValueRange) {
           entry(j, interior);
           return SmallVector<Value>{};
         });
     };
     // A row outside the image is never read (the border rows below skip
     // its taps), so it is not built.
-    scf::IfOp::create(b, loc, rowValid, [&](OpBuilder &tb, Location) {
-      OpBuilder::InsertionGuard g(b);
-      b.setInsertionPoint(tb.getInsertionBlock(), tb.getInsertionPoint());
+    emitIf(rowValid, [&] {
       // Rows inside the image: clamp is the identity on ih.
       entries(0, jB < 0 ? XJ : jA, false);
       entries(jA, jB + 1, true);
       if (jB >= 0)
         entries(jB + 1, XJ, false);
-      scf::YieldOp::create(b, loc);
     });
   };
 
@@ -1328,7 +1283,7 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
     Value biasVec;
     if (!wide)
       loadWeights(c0, wv, biasVec);
-    forLoop(r0, r1, 1, {idx(0)}, [&](Value r, ValueRange next) {
+    emitFor(r0, r1, 1, {idx(0)}, [&](Value r, ValueRange next) {
       Value n = arith::DivUIOp::create(b, loc, r, idx(spec.OH));
       Value oh = arith::RemUIOp::create(b, loc, r, idx(spec.OH));
       Value base = arith::MulIOp::create(b, loc, oh, idx(spec.SH));
@@ -1336,7 +1291,7 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
       Value kLo = arith::AddIOp::create(b, loc, nKey, base);
       Value kHi = arith::AddIOp::create(b, loc, kLo, idx(R));
       Value start = arith::MaxUIOp::create(b, loc, next[0], kLo);
-      forLoop(start, kHi, 1, {}, [&](Value k, ValueRange) {
+      emitFor(start, kHi, 1, {}, [&](Value k, ValueRange) {
         Value rel = arith::SubIOp::create(b, loc, k, nKey);
         Value ih = arith::SubIOp::create(b, loc, rel, idx(spec.PT));
         buildRow(n, ih, arith::RemUIOp::create(b, loc, rel, idx(R)), c0,
@@ -1395,7 +1350,7 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
       // from memory), the padding rows' constant sums added to the bias.
       auto borderColumns = [&](Value ow0, int64_t count) {
         Value rowBias =
-            forLoop(idx(0), idx(spec.KH), 1, {biasVec},
+            emitFor(idx(0), idx(spec.KH), 1, {biasVec},
                     [&](Value kh, ValueRange acc) {
                       Value outside = arith::OrIOp::create(
                           b, loc,
@@ -1415,7 +1370,7 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
           Value ow = arith::AddIOp::create(b, loc, ow0, idx(o));
           Value j0 = arith::MulIOp::create(b, loc, ow, idx(spec.SW / ES));
           Value acc =
-              forLoop(khLo, khEnd, 1, {rowBias}, [&](Value kh, ValueRange a) {
+              emitFor(khLo, khEnd, 1, {rowBias}, [&](Value kh, ValueRange a) {
                 Value slot = arith::RemUIOp::create(
                     b, loc,
                     arith::AddIOp::create(
@@ -1446,7 +1401,7 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
       // `step` output columns per iteration (the last ones after the loop).
       auto sweep = [&](auto &&body, int64_t step) {
         int64_t main = (spec.OW / step) * step;
-        forLoop(idx(0), idx(main), step, {}, [&](Value ow0, ValueRange) {
+        emitFor(idx(0), idx(main), step, {}, [&](Value ow0, ValueRange) {
           body(ow0, step);
           return SmallVector<Value>{};
         });
@@ -1454,28 +1409,15 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
           body(idx(main), spec.OW - main);
       };
       auto allColumns = [&] {
-        scf::IfOp::create(
-            b, loc, fullWindow,
-            [&](OpBuilder &tb, Location) {
-              OpBuilder::InsertionGuard g(b);
-              b.setInsertionPoint(tb.getInsertionBlock(),
-                                  tb.getInsertionPoint());
-              sweep(columns, block);
-              scf::YieldOp::create(b, loc);
-            },
-            [&](OpBuilder &eb, Location) {
-              OpBuilder::InsertionGuard g(b);
-              b.setInsertionPoint(eb.getInsertionBlock(),
-                                  eb.getInsertionPoint());
-              // Border rows are few: one column per iteration.
-              sweep(borderColumns, 1);
-              scf::YieldOp::create(b, loc);
-            });
+        // Border rows are few: one column per iteration.
+        emitIf(
+            fullWindow, [&] { sweep(columns, block); },
+            [&] { sweep(borderColumns, 1); });
       };
       if (!wide) {
         allColumns();
       } else {
-        forLoop(idx(0), idx(4), 1, {}, [&](Value k, ValueRange) {
+        emitFor(idx(0), idx(4), 1, {}, [&](Value k, ValueRange) {
           c = arith::AddIOp::create(b, loc, c0,
                                     arith::MulIOp::create(b, loc, k, idx(L)));
           zc = arith::MulIOp::create(b, loc, k, idx(4 * L));
@@ -1496,12 +1438,12 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
     Value r1 = arith::MinUIOp::create(
         b, loc, arith::AddIOp::create(b, loc, r0, idx(perChunk)), idx(spec.M));
     if (wideEnd > 0)
-      forLoop(idx(0), idx(wideEnd), 4 * L, {}, [&](Value c0, ValueRange) {
+      emitFor(idx(0), idx(wideEnd), 4 * L, {}, [&](Value c0, ValueRange) {
         rows(r0, r1, c0, true, true);
         return SmallVector<Value>{};
       });
     if (fullVectors * L > wideEnd)
-      forLoop(idx(wideEnd), idx(fullVectors * L), L, {},
+      emitFor(idx(wideEnd), idx(fullVectors * L), L, {},
               [&](Value c0, ValueRange) {
                 rows(r0, r1, c0, true, false);
                 return SmallVector<Value>{};
