@@ -66,6 +66,15 @@ struct Case {
   bool depthwise = false;
   /// Shifts below 31 too (multipliers above 1: saturating left shifts).
   bool lowShifts = false;
+  /// Shifts 46..62 (tiny multipliers), on both sides of the 53 up to which
+  /// the short double_round epilogue folds the zero point into its product.
+  bool highShifts = false;
+  /// Every multiplier 2^30: x * m is a tie of the high multiply's rounding
+  /// for every odd accumulator.
+  bool tieMultipliers = false;
+  /// Output storage, zero point and clamp.
+  bool signedOutput = false;
+  int64_t outZp = 7, clampMin = 3, clampMax = 250;
 };
 
 std::string join(const std::vector<int64_t> &v) {
@@ -128,22 +137,30 @@ std::string buildSource(const Case &c, std::mt19937_64 &rng,
   // Bias and requantization: accumulators land around the output range.
   std::uniform_int_distribution<int64_t> biasDist(-20000, 20000);
   std::uniform_int_distribution<int64_t> multDist(1 << 30, INT32_MAX);
-  std::uniform_int_distribution<int64_t> shiftDist(c.lowShifts ? 20 : 36,
-                                                   c.lowShifts ? 34 : 44);
+  std::uniform_int_distribution<int64_t> shiftDist(c.lowShifts    ? 20
+                                                   : c.highShifts ? 46
+                                                                  : 36,
+                                                   c.lowShifts    ? 34
+                                                   : c.highShifts ? 62
+                                                                  : 44);
   std::vector<int64_t> bias, mult, shift;
   int64_t requantCount = c.perChannel ? outChannels : 1;
   for (int64_t n = 0; n < outChannels; ++n)
     bias.push_back(biasDist(rng));
   for (int64_t n = 0; n < requantCount; ++n) {
-    mult.push_back(multDist(rng));
+    mult.push_back(c.tieMultipliers ? int64_t(1) << 30 : multDist(rng));
     shift.push_back(shiftDist(rng));
   }
   std::string outElem = "i32", attrs;
   if (!c.i32Output) {
-    outElem = "!quant.uniform<u8:f32, 0.1:7>";
-    attrs = "clamp_max = 250 : i32, clamp_min = 3 : i32, multiplier = "
-            "array<i32: " + join(mult) + ">, rounding = #qnn.rounding<" +
-            c.rounding + ">, shift = array<i32: " + join(shift) + ">";
+    outElem = std::string("!quant.uniform<") + (c.signedOutput ? "i8" : "u8") +
+              ":f32, 0.1:" + std::to_string(c.outZp) + ">";
+    attrs = "clamp_max = " + std::to_string(c.clampMax) +
+            " : i32, clamp_min = " + std::to_string(c.clampMin) +
+            " : i32, multiplier = "
+            "array<i32: " +
+            join(mult) + ">, rounding = #qnn.rounding<" + c.rounding +
+            ">, shift = array<i32: " + join(shift) + ">";
   }
   std::string convAttrs;
   if (c.conv)
@@ -484,6 +501,43 @@ int main() {
   {
     Case c = dw(2, 30, 24, 3, 3);
     c.PT = c.PB = c.PL = c.PR = 1, c.inputZp = 77, c.rounding = "half_even";
+    cases.push_back(c);
+  }
+  // Output zero points and clamps of the requantizing epilogue: signed
+  // outputs with a negative zero point, the full u8 range (the truncating
+  // store saturates), tiny multipliers (shifts past 53: the zero point
+  // stays out of the product).
+  {
+    Case c = dw(9, 11, 37, 3, 3);
+    c.PT = c.PB = c.PL = c.PR = 1, c.inputZp = 128, c.highShifts = true;
+    c.signedOutput = true, c.outZp = -100, c.clampMin = -128;
+    c.clampMax = 127;
+    c.name += " (i8 out, zp -100, shifts 46..62)";
+    cases.push_back(c);
+    c.highShifts = false, c.tieMultipliers = true;
+    c.name = "depthwise conv 9x11x37 -> 37 3x3 (i8 out, zp -100, "
+             "multipliers 2^30)";
+    cases.push_back(c);
+  }
+  {
+    Case c = mm(7, 13, 33);
+    c.inputZp = 3, c.highShifts = true, c.outZp = 255, c.clampMin = 0;
+    c.clampMax = 255;
+    c.name += " (zp 255, shifts 46..62)";
+    cases.push_back(c);
+  }
+  {
+    Case c = conv(7, 7, 24, 40, 1, 1);
+    c.inputZp = 128, c.outZp = 0, c.clampMin = 0, c.clampMax = 255;
+    c.tieMultipliers = true;
+    c.name += " (zp 0, clamp 0..255, multipliers 2^30)";
+    cases.push_back(c);
+  }
+  {
+    Case c = dw(8, 13, 70, 5, 5);
+    c.PT = c.PB = c.PL = c.PR = 2, c.inputZp = 90, c.signedOutput = true;
+    c.outZp = 5, c.clampMin = -128, c.clampMax = 127;
+    c.name += " (i8 out, zp 5)";
     cases.push_back(c);
   }
 

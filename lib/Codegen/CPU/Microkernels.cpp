@@ -773,7 +773,8 @@ void KernelBuilder::emitStore(Value acc, Value row, Value col, bool inBounds,
     result = createFixedPointRequantize(
         b, loc, result, m, t, spec.rounding, spec.outZp, spec.clampMin,
         spec.clampMax, mayShiftLeft, smallAccumulator,
-        /*zeroPointFirst=*/inBounds);
+        /*zeroPointFirst=*/inBounds,
+        llvm::all_of(spec.shift, [](int32_t t) { return t <= 53; }));
     result =
         arith::TruncIOp::create(b, loc, VectorType::get({L}, outElem), result);
   }

@@ -842,12 +842,8 @@ Value qmlir::createFullReduction(OpBuilder &b, Location loc, Value value,
 /// two 32x32->64 products (x86 `vpmuldq`, no widening of the whole vector);
 /// bits 31..62 of each are the high dword of the doubled sum, picked back
 /// into place by one more shuffle. Other shapes widen to i64.
-/// With a shift vector `t` (every t in [32, 62]), the product is rounded
-/// with 2^30 + 2^(t-1) instead: the result is then
-/// floor((x * m + 2^30) / 2^31) + 2^(t-32), the rounding divide's half
-/// added for free (the sum stays below 2^63 for |x| < 2^29).
-static Value createRoundingHighMul(OpBuilder &b, Location loc, Value x, Value m,
-                                   Value t = nullptr) {
+static Value createRoundingHighMul(OpBuilder &b, Location loc, Value x,
+                                   Value m) {
   auto vecType = dyn_cast<VectorType>(x.getType());
   if (vecType && vecType.getRank() == 1 && !vecType.isScalable() &&
       vecType.getNumElements() % 2 == 0) {
@@ -864,21 +860,7 @@ static Value createRoundingHighMul(OpBuilder &b, Location loc, Value x, Value m,
       return arith::ShRSIOp::create(
           b, loc, arith::ShLIOp::create(b, loc, v, c(32)), c(32));
     };
-    auto odd = [&](Value v) -> Value {
-      return arith::ShRSIOp::create(b, loc, v, c(32));
-    };
     Value roundEven = c(int64_t(1) << 30), roundOdd = roundEven;
-    if (t) {
-      Value tp = vector::BitCastOp::create(b, loc, pairs, t);
-      auto withHalf = [&](Value shift) -> Value {
-        return arith::AddIOp::create(
-            b, loc, c(int64_t(1) << 30),
-            arith::ShLIOp::create(b, loc, c(1),
-                                  arith::SubIOp::create(b, loc, shift, c(1))));
-      };
-      roundEven = withHalf(even(tp));
-      roundOdd = withHalf(odd(tp));
-    }
     // The odd lanes moved to the even ones by a dword shuffle (x86
     // vpshufd: no 64-bit shift), whose bits 31..62 are then the high halves
     // of the doubled sums, picked by one more shuffle.
@@ -929,10 +911,58 @@ static Value createRoundingHighMul(OpBuilder &b, Location loc, Value x, Value m,
                                  arith::ShRSIOp::create(b, loc, ab, c31));
 }
 
+/// For |x| < 2^29, a 1-D vector `x` of an even number of i32 lanes, and
+/// every shift t in [32, 53]: floor(Y / 2^32) per lane, where
+/// Y = 2x * m + 2^31 + 2^t + zp * 2^(t+1) = 2 (x * m + 2^30 + 2^(t-1) +
+/// zp * 2^t). The accumulator is doubled in i32 (|2x| < 2^30), so the
+/// doubling costs one 32-bit add instead of two 64-bit ones, and the
+/// products of the even and odd lanes (64-bit lane pairs, x86 `vpmuldq`)
+/// plus their per-lane constants give the result as their high dwords,
+/// picked by one shuffle. |Y| < 2^61 + 2^62, and the result fits i32.
+static Value createShortRoundingProduct(OpBuilder &b, Location loc, Value x,
+                                        Value m, Value t, int64_t zp) {
+  auto vecType = cast<VectorType>(x.getType());
+  int64_t n = vecType.getNumElements();
+  auto pairs = VectorType::get({n / 2}, b.getI64Type());
+  auto c = [&](int64_t v) -> Value {
+    return arith::ConstantOp::create(
+        b, loc, pairs, DenseElementsAttr::get(pairs, b.getI64IntegerAttr(v)));
+  };
+  auto evenHalves = [&](Value v) -> Value { // low dwords, sign-extended
+    Value p = vector::BitCastOp::create(b, loc, pairs, v);
+    return arith::ShRSIOp::create(
+        b, loc, arith::ShLIOp::create(b, loc, p, c(32)), c(32));
+  };
+  SmallVector<int64_t> dupOdd, pick;
+  for (int64_t i = 0; i < n; i += 2) {
+    dupOdd.append({i + 1, i + 1});
+    pick.append({i + 1, n + i + 1});
+  }
+  auto oddHalves = [&](Value v) -> Value { // via a dword shuffle
+    return evenHalves(vector::ShuffleOp::create(b, loc, v, v, dupOdd));
+  };
+  // 2^31 + 2^t + zp * 2^(t+1) = 2^31 + (2 zp + 1) << t.
+  auto constant = [&](Value shift) -> Value {
+    return arith::AddIOp::create(
+        b, loc, c(int64_t(1) << 31),
+        arith::ShLIOp::create(b, loc, c(2 * zp + 1), shift));
+  };
+  Value x2 = arith::AddIOp::create(b, loc, x, x);
+  auto product = [&](auto halves) -> Value {
+    Value sum = arith::AddIOp::create(
+        b, loc, arith::MulIOp::create(b, loc, halves(x2), halves(m)),
+        constant(halves(t)));
+    return vector::BitCastOp::create(b, loc, vecType, sum);
+  };
+  return vector::ShuffleOp::create(b, loc, product(evenHalves),
+                                   product(oddHalves), pick);
+}
+
 Value qmlir::createFixedPointRequantize(
     OpBuilder &b, Location loc, Value acc, Value m, Value t,
     qnn::RoundingMode mode, int64_t zp, int64_t lo, int64_t hi,
-    bool mayShiftLeft, bool smallAccumulator, bool zeroPointFirst) {
+    bool mayShiftLeft, bool smallAccumulator, bool zeroPointFirst,
+    bool shiftAtMost53) {
   // Scalars or vectors alike: constants are splats of the accumulator's shape.
   auto vecType = dyn_cast<VectorType>(acc.getType());
   auto like = [&](Type elem) -> Type {
@@ -987,20 +1017,31 @@ Value qmlir::createFixedPointRequantize(
       // (ties away from zero) is floor((high + 2^(exp-1) - [high < 0]) /
       // 2^exp), and the sum cannot overflow. [high < 0] may be read off the
       // accumulator's sign: m >= 0, and where x < 0 but high = 0 both give
-      // floor((2^(exp-1) - {0, 1}) / 2^exp) = 0. On even-length vectors
-      // the high multiply adds the half itself.
+      // floor((2^(exp-1) - {0, 1}) / 2^exp) = 0. The two floors nest into
+      // one: the result is floor((x * m + 2^30 + 2^(t-1) - [x < 0] * 2^31) /
+      // 2^t).
       Value exp = arith::SubIOp::create(b, loc, t, c32(31));
       Value neg = arith::ShRSIOp::create(b, loc, acc, c32(31)); // 0 or -1
-      Value high;
       if (vecType && vecType.getRank() == 1 && !vecType.isScalable() &&
-          vecType.getNumElements() % 2 == 0) {
-        high = createRoundingHighMul(b, loc, acc, m, t);
-      } else {
-        Value half = arith::ShLIOp::create(
-            b, loc, c32(1), arith::SubIOp::create(b, loc, exp, c32(1)));
-        high = arith::AddIOp::create(
-            b, loc, createRoundingHighMul(b, loc, acc, m), half);
+          vecType.getNumElements() % 2 == 0 && shiftAtMost53) {
+        // Doubled, that is floor((Y - [x < 0] * 2^32) / 2^(t+1)) with Y from
+        // createShortRoundingProduct: its high dword plus `neg`, shifted
+        // right by exp (nested floors); with `zeroPointFirst` Y holds the
+        // zero point too (floor(v / 2^t) + zp = floor((v + zp 2^t) / 2^t)).
+        Value high = createShortRoundingProduct(b, loc, acc, m, t,
+                                                zeroPointFirst ? zp : 0);
+        result = arith::ShRSIOp::create(
+            b, loc, arith::AddIOp::create(b, loc, high, neg), exp);
+        if (zeroPointFirst) {
+          result = arith::MaxSIOp::create(b, loc, result, c32(lo));
+          return arith::MinSIOp::create(b, loc, result, c32(hi));
+        }
+        break;
       }
+      Value half = arith::ShLIOp::create(
+          b, loc, c32(1), arith::SubIOp::create(b, loc, exp, c32(1)));
+      Value high = arith::AddIOp::create(
+          b, loc, createRoundingHighMul(b, loc, acc, m), half);
       result = arith::ShRSIOp::create(
           b, loc, arith::AddIOp::create(b, loc, high, neg), exp);
       if (zeroPointFirst) {

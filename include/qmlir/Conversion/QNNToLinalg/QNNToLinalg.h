@@ -35,12 +35,16 @@ public:
 /// and with `zeroPointFirst` adds the zero point before the clamp (same
 /// result; x86 then clamps to a full 8-bit range in the truncating store;
 /// not for a masked store, which LLVM 22's x86 backend then miscompiles).
+/// `shiftAtMost53` = true promises every shift at most 53 as well: on even
+/// vectors the product then takes the doubled accumulator, the rounding
+/// constant and (with `zeroPointFirst`) the zero point in its 64-bit sum.
 Value createFixedPointRequantize(OpBuilder &b, Location loc, Value acc, Value m,
                                  Value t, qnn::RoundingMode mode, int64_t zp,
                                  int64_t lo, int64_t hi,
                                  bool mayShiftLeft = true,
                                  bool smallAccumulator = false,
-                                 bool zeroPointFirst = false);
+                                 bool zeroPointFirst = false,
+                                 bool shiftAtMost53 = false);
 
 /// The minimum (or maximum) of every element of the f32 tensor `value`, as
 /// a scalar (a linalg.reduce; NaN propagates).
