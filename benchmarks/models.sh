@@ -20,7 +20,7 @@ det_size=${DET_SIZE:-320}
 which=("$@")
 ((${#which[@]})) || which=(cls det rec)
 
-declare -A file shape
+declare -A file shape outs
 file[cls]=ch_ppocr_mobile_v2.0_cls_infer.onnx; shape[cls]="1 3 48 192"
 file[det]=ch_PP-OCRv4_det_infer.onnx; shape[det]="1 3 $det_size $det_size"
 file[rec]=ch_PP-OCRv4_rec_infer.onnx; shape[rec]="1 3 48 320"
@@ -42,6 +42,9 @@ for m in "${which[@]}"; do
     echo "$m: quant-compile $(( $(date +%s) - start )) s"
   fi
   grep -E "^(quantized|calibration|evaluation):" "$out/$m.log" | sed "s/^/  $m /"
+  # The output's element count, from the compiler's log.
+  dims=$(grep -m1 -o 'output tensor<[0-9x]*' "$out/$m.log" | sed 's/output tensor<//; s/x$//')
+  outs[$m]=$(( ${dims//x/*} ))
   for kind in int8 f32; do
     clang-22 -O2 "$root/benchmarks/model_bench.c" "$out/$m.$kind.o" \
       -Wl,--wrap=malloc -lm -o "$out/$m.$kind"
@@ -56,8 +59,8 @@ median() { tr ' ' '\n' <<< "$1" | grep . | sort -g | sed -n 3p; }
 for round in 1 2 3 4 5; do
   for m in "${which[@]}"; do
     budget=1
-    runs[$m.int8]+=" $("$out/$m.int8" ${shape[$m]} $budget | cut -d' ' -f1)"
-    runs[$m.f32]+=" $("$out/$m.f32" ${shape[$m]} $budget | cut -d' ' -f1)"
+    runs[$m.int8]+=" $("$out/$m.int8" ${shape[$m]} ${outs[$m]} $budget | cut -d' ' -f1)"
+    runs[$m.f32]+=" $("$out/$m.f32" ${shape[$m]} ${outs[$m]} $budget | cut -d' ' -f1)"
     for t in 1 2; do
       runs[$m.ort$t]+=" $(node "$root/benchmarks/ort_bench.js" "$models/${file[$m]}" \
         "${shape[$m]// /x}" $t $budget | cut -d' ' -f1)"
@@ -72,5 +75,5 @@ for m in "${which[@]}"; do
     "$i" "$f" "$o1" "$o2" "$(awk "BEGIN{print $i / $o1}")" "$(awk "BEGIN{print $f / $i}")"
 done
 for m in "${which[@]}"; do
-  printf '%s int8: %s\n' "$m" "$("$out/$m.int8" ${shape[$m]} 0.2 | sed 's/.*), //')"
+  printf '%s int8: %s\n' "$m" "$("$out/$m.int8" ${shape[$m]} ${outs[$m]} 0.2 | sed 's/.*), //')"
 done

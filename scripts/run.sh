@@ -32,7 +32,7 @@ if [[ -z ${1:-} ]] && command -v qemu-aarch64 > /dev/null; then
   aarch64-linux-gnu-gcc -O2 "$root/test/Integration/Inputs/model_driver.c" \
     "$out/model.aarch64.o" -o "$out/model.aarch64" -lm
   qemu-aarch64 -cpu max -L /usr/aarch64-linux-gnu "$out/model.aarch64" \
-    1 16 16 3 "$data"/eval/*.bin > "$out/aarch64.txt"
+    1 16 16 3 10 "$data"/eval/*.bin > "$out/aarch64.txt"
   if cmp -s "$out/x86.txt" "$out/aarch64.txt"; then
     echo "aarch64:     $(wc -l < "$out/aarch64.txt") outputs under qemu-aarch64 equal the x86-64 JIT bit for bit"
   else

@@ -141,7 +141,8 @@ struct QNNCalibratePass : qmlir::impl::QNNCalibrateBase<QNNCalibratePass> {
       return signalPassFailure();
     }
     auto jit = JitFunction::create(*jitModule, "qmlir_calibrate",
-                                   inType.getShape(), /*resultRank=*/1);
+                                   inType.getShape(),
+                                   JitResult{{int64_t(stats.size())}});
     if (failed(jit)) {
       func.emitError("qnn-calibrate: JIT compilation failed");
       return signalPassFailure();

@@ -86,6 +86,14 @@ void qmlir::buildLowerToLLVMPipeline(
   bufferization.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferization));
+  if (options.resultsAsOutParams) {
+    // The result's allocation becomes the caller's buffer (static shapes;
+    // a result that is not a fresh allocation is copied into it).
+    bufferization::BufferResultsToOutParamsPassOptions outParams;
+    outParams.hoistStaticAllocs = true;
+    outParams.modifyPublicFunctions = true;
+    pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  }
   if (options.planMemory)
     pm.addPass(createQNNCPUPlanMemory());
   bufferization::BufferDeallocationPipelineOptions dealloc;

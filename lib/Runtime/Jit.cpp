@@ -35,7 +35,7 @@ LogicalResult qmlir::markForCInterface(ModuleOp module, StringRef funcName) {
 
 FailureOr<std::unique_ptr<JitFunction>>
 JitFunction::create(ModuleOp module, StringRef name,
-                    ArrayRef<int64_t> inputShape, int64_t resultRank,
+                    ArrayRef<int64_t> inputShape, JitResult result,
                     unsigned optLevel) {
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
@@ -60,7 +60,7 @@ JitFunction::create(ModuleOp module, StringRef name,
   jit->engine = std::move(*engine);
   jit->entry = reinterpret_cast<void (*)(void *, void *)>(*entry);
   jit->inputShape.assign(inputShape.begin(), inputShape.end());
-  jit->resultRank = resultRank;
+  jit->result = std::move(result);
   return jit;
 }
 
@@ -69,7 +69,7 @@ JitFunction::~JitFunction() = default;
 FailureOr<std::unique_ptr<JitFunction>>
 JitFunction::createFromObject(Location loc, ArrayRef<char> object,
                               StringRef name, ArrayRef<int64_t> inputShape,
-                              int64_t resultRank) {
+                              JitResult result) {
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
   loadOpenMPRuntime();
@@ -97,7 +97,7 @@ JitFunction::createFromObject(Location loc, ArrayRef<char> object,
   fn->objectJit = std::move(*jit);
   fn->entry = address->toPtr<void (*)(void *, void *)>();
   fn->inputShape.assign(inputShape.begin(), inputShape.end());
-  fn->resultRank = resultRank;
+  fn->result = std::move(result);
   return fn;
 }
 
@@ -121,24 +121,41 @@ std::string JitFunction::run(ArrayRef<float> input, std::vector<float> &output,
     in[3 + rank + d] = stride;
     stride *= inputShape[d];
   }
+  int64_t resultRank = result.shape.size(), total = 1;
+  for (int64_t d : result.shape)
+    total *= d;
   std::vector<int64_t> out(3 + 2 * resultRank, 0);
+  if (result.outParam) {
+    // The caller's buffer, row-major: the callee writes into it.
+    output.assign(total, 0.0f);
+    out[0] = out[1] = reinterpret_cast<int64_t>(output.data());
+    for (int64_t d = resultRank - 1, s = 1; d >= 0; --d) {
+      out[3 + d] = result.shape[d];
+      out[3 + resultRank + d] = s;
+      s *= result.shape[d];
+    }
+    entry(in.data(), out.data());
+    outputShape.assign(result.shape.begin(), result.shape.end());
+    return "";
+  }
   entry(out.data(), in.data());
 
   auto *data = reinterpret_cast<float *>(out[1]) + out[2];
   outputShape.clear();
-  int64_t total = 1;
-  for (int64_t d = 0; d < resultRank; ++d) {
+  for (int64_t d = 0; d < resultRank; ++d)
     outputShape.push_back(out[3 + d]);
-    total *= out[3 + d];
-  }
   int64_t expectedStride = 1;
   for (int64_t d = resultRank - 1; d >= 0; --d) {
     if (out[3 + d] != 1 && out[3 + resultRank + d] != expectedStride)
       return "JIT result is not contiguous";
     expectedStride *= out[3 + d];
   }
-  output.assign(data, data + total);
+  bool asDeclared = ArrayRef<int64_t>(outputShape) == ArrayRef(result.shape);
+  if (asDeclared)
+    output.assign(data, data + total);
   std::free(reinterpret_cast<void *>(out[0]));
+  if (!asDeclared)
+    return "JIT result shape differs from the function's result type";
   return "";
 }
 

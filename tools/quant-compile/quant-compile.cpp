@@ -133,7 +133,7 @@ namespace {
 struct Model {
   OwningOpRef<ModuleOp> module;
   SmallVector<int64_t> inputShape;
-  int64_t outputRank = 0;
+  SmallVector<int64_t> outputShape;
 };
 
 /// Lowers for the host (the JIT), or for `triple` / `cpu` / `features`;
@@ -149,6 +149,9 @@ LogicalResult lower(ModuleOp module, TimingScope &time, unsigned threadCount,
   options.vectorize = vectorize;
   options.threads = threadCount;
   options.targetTriple = triple.str();
+  // The object's entry writes into the caller's output buffer: no
+  // allocation per inference.
+  options.resultsAsOutParams = true;
   if (triple != "host") {
     options.targetCPU = cpu.str();
     options.targetFeatures = features.str();
@@ -168,7 +171,7 @@ FailureOr<std::unique_ptr<JitFunction>> compile(ModuleOp source,
     return failure();
   TimingScope llvmTime = time.nest("LLVM (JIT)");
   return JitFunction::create(*module, "main", model.inputShape,
-                             model.outputRank);
+                             JitResult{model.outputShape, /*outParam=*/true});
 }
 
 struct Report {
@@ -254,12 +257,14 @@ int main(int argc, char **argv) {
                      ? dyn_cast<RankedTensorType>(mainFunc.getResultTypes()[0])
                      : nullptr;
   if (!inType || !outType || !inType.hasStaticShape() ||
+      !outType.hasStaticShape() ||
       !inType.getElementType().isF32() || !outType.getElementType().isF32())
-    return fail("@main must take one static f32 tensor and return one f32 "
-                "tensor");
+    return fail("@main must take one static f32 tensor and return one "
+                "static f32 tensor");
   importTime.stop();
   model.inputShape.assign(inType.getShape().begin(), inType.getShape().end());
-  model.outputRank = outType.getRank();
+  model.outputShape.assign(outType.getShape().begin(),
+                           outType.getShape().end());
   int64_t inCount = inType.getNumElements();
 
   llvm::outs() << "model:       " << inputFile << "  (input " << inType
@@ -321,7 +326,8 @@ int main(int argc, char **argv) {
     if (failed(emit(source, objectPath, (phase + " object").str(), bytes)))
       return failure();
     return JitFunction::createFromObject(source.getLoc(), bytes, entryName,
-                                         model.inputShape, model.outputRank);
+                                         model.inputShape,
+                                         JitResult{model.outputShape, true});
   };
 
   if (!floatOnly && calibDir.empty())

@@ -49,6 +49,11 @@ struct LowerToLLVMPipelineOptions
       llvm::cl::desc("Smallest microkernel (multiply-adds) that uses the "
                      "threads"),
       llvm::cl::init(int64_t(1) << 22)};
+  Option<bool> resultsAsOutParams{
+      *this, "results-as-out-params",
+      llvm::cl::desc("Functions write their results into buffers the caller "
+                     "passes as trailing arguments (no allocation per call)"),
+      llvm::cl::init(false)};
 };
 
 /// The thread count `options` asks for, with 0 resolved.

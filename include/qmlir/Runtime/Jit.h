@@ -19,6 +19,15 @@ class LLJIT;
 
 namespace mlir::qmlir {
 
+/// How a function hands back its static-shaped result: returned (a
+/// descriptor of a buffer the callee allocated, the caller frees it) or as
+/// an out-param (its last argument, a buffer the caller provides: the
+/// convention of `resultsAsOutParams`, no allocation per call).
+struct JitResult {
+  SmallVector<int64_t> shape;
+  bool outParam = false;
+};
+
 /// A JIT-compiled function of one f32 tensor argument and one f32 tensor
 /// result, called through its C interface (`_mlir_ciface_<name>`).
 class JitFunction {
@@ -28,14 +37,14 @@ public:
   /// go to the module's context.
   static FailureOr<std::unique_ptr<JitFunction>>
   create(ModuleOp module, StringRef name, ArrayRef<int64_t> inputShape,
-         int64_t resultRank, unsigned optLevel = 2);
+         JitResult result, unsigned optLevel = 2);
 
   /// Links `object`, a relocatable object for the host (emitObject), in
   /// process instead of compiling again: the code run is the code shipped.
   /// Its other symbols resolve in the process (libc, libm, libomp).
   static FailureOr<std::unique_ptr<JitFunction>>
   createFromObject(Location loc, ArrayRef<char> object, StringRef name,
-                   ArrayRef<int64_t> inputShape, int64_t resultRank);
+                   ArrayRef<int64_t> inputShape, JitResult result);
 
   ~JitFunction();
 
@@ -50,7 +59,7 @@ private:
   std::unique_ptr<llvm::orc::LLJIT> objectJit;
   void (*entry)(void *, void *) = nullptr;
   SmallVector<int64_t> inputShape;
-  int64_t resultRank = 0;
+  JitResult result;
 };
 
 /// A dense row-major buffer passed to or returned by a JIT-compiled function.

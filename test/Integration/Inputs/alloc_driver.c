@@ -2,11 +2,13 @@
  *
  * Part of the qmlir project.
  *
- * Calls _mlir_ciface_qmlir_model (one rank-4 f32 input, one f32 result of
- * rank R) twice on the same input and prints the number of malloc calls of
- * the second call (-Wl,--wrap=malloc) and whether both results are equal.
+ * Calls _mlir_ciface_qmlir_model(input, output) (one rank-4 f32 input, one
+ * static-shaped f32 output of OUT elements written into a buffer the caller
+ * passes: the results-as-out-params convention of quant-compile's objects)
+ * twice on the same input and prints the number of malloc calls of the
+ * second call (-Wl,--wrap=malloc) and whether both results are equal.
  *
- * Usage: alloc_driver D0 D1 D2 D3 [R (default 4)]
+ * Usage: alloc_driver D0 D1 D2 D3 OUT
  *===----------------------------------------------------------------------===*/
 
 #include <stdint.h>
@@ -19,14 +21,14 @@ typedef struct {
   int64_t offset, sizes[4], strides[4];
 } MemRef4D;
 
-/* A result descriptor of rank R: {allocated, aligned, offset, sizes[R],
- * strides[R]}, read as words. */
+/* An output descriptor of any rank: {allocated, aligned, offset, sizes[R],
+ * strides[R]}; a static-shaped out-param reads only the pointers. */
 typedef struct {
   float *allocated, *aligned;
   int64_t words[17];
 } AnyMemRef;
 
-void _mlir_ciface_qmlir_model(AnyMemRef *result, MemRef4D *input);
+void _mlir_ciface_qmlir_model(MemRef4D *input, AnyMemRef *output);
 
 static long mallocs;
 void *__real_malloc(size_t size);
@@ -36,13 +38,14 @@ void *__wrap_malloc(size_t size) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 5 && argc != 6)
+  if (argc != 6)
     return 2;
-  int rank = argc == 6 ? atoi(argv[5]) : 4;
-  int64_t dims[4], count = 1;
+  int64_t dims[4], count = 1, outCount = atoll(argv[5]);
   for (int i = 0; i < 4; ++i)
     count *= dims[i] = atoll(argv[1 + i]);
   float *data = __real_malloc(count * sizeof(float));
+  float *first = __real_malloc(outCount * sizeof(float));
+  float *second = __real_malloc(outCount * sizeof(float));
   for (int64_t i = 0; i < count; ++i)
     data[i] = (float)(i % 17) * 0.1f;
   MemRef4D in = {data, data, 0, {0}, {0}};
@@ -51,20 +54,15 @@ int main(int argc, char **argv) {
     in.strides[d] = stride;
     stride *= dims[d];
   }
-  AnyMemRef first, second;
-  _mlir_ciface_qmlir_model(&first, &in);
+  AnyMemRef out1 = {first, first, {0}}, out2 = {second, second, {0}};
+  _mlir_ciface_qmlir_model(&in, &out1);
   mallocs = 0;
-  _mlir_ciface_qmlir_model(&second, &in);
+  _mlir_ciface_qmlir_model(&in, &out2);
   long n = mallocs;
-  int64_t outCount = 1;
-  for (int d = 0; d < rank; ++d)
-    outCount *= first.words[1 + d];
-  int same = memcmp(first.aligned + first.words[0],
-                    second.aligned + second.words[0],
-                    outCount * sizeof(float)) == 0;
+  int same = memcmp(first, second, outCount * sizeof(float)) == 0;
   printf("mallocs per inference: %ld\nrepeatable: %s\n", n, same ? "yes" : "no");
-  free(first.allocated);
-  free(second.allocated);
+  free(first);
+  free(second);
   free(data);
   return 0;
 }

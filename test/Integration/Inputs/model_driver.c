@@ -3,12 +3,12 @@
  * Part of the qmlir project.
  *
  * Calls the C interface of a model compiled by `quant-compile --target ... -o
- * model.o` (one NHWC f32 input, one rank-2 f32 output) on raw f32 input files
- * and prints each output as f32 bit patterns in hex, in the format of
- * `quant-compile --dump-outputs`, so that two targets can be compared bit for
- * bit.
+ * model.o` (one NHWC f32 input; one 1xK f32 output written into a buffer the
+ * caller passes) on raw f32 input files and prints each output as f32 bit
+ * patterns in hex, in the format of `quant-compile --dump-outputs`, so that
+ * two targets can be compared bit for bit.
  *
- * Usage: model_driver N H W C input.bin...
+ * Usage: model_driver N H W C K input.bin...
  *===----------------------------------------------------------------------===*/
 
 #include <stdint.h>
@@ -26,20 +26,21 @@ typedef struct {
   int64_t offset, sizes[2], strides[2];
 } MemRef2D;
 
-void _mlir_ciface_qmlir_model(MemRef2D *result, MemRef4D *input);
+void _mlir_ciface_qmlir_model(MemRef4D *input, MemRef2D *output);
 
 int main(int argc, char **argv) {
-  if (argc < 6) {
-    fprintf(stderr, "usage: %s N H W C input.bin...\n", argv[0]);
+  if (argc < 7) {
+    fprintf(stderr, "usage: %s N H W C K input.bin...\n", argv[0]);
     return 2;
   }
-  int64_t dims[4], count = 1;
+  int64_t dims[4], count = 1, k = atoll(argv[5]);
   for (int i = 0; i < 4; ++i) {
     dims[i] = atoll(argv[1 + i]);
     count *= dims[i];
   }
   float *data = malloc(count * sizeof(float));
-  for (int f = 5; f < argc; ++f) {
+  float *result = malloc(k * sizeof(float));
+  for (int f = 6; f < argc; ++f) {
     FILE *file = fopen(argv[f], "rb");
     if (!file || fread(data, sizeof(float), count, file) != (size_t)count) {
       fprintf(stderr, "cannot read %lld floats from %s\n", (long long)count,
@@ -54,8 +55,8 @@ int main(int argc, char **argv) {
       in.strides[d] = stride;
       stride *= dims[d];
     }
-    MemRef2D out;
-    _mlir_ciface_qmlir_model(&out, &in);
+    MemRef2D out = {result, result, 0, {1, k}, {k, 1}};
+    _mlir_ciface_qmlir_model(&in, &out);
     const char *name = strrchr(argv[f], '/');
     printf("%s", name ? name + 1 : argv[f]);
     for (int64_t i = 0; i < out.sizes[0] * out.sizes[1]; ++i) {
@@ -64,8 +65,8 @@ int main(int argc, char **argv) {
       printf(" %08x", bits);
     }
     printf("\n");
-    free(out.allocated);
   }
+  free(result);
   free(data);
   return 0;
 }
