@@ -533,6 +533,29 @@ int main() {
     c.name += " (zp 0, clamp 0..255, multipliers 2^30)";
     cases.push_back(c);
   }
+  // Tiles of 64 output columns stored as one vector of bytes (x86 packs):
+  // the clamp to the whole byte range left to the packs' saturation, a
+  // narrower clamp kept, signed outputs.
+  {
+    Case c = conv(7, 7, 24, 144, 1, 1);
+    c.inputZp = 128, c.outZp = 0, c.clampMin = 0, c.clampMax = 255;
+    c.name += " (zp 0, clamp 0..255)";
+    cases.push_back(c);
+  }
+  {
+    Case c = mm(9, 40, 128);
+    c.inputZp = 31, c.signedOutput = true, c.outZp = -5, c.clampMin = -128;
+    c.clampMax = 127;
+    c.name += " (i8 out, zp -5, clamp -128..127)";
+    cases.push_back(c);
+  }
+  {
+    Case c = mm(10, 72, 64);
+    c.inputZp = 2, c.signedOutput = true, c.outZp = 9, c.clampMin = -100;
+    c.clampMax = 120;
+    c.name += " (i8 out, zp 9, clamp -100..120)";
+    cases.push_back(c);
+  }
   {
     Case c = dw(8, 13, 70, 5, 5);
     c.PT = c.PB = c.PL = c.PR = 2, c.inputZp = 90, c.signedOutput = true;

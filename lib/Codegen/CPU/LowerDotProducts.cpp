@@ -144,6 +144,106 @@ struct DotProductToIntrinsic
   int64_t lanes;
 };
 
+/// trunci(concat(a, b, c, d)) of four vector<16xi32> whose values lie in
+/// the byte range [0, 255] (or [-128, 127]), to vector<64xi8>: the x86
+/// saturating packs (vpackssdw twice, vpackuswb or vpacksswb) and one dword
+/// permutation, instead of four vpmovdb and three inserts. The packs
+/// saturate at the byte range themselves, so a clamp to exactly that range
+/// (max then min with constant splats) is dropped; a narrower clamp stays.
+struct PackedTruncationToX86 : OpRewritePattern<arith::TruncIOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  /// `lo` and `hi` of v = minsi(maxsi(x, lo), hi), and x; else failure.
+  static bool matchClamp(Value v, Value &x, int64_t &lo, int64_t &hi) {
+    auto min = v.getDefiningOp<arith::MinSIOp>();
+    auto max =
+        min ? min.getLhs().getDefiningOp<arith::MaxSIOp>() : arith::MaxSIOp();
+    APInt l, h;
+    if (!max || !matchPattern(min.getRhs(), m_ConstantInt(&h)) ||
+        !matchPattern(max.getRhs(), m_ConstantInt(&l)))
+      return false;
+    x = max.getLhs();
+    lo = l.getSExtValue();
+    hi = h.getSExtValue();
+    return true;
+  }
+
+  /// The two halves of `v` = an identity-mask concatenation shuffle.
+  static bool matchConcat(Value v, Value &x, Value &y) {
+    auto shuffle = v.getDefiningOp<vector::ShuffleOp>();
+    if (!shuffle || shuffle.getV1().getType() != shuffle.getV2().getType())
+      return false;
+    ArrayRef<int64_t> mask = shuffle.getMask();
+    for (auto [i, m] : llvm::enumerate(mask))
+      if (m != static_cast<int64_t>(i))
+        return false;
+    if (static_cast<int64_t>(mask.size()) !=
+        2 * shuffle.getV1VectorType().getNumElements())
+      return false;
+    x = shuffle.getV1();
+    y = shuffle.getV2();
+    return true;
+  }
+
+  LogicalResult matchAndRewrite(arith::TruncIOp op,
+                                PatternRewriter &rewriter) const override {
+    Type i8 = rewriter.getI8Type(), i16 = rewriter.getI16Type(),
+         i32 = rewriter.getI32Type();
+    auto in16 = VectorType::get({16}, i32);
+    if (op.getIn().getType() != VectorType::get({64}, i32) ||
+        op.getType() != VectorType::get({64}, i8))
+      return rewriter.notifyMatchFailure(op, "not 64 x i32 -> 64 x i8");
+    Value ab, cd, parts[4];
+    if (!matchConcat(op.getIn(), ab, cd) ||
+        !matchConcat(ab, parts[0], parts[1]) ||
+        !matchConcat(cd, parts[2], parts[3]) || parts[0].getType() != in16)
+      return rewriter.notifyMatchFailure(op, "not four concatenated vectors");
+    // Every part clamped into one byte range: [0, 255] (unsigned packs)
+    // or else [-128, 127] (signed).
+    Value raw[4];
+    int64_t lo[4], hi[4];
+    bool allU8 = true, allS8 = true;
+    for (int64_t k = 0; k < 4; ++k) {
+      if (!matchClamp(parts[k], raw[k], lo[k], hi[k]) || lo[k] > hi[k])
+        return rewriter.notifyMatchFailure(op, "a part is not clamped");
+      allU8 &= lo[k] >= 0 && hi[k] <= 255;
+      allS8 &= lo[k] >= -128 && hi[k] <= 127;
+    }
+    if (!allU8 && !allS8)
+      return rewriter.notifyMatchFailure(op, "not in one byte range");
+    bool isSigned = !allU8;
+    int64_t typeLo = isSigned ? -128 : 0, typeHi = isSigned ? 127 : 255;
+    for (int64_t k = 0; k < 4; ++k)
+      if (lo[k] == typeLo && hi[k] == typeHi)
+        parts[k] = raw[k]; // the packs saturate to exactly this range
+    Location loc = op.getLoc();
+    auto words = VectorType::get({32}, i16);
+    auto pack = [&](StringRef name, Type type, Value x, Value y) -> Value {
+      return LLVM::CallIntrinsicOp::create(rewriter, loc, type,
+                                           rewriter.getStringAttr(name),
+                                           ValueRange{x, y})
+          .getResult(0);
+    };
+    Value low = pack("llvm.x86.avx512.packssdw.512", words, parts[0], parts[1]);
+    Value high =
+        pack("llvm.x86.avx512.packssdw.512", words, parts[2], parts[3]);
+    Value packed = pack(isSigned ? "llvm.x86.avx512.packsswb.512"
+                                 : "llvm.x86.avx512.packuswb.512",
+                        op.getType(), low, high);
+    // Dword 4i + k of the packs holds elements 4i..4i+3 of part k (per
+    // 128-bit lane i); in order they are dword 4k + i.
+    SmallVector<int64_t> order;
+    for (int64_t k = 0; k < 4; ++k)
+      for (int64_t i = 0; i < 4; ++i)
+        order.push_back(4 * i + k);
+    Value dwords = vector::BitCastOp::create(rewriter, loc, in16, packed);
+    Value ordered =
+        vector::ShuffleOp::create(rewriter, loc, dwords, dwords, order);
+    rewriter.replaceOpWithNewOp<vector::BitCastOp>(op, op.getType(), ordered);
+    return success();
+  }
+};
+
 struct QNNCPULowerDotProductsPass
     : qmlir::impl::QNNCPULowerDotProductsBase<QNNCPULowerDotProductsPass> {
   using Base::Base;
@@ -168,4 +268,6 @@ void qmlir::populateLowerDotProductPatterns(RewritePatternSet &patterns,
                                             const CPUTarget &target) {
   if (target.getDotProductKind() != DotProductKind::None)
     patterns.add<DotProductToIntrinsic>(patterns.getContext(), target);
+  if (target.getDotProductKind() == DotProductKind::X86AVX512VNNI)
+    patterns.add<PackedTruncationToX86>(patterns.getContext());
 }

@@ -410,6 +410,24 @@ private:
   /// `acc` starts from the bias (else it is added here).
   void emitStore(Value acc, Value row, Value col, bool inBounds,
                  bool hasBias = false);
+  /// Whether |accumulator + bias| < 2^29 and every shift is at least 32,
+  /// from the bias constants (at most 255 * 128 per product): double_round
+  /// then takes its short rounding divide.
+  bool hasSmallAccumulator() const {
+    int64_t biasMax = 0;
+    for (int32_t v : spec.bias)
+      biasMax = std::max<int64_t>(biasMax, std::abs(int64_t(v)));
+    return llvm::all_of(spec.shift, [](int32_t t) { return t >= 32; }) &&
+           biasMax + llvm::alignTo(spec.K, 4) * 255 * 128 < (int64_t(1) << 29);
+  }
+  /// The requantized i32 values of `acc` (clamped to the output range), or
+  /// `acc` plus the bias for an i32 output.
+  Value emitRequantize(Value acc, Value col, bool inBounds, bool hasBias);
+  /// Four in-bounds accumulator vectors of consecutive columns from `col`
+  /// of output row `row`, requantized and stored as one vector of bytes:
+  /// the truncation of the four, concatenated, which
+  /// qnn-cpu-lower-dot-products turns into saturating packs on x86.
+  void emitStore4(ArrayRef<Value> accs, Value row, Value col);
   /// The depthwise kernel: output row `r` (batch x OH), `count` output
   /// columns from `ow0`, every channel vector.
   void emitDepthwiseRow(Value input, Value dwWeights, Value r, Value ow0,
@@ -727,62 +745,89 @@ void KernelBuilder::emitTile(Value a, Value aRow0, Value outRow0, Value nv0,
   for (int64_t i = 0; i < rows * vecs; ++i)
     vector::StoreOp::create(b, loc, loop.getResult(i), tileScratch,
                             ValueRange{idx(i), idx(0)});
+  // Four vectors of requantized bytes (64 on AVX-512) in one store, where
+  // the epilogue ends in a clamp to the output range (the short
+  // double_round epilogue) that the x86 packs can take over.
+  bool grouped = vecs == 4 && inBounds(3) && !spec.multiplier.empty() &&
+                 kind == DotProductKind::X86AVX512VNNI &&
+                 spec.rounding == qnn::RoundingMode::DoubleRound &&
+                 hasSmallAccumulator();
   emitFor(idx(0), idx(rows), 1, {}, [&](Value r, ValueRange) {
     Value row = arith::AddIOp::create(b, loc, outRow0, r);
     Value first = arith::MulIOp::create(b, loc, r, idx(vecs));
-    for (int64_t v = 0; v < vecs; ++v) {
-      Value acc = vector::LoadOp::create(
+    SmallVector<Value> accs;
+    for (int64_t v = 0; v < vecs; ++v)
+      accs.push_back(vector::LoadOp::create(
           b, loc, accType(), tileScratch,
-          ValueRange{arith::AddIOp::create(b, loc, first, idx(v)), idx(0)});
-      emitStore(acc, row, cols[v], inBounds(v), /*hasBias=*/true);
+          ValueRange{arith::AddIOp::create(b, loc, first, idx(v)), idx(0)}));
+    if (grouped) {
+      emitStore4(accs, row, cols[0]);
+      return SmallVector<Value>{};
     }
+    for (int64_t v = 0; v < vecs; ++v)
+      emitStore(accs[v], row, cols[v], inBounds(v), /*hasBias=*/true);
     return SmallVector<Value>{};
   });
 }
 
-void KernelBuilder::emitStore(Value acc, Value row, Value col, bool inBounds,
-                              bool hasBias) {
-  auto outElem = cast<MemRefType>(out.getType()).getElementType();
+Value KernelBuilder::emitRequantize(Value acc, Value col, bool inBounds,
+                                    bool hasBias) {
   Value result = acc;
   if (!hasBias)
     result = arith::AddIOp::create(
         b, loc, acc,
         vector::LoadOp::create(b, loc, accType(), bias, ValueRange{col}));
-  if (!spec.multiplier.empty()) {
-    Value m, t;
-    if (spec.multiplier.size() > 1) {
-      m = vector::LoadOp::create(b, loc, accType(), multiplier,
-                                 ValueRange{col});
-      t = vector::LoadOp::create(b, loc, accType(), shift, ValueRange{col});
-    } else {
-      m = vector::BroadcastOp::create(b, loc, accType(),
-                                      i32(spec.multiplier[0]));
-      t = vector::BroadcastOp::create(b, loc, accType(), i32(spec.shift[0]));
-    }
-    bool mayShiftLeft =
-        llvm::any_of(spec.shift, [](int32_t t) { return t < 31; });
-    // A bound on |accumulator + bias| known at compile time (the bias
-    // constants, at most 255 * 128 per product) lets double_round use its
-    // short rounding divide.
-    int64_t biasMax = 0;
-    for (int32_t v : spec.bias)
-      biasMax = std::max<int64_t>(biasMax, std::abs(int64_t(v)));
-    bool smallAccumulator =
-        llvm::all_of(spec.shift, [](int32_t t) { return t >= 32; }) &&
-        biasMax + llvm::alignTo(spec.K, 4) * 255 * 128 < (int64_t(1) << 29);
-    result = createFixedPointRequantize(
-        b, loc, result, m, t, spec.rounding, spec.outZp, spec.clampMin,
-        spec.clampMax, mayShiftLeft, smallAccumulator,
-        /*zeroPointFirst=*/inBounds,
-        llvm::all_of(spec.shift, [](int32_t t) { return t <= 53; }));
+  if (spec.multiplier.empty())
+    return result;
+  Value m, t;
+  if (spec.multiplier.size() > 1) {
+    m = vector::LoadOp::create(b, loc, accType(), multiplier, ValueRange{col});
+    t = vector::LoadOp::create(b, loc, accType(), shift, ValueRange{col});
+  } else {
+    m = vector::BroadcastOp::create(b, loc, accType(), i32(spec.multiplier[0]));
+    t = vector::BroadcastOp::create(b, loc, accType(), i32(spec.shift[0]));
+  }
+  bool mayShiftLeft =
+      llvm::any_of(spec.shift, [](int32_t t) { return t < 31; });
+  bool smallAccumulator = hasSmallAccumulator();
+  return createFixedPointRequantize(
+      b, loc, result, m, t, spec.rounding, spec.outZp, spec.clampMin,
+      spec.clampMax, mayShiftLeft, smallAccumulator,
+      /*zeroPointFirst=*/inBounds,
+      llvm::all_of(spec.shift, [](int32_t t) { return t <= 53; }));
+}
+
+void KernelBuilder::emitStore(Value acc, Value row, Value col, bool inBounds,
+                              bool hasBias) {
+  auto outElem = cast<MemRefType>(out.getType()).getElementType();
+  Value result = emitRequantize(acc, col, inBounds, hasBias);
+  if (!spec.multiplier.empty())
     result =
         arith::TruncIOp::create(b, loc, VectorType::get({L}, outElem), result);
-  }
   if (inBounds)
     vector::StoreOp::create(b, loc, result, out, ValueRange{row, col});
   else
     vector::TransferWriteOp::create(b, loc, result, out, ValueRange{row, col},
                                     ArrayRef<bool>{false});
+}
+
+void KernelBuilder::emitStore4(ArrayRef<Value> accs, Value row, Value col) {
+  auto outElem = cast<MemRefType>(out.getType()).getElementType();
+  SmallVector<Value> results;
+  for (auto [v, acc] : llvm::enumerate(accs))
+    results.push_back(
+        emitRequantize(acc, arith::AddIOp::create(b, loc, col, idx(v * L)),
+                       /*inBounds=*/true, /*hasBias=*/true));
+  auto concat = [&](Value x, Value y) -> Value {
+    int64_t n = cast<VectorType>(x.getType()).getNumElements();
+    return vector::ShuffleOp::create(
+        b, loc, x, y, llvm::to_vector(llvm::seq<int64_t>(0, 2 * n)));
+  };
+  Value all =
+      concat(concat(results[0], results[1]), concat(results[2], results[3]));
+  Value bytes =
+      arith::TruncIOp::create(b, loc, VectorType::get({4 * L}, outElem), all);
+  vector::StoreOp::create(b, loc, bytes, out, ValueRange{row, col});
 }
 
 void KernelBuilder::emitDepthwiseRow(Value input, Value dwWeights, Value r,

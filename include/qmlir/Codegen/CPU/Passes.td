@@ -154,6 +154,31 @@ def QNNCPULowerDotProducts : Pass<"qnn-cpu-lower-dot-products", "ModuleOp"> {
     ```mlir
     %4 = llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"(%acc, %a8, %w8) : (vector<16xi32>, vector<64xi8>, vector<64xi8>) -> vector<16xi32>
     ```
+
+    On AVX-512 it also stores requantized bytes four vectors at a time: a
+    truncation to `vector<64xi8>` of four concatenated `vector<16xi32>`,
+    each clamped (`arith.maxsi` then `arith.minsi` with constants) into
+    [0, 255] or into [-128, 127], becomes `vpackssdw` twice, `vpackuswb`
+    (or `vpacksswb`) and one dword permutation. The packs saturate, so a
+    clamp to exactly the byte range is dropped and a narrower one kept;
+    a value range beyond a byte is left alone (truncation is not
+    saturation).
+
+    Before:
+    ```mlir
+    %a1 = arith.minsi (arith.maxsi %a, dense<0>), dense<255>   // b, c, d alike
+    %all = vector.shuffle ...  // concatenation of %a1, %b1, %c1, %d1
+    %r = arith.trunci %all : vector<64xi32> to vector<64xi8>
+    ```
+    After:
+    ```mlir
+    %ab = llvm.call_intrinsic "llvm.x86.avx512.packssdw.512"(%a, %b) : (vector<16xi32>, vector<16xi32>) -> vector<32xi16>
+    %cd = llvm.call_intrinsic "llvm.x86.avx512.packssdw.512"(%c, %d) : (vector<16xi32>, vector<16xi32>) -> vector<32xi16>
+    %p = llvm.call_intrinsic "llvm.x86.avx512.packuswb.512"(%ab, %cd) : (vector<32xi16>, vector<32xi16>) -> vector<64xi8>
+    %w = vector.bitcast %p : vector<64xi8> to vector<16xi32>
+    %o = vector.shuffle %w, %w [0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15] : vector<16xi32>, vector<16xi32>
+    %r = vector.bitcast %o : vector<16xi32> to vector<64xi8>
+    ```
   }];
   let options = [
     Option<"targetTriple", "target-triple", "std::string", /*default=*/"\"host\"",
