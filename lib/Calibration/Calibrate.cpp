@@ -160,6 +160,14 @@ struct QNNCalibratePass : qmlir::impl::QNNCalibrateBase<QNNCalibratePass> {
         module.emitError("qnn-calibrate: calibration input ") << error;
         return signalPassFailure();
       }
+      // min/max would skip a NaN silently.
+      for (auto [k, v] : llvm::enumerate(input))
+        if (!std::isfinite(v)) {
+          module.emitError("qnn-calibrate: calibration input '")
+              << file << "' has a non-finite value (" << v << ") at element "
+              << k;
+          return signalPassFailure();
+        }
       if (std::string error = (*jit)->run(input, output, outShape);
           !error.empty()) {
         module.emitError("qnn-calibrate: ") << error;

@@ -207,12 +207,64 @@ int fail(const Twine &message) {
   return 1;
 }
 
+/// The options' values and the output paths, checked before any work: an
+/// error message, or empty.
+std::string checkOptions() {
+  if (std::isnan(minCalibSqnr) || std::isnan(minEvalSqnr))
+    return "--min-calib-sqnr and --min-eval-sqnr take a number of dB";
+  if (!(minTop1 >= 0.0 && minTop1 <= 1.0))
+    return "--min-top1 takes a fraction in [0, 1]";
+  if (!(floatTolerance >= 0.0))
+    return "--float-tolerance takes a non-negative number";
+  StringRef entry = entryName;
+  if (entry.empty() || llvm::isDigit(entry.front()) ||
+      !llvm::all_of(entry, [](char c) { return llvm::isAlnum(c) || c == '_'; }))
+    return "--entry '" + entryName + "' is not a C identifier";
+  if (!outputFile.empty() && target.empty())
+    return "-o needs --target (x86_64 or aarch64)";
+  if (!target.empty() && outputFile.empty())
+    return "--target needs -o <object file>";
+  if (!target.empty() && target != "x86_64" && target != "aarch64")
+    return "unknown --target '" + target + "' (x86_64, aarch64)";
+  if (!floatObjectFile.empty() && target.empty())
+    return "--float-object needs --target";
+  if (!inputShapes.empty() && !StringRef(inputFile).ends_with(".onnx"))
+    return "--input-shape applies to ONNX models (the .mlir model's @main "
+           "has its shapes)";
+  // Every output can be written (the probe is removed again).
+  for (const std::string &path :
+       {outputFile.getValue(), floatObjectFile.getValue(),
+        emitQuantizedIR.getValue(), dumpOutputs.getValue()}) {
+    if (path.empty())
+      continue;
+    std::string error;
+    if (!openOutputFile(path, &error))
+      return error;
+  }
+  return "";
+}
+
+/// An error message if `values` (from `file`) holds a NaN or an infinity.
+std::string checkFinite(StringRef file, ArrayRef<float> values) {
+  for (auto [i, v] : llvm::enumerate(values))
+    if (!std::isfinite(v))
+      return ("'" + file + "' has a non-finite value (" +
+              (std::isnan(v) ? "nan"
+               : v > 0       ? "inf"
+                             : "-inf") +
+              ") at element " + Twine(i))
+          .str();
+  return "";
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   registerAllPasses();
   cl::ParseCommandLineOptions(argc, argv, "qmlir end-to-end int8 compiler\n");
+  if (std::string error = checkOptions(); !error.empty())
+    return fail(error);
 
   DialectRegistry registry;
   registerAllDialects(registry);
@@ -366,6 +418,8 @@ int main(int argc, char **argv) {
       SmallVector<int64_t> shape;
       if (std::string e = readF32File(file, inCount, input); !e.empty())
         return fail(e);
+      if (std::string e = checkFinite(file, input); !e.empty())
+        return fail(e);
       if (std::string e = (*floatJit)->run(input, output, shape); !e.empty())
         return fail(e);
       if (std::string e = compareWithReference(file, output, maxError);
@@ -443,6 +497,8 @@ int main(int argc, char **argv) {
       SmallVector<int64_t> shape;
       if (std::string e = readF32File(file, inCount, input); !e.empty())
         return fail(e);
+      if (std::string e = checkFinite(file, input); !e.empty())
+        return fail(e);
       if (std::string e = (*floatJit)->run(input, fOut, shape); !e.empty())
         return fail(e);
       if (std::string e = (*quantJit)->run(input, qOut, shape); !e.empty())
@@ -482,8 +538,9 @@ int main(int argc, char **argv) {
         ok = false;
       }
     }
+    // A NaN SQNR (a non-finite model output) fails every gate.
     double minSqnr = setName == "evaluation" ? minEvalSqnr : minCalibSqnr;
-    if (report.sqnr() < minSqnr || report.top1() < minTop1) {
+    if (!(report.sqnr() >= minSqnr) || !(report.top1() >= minTop1)) {
       llvm::errs() << "quant-compile: " << setName
                    << " accuracy below the threshold (SQNR " << minSqnr
                    << " dB, top-1 " << minTop1 << ")\n";

@@ -37,6 +37,7 @@
 #include "onnx/onnx_pb.h"
 #include "onnx/shape_inference/implementation.h"
 
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/MathExtras.h"
 
 #include <cmath>
@@ -2244,19 +2245,34 @@ qmlir::importONNX(StringRef bytes, MLIRContext *context,
                              "protobuf)";
   if (!model.has_graph())
     return emitError(loc) << "the model has no graph";
-  // Fix dynamic input dimensions, then infer every shape.
+  // Fix dynamic input dimensions, then infer every shape. A static
+  // dimension must be given as it is; every name must be a graph input.
+  llvm::StringSet<> applied;
   for (auto &vi : *model.mutable_graph()->mutable_input()) {
     auto it = options.inputShapes.find(vi.name());
     if (it == options.inputShapes.end())
       continue;
+    applied.insert(vi.name());
     auto *shape = vi.mutable_type()->mutable_tensor_type()->mutable_shape();
     if (shape->dim_size() != (int)it->second.size())
       return emitError(loc) << "--input-shape for '" << vi.name() << "' has "
                             << it->second.size() << " dimensions, the model "
                             << shape->dim_size();
-    for (int i = 0; i < shape->dim_size(); ++i)
+    for (int i = 0; i < shape->dim_size(); ++i) {
+      const auto &dim = shape->dim(i);
+      if (dim.has_dim_value() && dim.dim_value() > 0 &&
+          dim.dim_value() != it->second[i])
+        return emitError(loc)
+               << "--input-shape for '" << vi.name() << "': dimension " << i
+               << " is " << dim.dim_value() << " in the model, not "
+               << it->second[i];
       shape->mutable_dim(i)->set_dim_value(it->second[i]);
+    }
   }
+  for (const auto &entry : options.inputShapes)
+    if (!applied.contains(entry.getKey()))
+      return emitError(loc) << "--input-shape names '" << entry.getKey()
+                            << "', which is not an input of the model";
   if (model.graph().node_size() == 0)
     return emitError(loc) << "the model's graph is empty";
   // ONNX's own shape inference divides by these.
