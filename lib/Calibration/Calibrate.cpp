@@ -88,6 +88,9 @@ struct QNNCalibratePass : qmlir::impl::QNNCalibrateBase<QNNCalibratePass> {
     registerAllTranslations(registry);
     MLIRContext jitContext(registry);
     jitContext.disableMultithreading();
+    // The statistics below are built from linalg, tensor and arith ops,
+    // which the copied function need not contain (an identity model).
+    jitContext.loadAllAvailableDialects();
     // Bytecode keeps every constant and resource whatever the printing
     // flags of the tool (e.g. --mlir-elide-elementsattrs-if-larger).
     std::string bytes;

@@ -16,10 +16,13 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/ToolOutputFile.h"
 
 int main(int argc, char **argv) {
+  // A crash prints a stack trace (and the command line).
+  llvm::InitLLVM init(argc, argv);
   mlir::DialectRegistry registry;
   mlir::qmlir::registerAllDialects(registry);
   mlir::qmlir::registerAllTranslations(registry);
