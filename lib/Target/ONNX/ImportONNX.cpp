@@ -47,6 +47,96 @@
 using namespace mlir;
 using namespace mlir::qmlir;
 
+/// Checks that `t`'s data matches its shape and element type (bytes of
+/// raw_data, or the count of its typed field): an error message, or empty.
+/// Runs on every tensor of the model before ONNX's shape inference, which
+/// reads such data without checking it (a Reshape shape whose raw_data is
+/// not a whole number of int64 overflows a heap buffer there), and before
+/// the importer allocates anything for it.
+static std::string checkTensorData(const onnx::TensorProto &t) {
+  if (t.data_location() == onnx::TensorProto::EXTERNAL)
+    return "tensor '" + t.name() +
+           "' uses external data, which is not "
+           "supported";
+  int64_t count = 1;
+  for (int64_t d : t.dims()) {
+    if (d < 0 || (d > 0 && count > (int64_t(1) << 31) / d))
+      return "tensor '" + t.name() + "' has an invalid or too large shape";
+    count *= d;
+  }
+  int64_t bytes = 0;
+  const char *field = "int32_data";
+  int64_t fieldSize = t.int32_data_size();
+  switch (t.data_type()) {
+  case onnx::TensorProto::FLOAT:
+    bytes = 4, field = "float_data", fieldSize = t.float_data_size();
+    break;
+  case onnx::TensorProto::DOUBLE:
+    bytes = 8, field = "double_data", fieldSize = t.double_data_size();
+    break;
+  case onnx::TensorProto::INT64:
+    bytes = 8, field = "int64_data", fieldSize = t.int64_data_size();
+    break;
+  case onnx::TensorProto::UINT64:
+  case onnx::TensorProto::UINT32:
+    bytes = t.data_type() == onnx::TensorProto::UINT64 ? 8 : 4;
+    field = "uint64_data", fieldSize = t.uint64_data_size();
+    break;
+  case onnx::TensorProto::INT32:
+    bytes = 4;
+    break;
+  case onnx::TensorProto::INT16:
+  case onnx::TensorProto::UINT16:
+  case onnx::TensorProto::FLOAT16:
+  case onnx::TensorProto::BFLOAT16:
+    bytes = 2;
+    break;
+  case onnx::TensorProto::INT8:
+  case onnx::TensorProto::UINT8:
+  case onnx::TensorProto::BOOL:
+    bytes = 1;
+    break;
+  default: // strings, complex and narrower types: the importer rejects them
+    return "";
+  }
+  if (t.has_raw_data()) {
+    if (static_cast<int64_t>(t.raw_data().size()) != count * bytes)
+      return "tensor '" + t.name() + "' has " +
+             std::to_string(t.raw_data().size()) + " bytes of data, expected " +
+             std::to_string(count * bytes);
+    return "";
+  }
+  if (fieldSize != count)
+    return "tensor '" + t.name() + "' has " + std::to_string(fieldSize) +
+           " elements, expected " + std::to_string(count) + " (" + field + ")";
+  return "";
+}
+
+/// checkTensorData on every initializer and tensor attribute of `graph`
+/// and of its subgraphs.
+static std::string checkGraphData(const onnx::GraphProto &graph) {
+  for (const onnx::TensorProto &t : graph.initializer())
+    if (std::string e = checkTensorData(t); !e.empty())
+      return e;
+  for (const onnx::NodeProto &n : graph.node())
+    for (const onnx::AttributeProto &a : n.attribute()) {
+      std::string e;
+      if (a.has_t())
+        e = checkTensorData(a.t());
+      for (const onnx::TensorProto &t : a.tensors())
+        if (e.empty())
+          e = checkTensorData(t);
+      if (e.empty() && a.has_g())
+        e = checkGraphData(a.g());
+      for (const onnx::GraphProto &g : a.graphs())
+        if (e.empty())
+          e = checkGraphData(g);
+      if (!e.empty())
+        return "node '" + n.name() + "' (" + n.op_type() + "): " + e;
+    }
+  return "";
+}
+
 namespace {
 
 constexpr int64_t kMinOpset = 1, kMaxOpset = 18;
@@ -261,17 +351,14 @@ Type Importer::elementType(int32_t t) {
 }
 
 DenseElementsAttr Importer::tensorAttr(const onnx::TensorProto &t) {
-  if (t.data_location() == onnx::TensorProto::EXTERNAL)
-    fail("tensor '" + t.name() + "' uses external data, which is not "
-         "supported");
+  // Shape and data size agree before anything is allocated.
+  if (std::string e = checkTensorData(t); !e.empty())
+    fail(e);
   SmallVector<int64_t> shape(t.dims().begin(), t.dims().end());
   Type elem = elementType(t.data_type());
   int64_t count = 1;
-  for (int64_t d : shape) {
-    if (d < 0 || (d > 0 && count > (int64_t(1) << 31) / d))
-      fail("tensor '" + t.name() + "' has an invalid or too large shape");
+  for (int64_t d : shape)
     count *= d;
-  }
   auto type = RankedTensorType::get(shape, elem);
   unsigned bits = elem.isInteger(1) ? 8 : elem.getIntOrFloatBitWidth();
   unsigned bytesPer = bits / 8;
@@ -2275,6 +2362,8 @@ qmlir::importONNX(StringRef bytes, MLIRContext *context,
                             << "', which is not an input of the model";
   if (model.graph().node_size() == 0)
     return emitError(loc) << "the model's graph is empty";
+  if (std::string e = checkGraphData(model.graph()); !e.empty())
+    return emitError(loc) << e;
   // ONNX's own shape inference divides by these.
   for (const auto &n : model.graph().node())
     for (const auto &a : n.attribute())
