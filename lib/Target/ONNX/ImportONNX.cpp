@@ -1495,6 +1495,10 @@ void Importer::importGemm() {
   Value a = input(0), c = input(1);
   if (!cast<RankedTensorType>(a.getType()).getElementType().isF32())
     unsupported("only f32 Gemm is supported");
+  for (auto [name, v] : {std::pair{"A", a}, std::pair{"B", c}})
+    if (int64_t rank = cast<RankedTensorType>(v.getType()).getRank(); rank != 2)
+      failNode("input " + Twine(name) + " has rank " + Twine(rank) +
+               ", Gemm takes matrices");
   if (intAttr("transA", 0))
     a = transpose(a, {1, 0});
   if (intAttr("transB", 0))
