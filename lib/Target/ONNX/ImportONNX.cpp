@@ -34,6 +34,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/Passes.h"
 
+#include "onnx/defs/schema.h"
 #include "onnx/onnx_pb.h"
 #include "onnx/shape_inference/implementation.h"
 
@@ -134,6 +135,47 @@ static std::string checkGraphData(const onnx::GraphProto &graph) {
       if (!e.empty())
         return "node '" + n.name() + "' (" + n.op_type() + "): " + e;
     }
+  return "";
+}
+
+/// What ONNX's shape inference (libonnx, which segfaults on these rather
+/// than throwing) needs of `graph`'s nodes: every required input present
+/// (a Shape node without its input), and the ranks of the convolution and
+/// MaxUnpool operands equal where the graph inputs and initializers give
+/// them. An error message, or empty.
+static std::string checkBeforeInference(const onnx::GraphProto &graph,
+                                        int64_t opset) {
+  llvm::StringMap<int64_t> ranks;
+  for (const onnx::ValueInfoProto &vi : graph.input())
+    if (vi.type().tensor_type().has_shape())
+      ranks[vi.name()] = vi.type().tensor_type().shape().dim_size();
+  for (const onnx::TensorProto &t : graph.initializer())
+    ranks[t.name()] = t.dims_size();
+  for (const onnx::NodeProto &n : graph.node()) {
+    std::string where = "node '" + n.name() + "' (" + n.op_type() + "): ";
+    const onnx::OpSchema *schema = onnx::OpSchemaRegistry::Schema(
+        n.op_type(), static_cast<int>(opset), n.domain());
+    if (!schema)
+      continue; // the importer names an unknown operator itself
+    const auto &formals = schema->inputs();
+    for (size_t i = 0; i < formals.size(); ++i)
+      if (formals[i].GetOption() == onnx::OpSchema::Single &&
+          (static_cast<int>(i) >= n.input_size() || n.input(i).empty()))
+        return where + "required input " + std::to_string(i) + " ('" +
+               formals[i].GetName() + "') is missing";
+    // Operand pairs of equal rank.
+    int64_t other = n.op_type() == "QLinearConv" ? 3 : 1;
+    bool pair = n.op_type() == "Conv" || n.op_type() == "ConvInteger" ||
+                n.op_type() == "ConvTranspose" ||
+                n.op_type() == "QLinearConv" || n.op_type() == "MaxUnpool";
+    if (pair && n.input_size() > other) {
+      auto x = ranks.find(n.input(0)), w = ranks.find(n.input(other));
+      if (x != ranks.end() && w != ranks.end() && x->second != w->second)
+        return where + "input '" + n.input(0) + "' has rank " +
+               std::to_string(x->second) + ", input '" + n.input(other) +
+               "' rank " + std::to_string(w->second) + "; they must match";
+    }
+  }
   return "";
 }
 
@@ -2384,6 +2426,8 @@ qmlir::importONNX(StringRef bytes, MLIRContext *context,
   if (opset < kMinOpset || opset > kMaxOpset)
     return emitError(loc) << "unsupported opset " << opset << " (supported: "
                           << kMinOpset << " to " << kMaxOpset << ")";
+  if (std::string e = checkBeforeInference(model.graph(), opset); !e.empty())
+    return emitError(loc) << e;
   // Shape inference, then folding of the shape computations it made
   // computable (a Reshape fed by Shape -> Slice -> Concat), until nothing
   // changes; the folded values become initializers. A round whose inference
