@@ -15,6 +15,12 @@ def ConvertQNNToLinalg : Pass<"convert-qnn-to-linalg", "ModuleOp"> {
     The reference lowering of the quantized ops. Quantized tensor types
     become their storage types (`!quant.uniform<u8:...>` -> `i8`), and:
 
+    - first, for every `qnn.conv2d` / `qnn.matmul` with constant weights and
+      bias, a proof that its i32 accumulator cannot overflow (per output
+      channel, |bias - zp_in * sum(W')| + max|a| * sum|W'| <= 2^31 - 1,
+      W' the weights less their zero point, max|a| 255 for u8 and 128 for i8
+      inputs); an op that fails it is an error (its result would wrap).
+
     - `qnn.conv2d` -> the input widened with `arith.extui`/`extsi` to i32 and
       padded with its zero point (`tensor.pad`), then
       `linalg.conv_2d_nhwc_hwcf` (or `linalg.depthwise_conv_2d_nhwc_hwc`

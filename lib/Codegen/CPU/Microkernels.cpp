@@ -1602,6 +1602,10 @@ struct QNNCPUMicrokernelsPass
       return signalPassFailure();
     if (target->getDotProductKind() == DotProductKind::None)
       return;
+    // Constant operands whose accumulation could wrap are an error, not a
+    // silently wrong kernel (nor a silent fallback to the reference).
+    if (failed(verifyAccumulatorBounds(getOperation())))
+      return signalPassFailure();
     RewritePatternSet patterns(&getContext());
     MicrokernelOptions options;
     options.threads = threads;

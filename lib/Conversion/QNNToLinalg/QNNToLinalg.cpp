@@ -1125,6 +1125,74 @@ Value qmlir::createFixedPointRequantize(
   return arith::AddIOp::create(b, loc, result, c32(zp));
 }
 
+/// The integers of a constant (or of a quant.scast of one), or nullopt.
+static std::optional<SmallVector<int64_t>> constantValues(Value v,
+                                                          bool isSigned) {
+  if (auto scast = v.getDefiningOp<quant::StorageCastOp>())
+    v = scast.getInput();
+  DenseElementsAttr attr;
+  if (!matchPattern(v, m_Constant(&attr)) ||
+      !isa<IntegerType>(attr.getElementType()))
+    return std::nullopt;
+  SmallVector<int64_t> out;
+  for (APInt x : attr.getValues<APInt>())
+    out.push_back(isSigned ? x.getSExtValue() : x.getZExtValue());
+  return out;
+}
+
+/// verifyAccumulatorBounds for one op: `axis` is the weight's output
+/// channel dimension.
+static LogicalResult verifyAccumulatorBound(Operation *op, Value input,
+                                            Value weight, Value bias,
+                                            int64_t axis) {
+  auto inQ = dyn_cast<quant::UniformQuantizedType>(
+      cast<ShapedType>(input.getType()).getElementType());
+  auto wType = cast<ShapedType>(weight.getType());
+  auto wQ = dyn_cast<quant::QuantizedType>(wType.getElementType());
+  if (!inQ || !wQ || !wType.hasStaticShape())
+    return success();
+  auto w = constantValues(weight, wQ.isSigned());
+  auto b = constantValues(bias, /*isSigned=*/true);
+  if (!w || !b)
+    return success();
+  int64_t channels = wType.getDimSize(axis), inner = 1;
+  for (int64_t d = axis + 1; d < wType.getRank(); ++d)
+    inner *= wType.getDimSize(d);
+  SmallVector<int64_t> sum(channels, 0), absSum(channels, 0);
+  for (auto [i, raw] : llvm::enumerate(*w)) {
+    int64_t c = (static_cast<int64_t>(i) / inner) % channels;
+    int64_t v = raw - qnn::getChannelZeroPoint(wQ, c);
+    sum[c] += v;
+    absSum[c] += std::abs(v);
+  }
+  int64_t maxA = inQ.isSigned() ? 128 : 255;
+  for (int64_t c = 0; c < channels && c < (int64_t)b->size(); ++c) {
+    int64_t bound =
+        std::abs((*b)[c] - inQ.getZeroPoint() * sum[c]) + maxA * absSum[c];
+    if (bound > INT32_MAX)
+      return op->emitOpError("the i32 accumulator of output channel ")
+             << c << " can overflow: |bias - zp_in * sum(W')| + " << maxA
+             << " * sum|W'| = " << bound
+             << " > 2^31 - 1 (requantize the weights or split the "
+                "reduction)";
+  }
+  return success();
+}
+
+LogicalResult qmlir::verifyAccumulatorBounds(Operation *root) {
+  WalkResult result = root->walk([](Operation *op) {
+    LogicalResult ok = success();
+    if (auto conv = dyn_cast<qnn::Conv2DOp>(op))
+      ok = verifyAccumulatorBound(op, conv.getInput(), conv.getWeight(),
+                                  conv.getBias(), 0);
+    else if (auto mm = dyn_cast<qnn::MatmulOp>(op))
+      ok =
+          verifyAccumulatorBound(op, mm.getLhs(), mm.getRhs(), mm.getBias(), 1);
+    return failed(ok) ? WalkResult::interrupt() : WalkResult::advance();
+  });
+  return failure(result.wasInterrupted());
+}
+
 void qmlir::populateQNNToLinalgConversionPatterns(
     const TypeConverter &typeConverter, RewritePatternSet &patterns) {
   patterns.add<Conv2DLowering, MatmulLowering, RequantizeLowering,

@@ -30,6 +30,8 @@ struct ConvertQNNToLinalgPass
     : qmlir::impl::ConvertQNNToLinalgBase<ConvertQNNToLinalgPass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
+    if (failed(verifyAccumulatorBounds(getOperation())))
+      return signalPassFailure();
     QuantStorageTypeConverter typeConverter;
     RewritePatternSet patterns(ctx);
     populateQNNToLinalgConversionPatterns(typeConverter, patterns);

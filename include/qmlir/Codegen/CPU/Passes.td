@@ -21,6 +21,8 @@ def QNNCPUMicrokernels : Pass<"qnn-cpu-microkernels", "ModuleOp"> {
     +dotprod; with AVX2 alone the same 4-way reductions on ymm, which
     `qnn-cpu-lower-dot-products` leaves to LLVM's `vpmaddwd`):
 
+    * an op whose i32 accumulator could overflow (the bound of
+      `convert-qnn-to-linalg`) is an error, checked before any rewrite;
     * the weights are packed at compile time into the microkernel's layout
       `[N/L][K/4][L][4]` (L lanes of 4 bytes: one vector load feeds one dot
       instruction), zero-padded to whole tiles;

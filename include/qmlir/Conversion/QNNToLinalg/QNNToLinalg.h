@@ -46,6 +46,16 @@ Value createFixedPointRequantize(OpBuilder &b, Location loc, Value acc, Value m,
                                  bool zeroPointFirst = false,
                                  bool shiftAtMost53 = false);
 
+/// Proves that the i32 accumulator of every qnn.conv2d and qnn.matmul in
+/// `root` with constant weights and bias cannot overflow: per output
+/// channel, |bias - zp_in * sum(W')| + max|a| * sum|W'| <= 2^31 - 1, where
+/// W' are the weights less their zero point and max|a| is 255 (u8 input)
+/// or 128 (i8): the largest partial sum either lowering forms. Emits an
+/// error on the op otherwise (the result would be silently wrong); ops
+/// with non-constant weights or bias are not checked (nothing to prove
+/// at compile time).
+LogicalResult verifyAccumulatorBounds(Operation *root);
+
 /// The minimum (or maximum) of every element of the f32 tensor `value`, as
 /// a scalar (a linalg.reduce; NaN propagates).
 Value createFullReduction(OpBuilder &b, Location loc, Value value, bool isMax);
