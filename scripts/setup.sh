@@ -16,6 +16,8 @@ PKGS=(
   qemu-user gcc-aarch64-linux-gnu libc6-arm64-cross libc6-dev-arm64-cross
   # Speed baselines (benchmarks only).
   libdnnl-dev
+  # Sanitizer runtimes (scripts/sanitize.sh).
+  libclang-rt-22-dev
 )
 
 missing=()

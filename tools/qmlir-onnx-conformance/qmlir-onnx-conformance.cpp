@@ -329,7 +329,10 @@ Result runDataSet(StringRef dir, StringRef setDir, onnx::ModelProto model) {
   if (failed(pm.run(**module)))
     return {Outcome::Fail, "lowering: " + diagnostics};
   ExecutionEngineOptions engineOptions;
-  engineOptions.transformer = makeOptimizingTransformer(2, 0, nullptr);
+  // engineOptions.transformer is a function_ref: the function must
+  // outlive it.
+  auto transformer = makeOptimizingTransformer(2, 0, nullptr);
+  engineOptions.transformer = transformer;
   auto engine = ExecutionEngine::create(**module, engineOptions);
   if (!engine)
     return {Outcome::Fail, "JIT: " + llvm::toString(engine.takeError())};

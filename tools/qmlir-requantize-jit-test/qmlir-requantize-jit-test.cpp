@@ -128,7 +128,10 @@ int64_t runCase(const Case &c, bool vectorize, std::mt19937_64 &rng) {
   if (failed(pm.run(*module)))
     return -1;
   ExecutionEngineOptions engineOptions;
-  engineOptions.transformer = makeOptimizingTransformer(3, 0, nullptr);
+  // engineOptions.transformer is a function_ref: the function must
+  // outlive it.
+  auto transformer = makeOptimizingTransformer(3, 0, nullptr);
+  engineOptions.transformer = transformer;
   auto engine = ExecutionEngine::create(*module, engineOptions);
   if (!engine) {
     llvm::errs() << llvm::toString(engine.takeError()) << "\n";

@@ -14,6 +14,9 @@
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/Support/MathExtras.h"
+
+#include <limits>
 
 namespace mlir::qmlir {
 #define GEN_PASS_DEF_QNNCPUTILEANDVECTORIZE
@@ -93,10 +96,12 @@ SmallVector<int64_t> getTileSizes(linalg::LinalgOp op, bool &peelInnermost) {
   return sizes;
 }
 
+/// The iteration space's size, INT64_MAX for a dynamic or huge one.
 int64_t getVectorElements(linalg::LinalgOp op) {
   int64_t n = 1;
   for (int64_t r : op.getStaticLoopRanges())
-    n *= r;
+    if (ShapedType::isDynamic(r) || r < 0 || llvm::MulOverflow(n, r, n))
+      return std::numeric_limits<int64_t>::max();
   return n;
 }
 
