@@ -1267,7 +1267,7 @@ void Importer::importConvTranspose() {
   // Padding of each spatial dimension: given, or what the inferred output
   // size implies (auto_pad, output_shape).
   SmallVector<int64_t> pads = intsAttr("pads");
-  StringRef autoPad = stringAttr("auto_pad", "NOTSET");
+  std::string autoPad = stringAttr("auto_pad", "NOTSET");
   SmallVector<int64_t> begin(2), end(2);
   for (int i = 0; i < 2; ++i) {
     int64_t total = strides[i] * (xt.getDimSize(2 + i) - 1) + outPadding[i] +
