@@ -81,25 +81,6 @@ struct GemmSpec {
   int64_t outZp = 0, clampMin = 0, clampMax = 0;
 };
 
-/// The values of a constant integer tensor (a quantized one is a
-/// quant.scast of its storage constant), or std::nullopt.
-std::optional<SmallVector<int64_t>> constantInts(Value v) {
-  auto q = dyn_cast<quant::QuantizedType>(
-      cast<ShapedType>(v.getType()).getElementType());
-  bool isSigned = q ? q.isSigned() : true;
-  if (auto scast = v.getDefiningOp<quant::StorageCastOp>())
-    v = scast.getInput();
-  DenseElementsAttr attr;
-  if (!matchPattern(v, m_Constant(&attr)) ||
-      !isa<IntegerType>(attr.getElementType()))
-    return std::nullopt;
-  SmallVector<int64_t> out;
-  out.reserve(attr.getNumElements());
-  for (APInt x : attr.getValues<APInt>())
-    out.push_back(isSigned ? x.getSExtValue() : x.getZExtValue());
-  return out;
-}
-
 /// The operands a microkernel needs as compile-time facts: static types, 8-bit
 /// per-tensor activations, constant weights and bias.
 struct KernelOperands {
@@ -120,8 +101,8 @@ FailureOr<KernelOperands> readOperands(Value in, Value weight, Value bias,
     return failure();
   ops.inQ = dyn_cast<quant::UniformQuantizedType>(ops.in.getElementType());
   ops.weightQ = dyn_cast<quant::QuantizedType>(ops.weight.getElementType());
-  auto w = constantInts(weight);
-  auto b = constantInts(bias);
+  auto w = getConstantStorageValues(weight);
+  auto b = getConstantStorageValues(bias);
   if (!ops.inQ || !ops.weightQ || !w || !b ||
       ops.inQ.getStorageTypeIntegralWidth() != 8)
     return failure();

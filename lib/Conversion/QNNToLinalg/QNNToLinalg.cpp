@@ -1125,9 +1125,10 @@ Value qmlir::createFixedPointRequantize(
   return arith::AddIOp::create(b, loc, result, c32(zp));
 }
 
-/// The integers of a constant (or of a quant.scast of one), or nullopt.
-static std::optional<SmallVector<int64_t>> constantValues(Value v,
-                                                          bool isSigned) {
+std::optional<SmallVector<int64_t>> qmlir::getConstantStorageValues(Value v) {
+  auto q = dyn_cast<quant::QuantizedType>(
+      cast<ShapedType>(v.getType()).getElementType());
+  bool isSigned = q ? q.isSigned() : true;
   if (auto scast = v.getDefiningOp<quant::StorageCastOp>())
     v = scast.getInput();
   DenseElementsAttr attr;
@@ -1135,6 +1136,7 @@ static std::optional<SmallVector<int64_t>> constantValues(Value v,
       !isa<IntegerType>(attr.getElementType()))
     return std::nullopt;
   SmallVector<int64_t> out;
+  out.reserve(attr.getNumElements());
   for (APInt x : attr.getValues<APInt>())
     out.push_back(isSigned ? x.getSExtValue() : x.getZExtValue());
   return out;
@@ -1151,8 +1153,8 @@ static LogicalResult verifyAccumulatorBound(Operation *op, Value input,
   auto wQ = dyn_cast<quant::QuantizedType>(wType.getElementType());
   if (!inQ || !wQ || !wType.hasStaticShape())
     return success();
-  auto w = constantValues(weight, wQ.isSigned());
-  auto b = constantValues(bias, /*isSigned=*/true);
+  auto w = getConstantStorageValues(weight);
+  auto b = getConstantStorageValues(bias);
   if (!w || !b)
     return success();
   int64_t channels = wType.getDimSize(axis), inner = 1;

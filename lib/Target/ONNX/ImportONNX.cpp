@@ -406,15 +406,9 @@ DenseElementsAttr Importer::tensorAttr(const onnx::TensorProto &t) {
   unsigned bytesPer = bits / 8;
   std::vector<char> raw(count * bytesPer);
   if (t.has_raw_data()) {
-    if (t.raw_data().size() != raw.size())
-      fail("tensor '" + t.name() + "' has " + Twine(t.raw_data().size()) +
-           " bytes of data, expected " + Twine(raw.size()));
     std::memcpy(raw.data(), t.raw_data().data(), raw.size());
   } else {
     auto fill = [&](auto field, auto convert) {
-      if (field.size() != count)
-        fail("tensor '" + t.name() + "' has " + Twine(field.size()) +
-             " elements, expected " + Twine(count));
       for (int64_t i = 0; i < count; ++i)
         convert(field.Get(i), raw.data() + i * bytesPer);
     };

@@ -46,6 +46,11 @@ Value createFixedPointRequantize(OpBuilder &b, Location loc, Value acc, Value m,
                                  bool zeroPointFirst = false,
                                  bool shiftAtMost53 = false);
 
+/// The storage integers of a constant tensor (or of a quant.scast of one),
+/// sign- or zero-extended as its quantized element type says (signed for
+/// plain integers), or std::nullopt if `v` is not such a constant.
+std::optional<SmallVector<int64_t>> getConstantStorageValues(Value v);
+
 /// Proves that the i32 accumulator of every qnn.conv2d and qnn.matmul in
 /// `root` with constant weights and bias cannot overflow: per output
 /// channel, |bias - zp_in * sum(W')| + max|a| * sum|W'| <= 2^31 - 1, where
