@@ -136,16 +136,22 @@ struct QNNCalibratePass : qmlir::impl::QNNCalibrateBase<QNNCalibratePass> {
     if (failed(markForCInterface(*jitModule, "qmlir_calibrate")))
       return signalPassFailure();
 
+    // A few calibration inputs run fastest end to end on the reference
+    // lowering, which compiles in a fraction of the time.
+    bool reference = preferReferenceLowering(func, files.size());
     PassManager pm(&jitContext);
     reportFailingPasses(pm);
-    buildLowerToLLVMPipeline(pm, LowerToLLVMPipelineOptions());
+    LowerToLLVMPipelineOptions lowering;
+    lowering.vectorize = !reference;
+    buildLowerToLLVMPipeline(pm, lowering);
     if (failed(pm.run(*jitModule))) {
       func.emitError("qnn-calibrate: lowering the calibration copy failed");
       return signalPassFailure();
     }
-    auto jit = JitFunction::create(*jitModule, "qmlir_calibrate",
-                                   inType.getShape(),
-                                   JitResult{{int64_t(stats.size())}});
+    auto jit = JitFunction::create(
+        *jitModule, "qmlir_calibrate", inType.getShape(),
+        JitResult{{int64_t(stats.size())}},
+        reference ? JitOptimization::Quick : JitOptimization::Full);
     if (failed(jit)) {
       func.emitError("qnn-calibrate: JIT compilation failed");
       return signalPassFailure();

@@ -16,9 +16,12 @@
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <thread>
 
@@ -32,6 +35,49 @@ unsigned qmlir::getEffectiveThreads(const LowerToLLVMPipelineOptions &options) {
   if (options.targetTriple != "host" || !loadOpenMPRuntime())
     return 1;
   return std::max(1u, std::thread::hardware_concurrency());
+}
+
+int64_t qmlir::countFloatMultiplyAdds(Operation *root) {
+  uint64_t total = 0;
+  auto elements = [](Value v) -> int64_t {
+    auto type = dyn_cast<ShapedType>(v.getType());
+    return type && type.hasStaticShape() ? type.getNumElements() : 0;
+  };
+  auto dim = [](Value v, int64_t i) -> int64_t {
+    auto type = dyn_cast<ShapedType>(v.getType());
+    return type && type.hasStaticShape() && i < type.getRank()
+               ? type.getDimSize(i)
+               : 0;
+  };
+  root->walk([&](Operation *op) {
+    int64_t macs = 0;
+    if (auto conv = dyn_cast<tosa::Conv2DOp>(op)) {
+      // Weights OHWI: each output sums KH*KW*I products.
+      int64_t oc = dim(conv.getWeight(), 0);
+      macs = oc ? elements(conv.getResult()) * (elements(conv.getWeight()) / oc)
+                : 0;
+    } else if (auto dw = dyn_cast<tosa::DepthwiseConv2DOp>(op)) {
+      // Weights HWCM: KH*KW products per output.
+      macs = elements(dw.getResult()) * dim(dw.getWeight(), 0) *
+             dim(dw.getWeight(), 1);
+    } else if (auto tconv = dyn_cast<tosa::TransposeConv2DOp>(op)) {
+      // Every input element meets every weight of its input channel.
+      int64_t ic = dim(tconv.getWeight(), 3);
+      macs =
+          ic ? elements(tconv.getInput()) * (elements(tconv.getWeight()) / ic)
+             : 0;
+    } else if (auto matmul = dyn_cast<tosa::MatMulOp>(op)) {
+      macs = elements(matmul.getResult()) * dim(matmul.getA(), 2);
+    }
+    total = llvm::SaturatingAdd(total, uint64_t(macs));
+  });
+  return std::min<uint64_t>(total, INT64_MAX);
+}
+
+bool qmlir::preferReferenceLowering(Operation *root, int64_t calls) {
+  return llvm::SaturatingMultiply(uint64_t(countFloatMultiplyAdds(root)),
+                                  uint64_t(std::max<int64_t>(calls, 1))) <
+         (uint64_t(1) << 31);
 }
 
 /// Copies the target of `options` into a CPU codegen pass's options.
@@ -52,7 +98,7 @@ void qmlir::buildLowerToLLVMPipeline(
   pm.addNestedPass<func::FuncOp>(createQNNResizeAsTile());
   pm.addNestedPass<func::FuncOp>(createQNNTransposeConvAsConv());
   pm.addNestedPass<func::FuncOp>(createQNNSinkTransposes());
-  pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
   // Contractions the target has a microkernel for; then the remaining
   // quantized ops and casts to integer linalg, the float graph from TOSA.
   if (options.vectorize && options.microkernels) {
@@ -71,14 +117,14 @@ void qmlir::buildLowerToLLVMPipeline(
                               /*validationOptions=*/std::nullopt);
   pm.addNestedPass<func::FuncOp>(createTosaToArithPass());
   pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
-  pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
   if (options.vectorize) {
     pm.addNestedPass<func::FuncOp>(createQNNCPUFuseElementwise());
     pm.addNestedPass<func::FuncOp>(createQNNCPULookupTables());
     pm.addNestedPass<func::FuncOp>(createQNNCPUTileAndVectorize());
     pm.addNestedPass<func::FuncOp>(createQNNCPUVectorMath());
-    pm.addPass(createCanonicalizerPass());
-    pm.addPass(createCSEPass());
+    pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
+    pm.addNestedPass<func::FuncOp>(createCSEPass());
   }
 
   bufferization::OneShotBufferizePassOptions bufferization;
@@ -121,14 +167,16 @@ void qmlir::buildLowerToLLVMPipeline(
     // It wraps each parallel body in a memref.alloca_scope, which cannot
     // hold the blocks of the loops inside once they lower to control flow;
     // the kernels allocate nothing there, so the canonicalizer inlines it.
-    pm.addPass(createCanonicalizerPass());
+    pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
   }
-  pm.addPass(createLowerAffinePass());
-  pm.addPass(memref::createExpandStridedMetadataPass());
-  pm.addPass(createLowerAffinePass());
-  pm.addPass(createSCFToControlFlowPass());
+  // Passes that rewrite function bodies only run nested, one function per
+  // thread: each microkernel is a function of its own.
+  pm.addNestedPass<func::FuncOp>(createLowerAffinePass());
+  pm.addNestedPass<func::FuncOp>(memref::createExpandStridedMetadataPass());
+  pm.addNestedPass<func::FuncOp>(createLowerAffinePass());
+  pm.addNestedPass<func::FuncOp>(createSCFToControlFlowPass());
   // Math first: math-to-libm scalarizes vector math through vector ops.
-  pm.addPass(createConvertMathToLLVMPass());
+  pm.addNestedPass<func::FuncOp>(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createConvertVectorToLLVMPass());
   // The rest (arith, index, memref, func, cf, omp, ub) in one dialect
@@ -138,5 +186,5 @@ void qmlir::buildLowerToLLVMPipeline(
   toLLVM.allowPatternRollback = false;
   pm.addPass(createConvertToLLVMPass(toLLVM));
   pm.addPass(createReconcileUnrealizedCastsPass());
-  pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<LLVM::LLVMFuncOp>(createCanonicalizerPass());
 }

@@ -13,6 +13,7 @@
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
 #include "llvm/ExecutionEngine/Orc/LLJIT.h"
+#include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -33,20 +34,45 @@ LogicalResult qmlir::markForCInterface(ModuleOp module, StringRef funcName) {
   return success();
 }
 
+/// The function pipeline of JitOptimization::Quick.
+static llvm::Error runQuickPipeline(llvm::Module *module) {
+  llvm::LoopAnalysisManager loops;
+  llvm::FunctionAnalysisManager functions;
+  llvm::CGSCCAnalysisManager sccs;
+  llvm::ModuleAnalysisManager modules;
+  llvm::PassBuilder builder;
+  builder.registerModuleAnalyses(modules);
+  builder.registerCGSCCAnalyses(sccs);
+  builder.registerFunctionAnalyses(functions);
+  builder.registerLoopAnalyses(loops);
+  builder.crossRegisterProxies(loops, functions, sccs, modules);
+  llvm::ModulePassManager pm;
+  if (llvm::Error err = builder.parsePassPipeline(
+          pm, "function(sroa,early-cse<memssa>,instcombine,simplifycfg,"
+              "loop-mssa(licm),gvn,instcombine,simplifycfg)"))
+    return err;
+  pm.run(*module, modules);
+  return llvm::Error::success();
+}
+
 FailureOr<std::unique_ptr<JitFunction>>
 JitFunction::create(ModuleOp module, StringRef name,
                     ArrayRef<int64_t> inputShape, JitResult result,
-                    unsigned optLevel) {
+                    JitOptimization optimization) {
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
   loadOpenMPRuntime();
   ExecutionEngineOptions options;
   // options.transformer is a function_ref: the function must outlive it.
   std::function<llvm::Error(llvm::Module *)> transformer =
-      makeOptimizingTransformer(optLevel, /*sizeLevel=*/0,
-                                /*targetMachine=*/nullptr);
+      optimization == JitOptimization::Full
+          ? makeOptimizingTransformer(/*optLevel=*/2, /*sizeLevel=*/0,
+                                      /*targetMachine=*/nullptr)
+          : runQuickPipeline;
   options.transformer = transformer;
-  options.jitCodeGenOptLevel = static_cast<llvm::CodeGenOptLevel>(optLevel);
+  options.jitCodeGenOptLevel = optimization == JitOptimization::Full
+                                   ? llvm::CodeGenOptLevel::Default
+                                   : llvm::CodeGenOptLevel::Less;
   auto engine = ExecutionEngine::create(module, options);
   if (!engine) {
     std::string message = llvm::toString(engine.takeError());

@@ -36,6 +36,7 @@
 #include <cmath>
 #include <cstring>
 #include <future>
+#include <map>
 
 using namespace mlir;
 using namespace mlir::qmlir;
@@ -140,13 +141,13 @@ struct Model {
 /// `threadCount` 0 lets the pipeline choose.
 LogicalResult lower(ModuleOp module, TimingScope &time, unsigned threadCount,
                     StringRef triple = "host", StringRef cpu = "",
-                    StringRef features = "") {
+                    StringRef features = "", bool reference = false) {
   PassManager pm(module.getContext());
   reportFailingPasses(pm);
   TimingScope passes = time.nest("lowering");
   pm.enableTiming(passes);
   LowerToLLVMPipelineOptions options;
-  options.vectorize = vectorize;
+  options.vectorize = vectorize && !reference;
   options.threads = threadCount;
   options.targetTriple = triple.str();
   // The object's entry writes into the caller's output buffer: no
@@ -160,18 +161,22 @@ LogicalResult lower(ModuleOp module, TimingScope &time, unsigned threadCount,
   return pm.run(module);
 }
 
-FailureOr<std::unique_ptr<JitFunction>> compile(ModuleOp source,
-                                                const Model &model,
-                                                TimingScope &parent,
-                                                StringRef phase) {
+/// A JIT compilation of `source` for the host; `reference` selects the
+/// reference lowering with a quick LLVM pipeline (see
+/// preferReferenceLowering).
+FailureOr<std::unique_ptr<JitFunction>>
+compile(ModuleOp source, const Model &model, TimingScope &parent,
+        StringRef phase, bool reference = false) {
   TimingScope time = parent.nest(phase);
   OwningOpRef<ModuleOp> module(cast<ModuleOp>(source->clone()));
   if (failed(markForCInterface(*module, "main")) ||
-      failed(lower(*module, time, threads)))
+      failed(lower(*module, time, threads, "host", "", "", reference)))
     return failure();
   TimingScope llvmTime = time.nest("LLVM (JIT)");
   return JitFunction::create(*module, "main", model.inputShape,
-                             JitResult{model.outputShape, /*outParam=*/true});
+                             JitResult{model.outputShape, /*outParam=*/true},
+                             reference ? JitOptimization::Quick
+                                       : JitOptimization::Full);
 }
 
 struct Report {
@@ -320,7 +325,8 @@ int main(int argc, char **argv) {
   int64_t inCount = inType.getNumElements();
 
   llvm::outs() << "model:       " << inputFile << "  (input " << inType
-               << ", output " << outType << ")\n";
+               << ", output " << outType << ", "
+               << countFloatMultiplyAdds(mainFunc) << " multiply-adds)\n";
 
   // The target of the objects.
   std::string triple, cpu, features;
@@ -389,12 +395,41 @@ int main(int argc, char **argv) {
   // the context, whose dialects are all loaded, and read the float module
   // without changing it. On two cores the whole job takes the wall time of
   // the longer one.
+  // Without a float object for this machine to link, the float side of the
+  // report is a JIT compilation, of the reference lowering when the
+  // report's inputs are few (see preferReferenceLowering).
+  std::vector<std::string> reportFiles;
+  for (StringRef dir : {StringRef(calibDir), StringRef(evalDir)}) {
+    std::vector<std::string> files;
+    if (!dir.empty() && listInputFiles(dir, files).empty())
+      reportFiles.insert(reportFiles.end(), files.begin(), files.end());
+  }
+  // The float outputs of the report's inputs, computed on the same thread
+  // while the int8 model compiles; an input that fails here is run again
+  // by the report, which then reports the error.
+  std::map<std::string, std::vector<float>> floatOutputs;
   OwningOpRef<ModuleOp> quantized(cast<ModuleOp>(model.module->clone()));
   std::future<FailureOr<std::unique_ptr<JitFunction>>> floatFuture =
       std::async(std::launch::async, [&] {
-        return compileForReport(*model.module,
-                                floatOnly ? "" : floatObjectFile.getValue(),
-                                "float");
+        FailureOr<std::unique_ptr<JitFunction>> jit =
+            !floatOnly && hostObject && !floatObjectFile.empty()
+                ? compileForReport(*model.module, floatObjectFile, "float")
+                // --float-only checks the compiler's float code itself.
+                : compile(*model.module, model, rootTime, "float JIT",
+                          !floatOnly && preferReferenceLowering(
+                                            mainFunc, reportFiles.size()));
+        if (failed(jit) || floatOnly)
+          return jit;
+        TimingScope runTime = rootTime.nest("float outputs");
+        for (const std::string &file : reportFiles) {
+          std::vector<float> input, output;
+          SmallVector<int64_t> shape;
+          if (readF32File(file, inCount, input).empty() &&
+              checkFinite(file, input).empty() &&
+              (*jit)->run(input, output, shape).empty())
+            floatOutputs[file] = std::move(output);
+        }
+        return jit;
       });
   auto floatCompiled = [&]() -> FailureOr<std::unique_ptr<JitFunction>> {
     auto jit = floatFuture.get();
@@ -499,7 +534,9 @@ int main(int argc, char **argv) {
         return fail(e);
       if (std::string e = checkFinite(file, input); !e.empty())
         return fail(e);
-      if (std::string e = (*floatJit)->run(input, fOut, shape); !e.empty())
+      if (auto it = floatOutputs.find(file); it != floatOutputs.end())
+        fOut = std::move(it->second);
+      else if (std::string e = (*floatJit)->run(input, fOut, shape); !e.empty())
         return fail(e);
       if (std::string e = (*quantJit)->run(input, qOut, shape); !e.empty())
         return fail(e);

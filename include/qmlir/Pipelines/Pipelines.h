@@ -59,6 +59,18 @@ struct LowerToLLVMPipelineOptions
 /// The thread count `options` asks for, with 0 resolved.
 unsigned getEffectiveThreads(const LowerToLLVMPipelineOptions &options);
 
+/// The multiply-adds of one call of `root`'s float contractions (TOSA
+/// convolutions, depthwise and transposed convolutions, matmuls): a measure
+/// of its run time.
+int64_t countFloatMultiplyAdds(Operation *root);
+
+/// Whether a float model run `calls` times in process (calibration, the
+/// float reference of a report) is best compiled with the reference
+/// lowering (`vectorize=false`, JitOptimization::Quick): it compiles in a
+/// third of the time of the vectorized lowering but runs ~15x slower, so it
+/// is chosen while calls x multiply-adds stays below 2^31.
+bool preferReferenceLowering(Operation *root, int64_t calls);
+
 /// Lowers a module of TOSA float ops, qnn ops and quant casts on tensors to
 /// the LLVM dialect: convert-qnn-to-linalg, TOSA to linalg, tiling and
 /// vectorization, bufferization, then the standard conversions to LLVM.

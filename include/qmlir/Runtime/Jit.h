@@ -28,6 +28,18 @@ struct JitResult {
   bool outParam = false;
 };
 
+/// How much LLVM optimizes a JIT compilation.
+enum class JitOptimization {
+  /// LLVM -O2, for code that runs long (vectorized models).
+  Full,
+  /// A short function pipeline (SROA, early CSE, instcombine, LICM, GVN,
+  /// simplifycfg) and -O1 instruction selection: for the plain loops of the
+  /// reference lowering, which run a few times (calibration, the float
+  /// reference of the report). -O1/-O2 spend seconds in IndVarSimplify on
+  /// their deep loop nests for no gain.
+  Quick,
+};
+
 /// A JIT-compiled function of one f32 tensor argument and one f32 tensor
 /// result, called through its C interface (`_mlir_ciface_<name>`).
 class JitFunction {
@@ -37,7 +49,8 @@ public:
   /// go to the module's context.
   static FailureOr<std::unique_ptr<JitFunction>>
   create(ModuleOp module, StringRef name, ArrayRef<int64_t> inputShape,
-         JitResult result, unsigned optLevel = 2);
+         JitResult result,
+         JitOptimization optimization = JitOptimization::Full);
 
   /// Links `object`, a relocatable object for the host (emitObject), in
   /// process instead of compiling again: the code run is the code shipped.
