@@ -300,10 +300,18 @@ Contender dnnlMatmul(dnnl::engine &eng, dnnl::stream &s, int64_t M, int64_t K,
       {{DNNL_ARG_SRC, am}, {DNNL_ARG_WEIGHTS, bm}, {DNNL_ARG_DST, cm}});
 }
 
-Contender dnnlConv(dnnl::engine &eng, dnnl::stream &s, bool int8, int64_t N,
+/// How a oneDNN convolution is set up: f32; int8 as qmlir's qnn.conv2d
+/// (input zero point 128, s32 bias, per-channel output scales, output zero
+/// point 3, u8 out: the same operation); int8 without those attributes (s32
+/// accumulators saturated to u8: less work than the op being compared).
+enum class DnnlConv { F32, Int8Quantized, Int8Raw };
+
+Contender dnnlConv(dnnl::engine &eng, dnnl::stream &s, DnnlConv kind, int64_t N,
                    int64_t H, int64_t W, int64_t C, int64_t F, int64_t KH,
                    int64_t KW, int64_t stride, int64_t pad, int64_t groups,
                    int64_t OH, int64_t OW) {
+  bool int8 = kind != DnnlConv::F32;
+  bool quantized = kind == DnnlConv::Int8Quantized;
   dnnl::memory::dims wdims =
       groups > 1 ? dnnl::memory::dims{groups, F / groups, C / groups, KH, KW}
                  : dnnl::memory::dims{F, C, KH, KW};
@@ -311,22 +319,53 @@ Contender dnnlConv(dnnl::engine &eng, dnnl::stream &s, bool int8, int64_t N,
      dst = int8 ? dt::u8 : dt::f32;
   dnnl::memory::desc x({N, C, H, W}, src, tag::nhwc), w(wdims, wt, tag::any),
       y({N, F, OH, OW}, dst, tag::nhwc);
-  dnnl::convolution_forward::desc d(
-      dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
-      x, w, y, {stride, stride}, {pad, pad}, {pad, pad});
-  dnnl::convolution_forward::primitive_desc pd(d, eng);
-  dnnl::memory xm(pd.src_desc(), eng), wm(pd.weights_desc(), eng),
-      ym(pd.dst_desc(), eng);
-  std::memset(xm.get_data_handle(), 0, pd.src_desc().get_size());
-  std::memset(wm.get_data_handle(), 0, pd.weights_desc().get_size());
-  return dnnlContender(
-      std::make_shared<dnnl::convolution_forward>(pd), s,
-      {{DNNL_ARG_SRC, xm}, {DNNL_ARG_WEIGHTS, wm}, {DNNL_ARG_DST, ym}});
+  dnnl::primitive_attr attr;
+  std::unordered_map<int, dnnl::memory> args;
+  std::shared_ptr<dnnl::convolution_forward::primitive_desc> pd;
+  if (quantized) {
+    // qmlir's scales: 0.05 (input) * 0.01 (weights) / 0.1 (output).
+    attr.set_output_scales(1 << 1, std::vector<float>(F, 0.005f));
+    attr.set_zero_points(DNNL_ARG_SRC, 0, {128});
+    attr.set_zero_points(DNNL_ARG_DST, 0, {3});
+    dnnl::memory::desc b({F}, dt::s32, tag::a);
+    dnnl::convolution_forward::desc d(
+        dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
+        x, w, b, y, {stride, stride}, {pad, pad}, {pad, pad});
+    pd = std::make_shared<dnnl::convolution_forward::primitive_desc>(d, attr,
+                                                                     eng);
+    dnnl::memory bm(pd->bias_desc(), eng);
+    std::fill_n(static_cast<int32_t *>(bm.get_data_handle()), F, 100);
+    args[DNNL_ARG_BIAS] = bm;
+  } else {
+    dnnl::convolution_forward::desc d(
+        dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
+        x, w, y, {stride, stride}, {pad, pad}, {pad, pad});
+    pd = std::make_shared<dnnl::convolution_forward::primitive_desc>(d, eng);
+  }
+  if (getenv("QMLIR_BENCH_VERBOSE"))
+    llvm::errs() << "oneDNN implementation: " << pd->impl_info_str() << "\n";
+  dnnl::memory xm(pd->src_desc(), eng), wm(pd->weights_desc(), eng),
+      ym(pd->dst_desc(), eng);
+  // Small integers; zeros for f32 (bytes 7 and 3 would be denormal floats).
+  std::memset(xm.get_data_handle(), int8 ? 7 : 0, pd->src_desc().get_size());
+  std::memset(wm.get_data_handle(), int8 ? 3 : 0,
+              pd->weights_desc().get_size());
+  args[DNNL_ARG_SRC] = xm;
+  args[DNNL_ARG_WEIGHTS] = wm;
+  args[DNNL_ARG_DST] = ym;
+  return dnnlContender(std::make_shared<dnnl::convolution_forward>(*pd), s,
+                       args);
 }
 
 } // namespace
 
-int main() {
+int main(int argc, char **argv) {
+  // `qmlir-bench gemm` or `qmlir-bench conv` runs one table.
+  std::string only = argc > 1 ? argv[1] : "";
+  if (!only.empty() && only != "gemm" && only != "conv") {
+    llvm::errs() << "usage: qmlir-bench [gemm|conv]\n";
+    return 1;
+  }
   // The JIT-compiled functions return their output in a fresh malloc'ed
   // buffer (freed after each call); a compiled model keeps it in its arena
   // instead. Keep freed blocks in the heap so that the timings measure the
@@ -355,6 +394,8 @@ int main() {
                                {128, 768, 3072},   {49, 1280, 1000},
                                {40, 120, 360},     {1, 1024, 1024}};
   for (auto &sh : shapes) {
+    if (only == "conv")
+      break;
     int64_t M = sh[0], K = sh[1], N = sh[2];
     double ops = 2.0 * M * K * N;
     std::string src = matmulSource(M, K, N, rng);
@@ -383,9 +424,15 @@ int main() {
       {"3x3 depthwise 56x56x144", 56, 56, 144, 144, 3, 1, 1, 144},
       {"5x5 depthwise 14x14x480", 14, 14, 480, 480, 5, 1, 2, 480},
   };
-  llvm::outs() << "\nConvolution (NHWC, batch 1)     qmlir 1T  qmlir 2T  oneDNN "
-                  "int8 1T  oneDNN f32 1T  qmlir/oneDNN int8 1T  (GOPS)\n";
+  // "oneDNN int8": the same quantized convolution as qmlir's; "raw": without
+  // zero points, bias and output scales.
+  llvm::outs()
+      << "\nConvolution (NHWC, batch 1)     qmlir 1T  qmlir 2T  oneDNN "
+         "int8 1T  oneDNN raw 1T  oneDNN f32 1T  qmlir/oneDNN int8 1T"
+         "  qmlir/raw  (GOPS)\n";
   for (const Conv &c : convs) {
+    if (only == "gemm")
+      break;
     int64_t OH, OW;
     std::string src = convSource(1, c.H, c.W, c.C, c.F, c.K, c.K, c.stride,
                                  c.pad, c.groups, rng, OH, OW);
@@ -393,16 +440,19 @@ int main() {
     std::vector<double> t =
         medianTimes({qmlirContender(context, src, {1, c.H, c.W, c.C}, 1),
                      qmlirContender(context, src, {1, c.H, c.W, c.C}, 2),
-                     dnnlConv(eng, s, true, 1, c.H, c.W, c.C, c.F, c.K, c.K,
-                              c.stride, c.pad, c.groups, OH, OW),
-                     dnnlConv(eng, s, false, 1, c.H, c.W, c.C, c.F, c.K, c.K,
-                              c.stride, c.pad, c.groups, OH, OW)});
-    double tq = t[0], tq2 = t[1], ti = t[2], tf = t[3];
+                     dnnlConv(eng, s, DnnlConv::Int8Quantized, 1, c.H, c.W, c.C,
+                              c.F, c.K, c.K, c.stride, c.pad, c.groups, OH, OW),
+                     dnnlConv(eng, s, DnnlConv::Int8Raw, 1, c.H, c.W, c.C, c.F,
+                              c.K, c.K, c.stride, c.pad, c.groups, OH, OW),
+                     dnnlConv(eng, s, DnnlConv::F32, 1, c.H, c.W, c.C, c.F, c.K,
+                              c.K, c.stride, c.pad, c.groups, OH, OW)});
+    double tq = t[0], tq2 = t[1], ti = t[2], tr = t[3], tf = t[4];
     double gq = tq > 0 ? ops / tq / 1e9 : 0.0;
     double gq2 = tq2 > 0 ? ops / tq2 / 1e9 : 0.0;
-    llvm::outs() << llvm::format("%-30s %9.1f %9.1f %14.1f %14.1f %21.2fx\n",
-                                 c.name, gq, gq2, ops / ti / 1e9,
-                                 ops / tf / 1e9, gq / (ops / ti / 1e9));
+    double gi = ops / ti / 1e9, gr = ops / tr / 1e9;
+    llvm::outs() << llvm::format(
+        "%-30s %9.1f %9.1f %14.1f %13.1f %14.1f %21.2fx %9.2fx\n", c.name, gq,
+        gq2, gi, gr, ops / tf / 1e9, gq / gi, gq / gr);
   }
   return 0;
 }

@@ -1104,51 +1104,84 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
   auto wAttr = DenseElementsAttr::get(
       RankedTensorType::get(wType.getShape(), i8), ArrayRef<int8_t>(w));
   auto wGlobal = makeGlobal(module, (name + "_weights").str(), wType, wAttr);
-  // What a kernel row of padding adds to each channel: the padding byte,
-  // in the instruction's signedness, times the row's weights. An output row
-  // whose window leaves the image skips those taps and adds this instead.
+  // Border rows (windows that leave the image) read kernel rows of padding
+  // from a padding row in slot R of the ring, with the code of the other
+  // rows, where those padding rows are few (an image tall against the
+  // kernel); else (a 5x5 kernel on a map 2 rows high) they run a loop over
+  // their kernel rows inside the image only, and what the padding rows
+  // would add (the padding byte, in the instruction's signedness, times the
+  // row's weights) joins the bias.
+  int64_t paddingRows = 0;
+  for (int64_t oh = 0; oh < spec.OH; ++oh)
+    for (int64_t kh = 0; kh < spec.KH; ++kh) {
+      int64_t ih = oh * spec.SH - spec.PT + kh * spec.DH;
+      paddingRows += ih < 0 || ih >= spec.IH;
+    }
+  bool paddingSlot = 4 * paddingRows <= spec.OH * spec.KH;
   int64_t padByte = (spec.padByte & 0xFF) ^ (spec.flip ? 0x80 : 0);
   if (kind == DotProductKind::AArch64SDot)
     padByte = static_cast<int8_t>(padByte);
-  SmallVector<int32_t> rowPad(spec.KH * Cp, 0);
-  for (int64_t kh = 0; kh < spec.KH; ++kh)
-    for (int64_t c = 0; c < spec.C; ++c)
-      for (int64_t kw = 0; kw < spec.KW; ++kw)
-        rowPad[kh * Cp + c] += static_cast<int32_t>(
-            padByte * spec.depthwiseWeights[(kh * spec.KW + kw) * spec.C + c]);
+  memref::GlobalOp padGlobal;
   auto padType = MemRefType::get({spec.KH, Cp}, b.getI32Type());
-  auto padGlobal =
-      makeGlobal(module, (name + "_row_padding").str(), padType,
-                 DenseElementsAttr::get(
-                     RankedTensorType::get(padType.getShape(), b.getI32Type()),
-                     ArrayRef<int32_t>(rowPad)));
+  if (!paddingSlot) {
+    SmallVector<int32_t> rowPad(spec.KH * Cp, 0);
+    for (int64_t kh = 0; kh < spec.KH; ++kh)
+      for (int64_t c = 0; c < spec.C; ++c)
+        for (int64_t kw = 0; kw < spec.KW; ++kw)
+          rowPad[kh * Cp + c] += static_cast<int32_t>(
+              padByte *
+              spec.depthwiseWeights[(kh * spec.KW + kw) * spec.C + c]);
+    padGlobal = makeGlobal(
+        module, (name + "_row_padding").str(), padType,
+        DenseElementsAttr::get(
+            RankedTensorType::get(padType.getShape(), b.getI32Type()),
+            ArrayRef<int32_t>(rowPad)));
+  }
   func::FuncOp func = createFunction(module, name, inType, outType);
   Value input = func.getArgument(0);
   Value dw = memref::GetGlobalOp::create(b, loc, wType, wGlobal.getSymName());
   Value rowPadding =
-      memref::GetGlobalOp::create(b, loc, padType, padGlobal.getSymName());
+      padGlobal
+          ? memref::GetGlobalOp::create(b, loc, padType, padGlobal.getSymName())
+          : Value();
 
-  // The rings, one per thread, allocated at the entry.
+  // The rings, one per thread, allocated at the entry: R slots of input
+  // rows, and the padding row in slot R.
   int64_t chunks = std::max<unsigned>(threads, 1);
   auto quadType = VectorType::get({4 * L}, i8);
   int64_t wideBlocks = L % 4 == 0 ? spec.C / (4 * L) : 0;
   int64_t entryBytes = (wideBlocks > 0 ? 16 : 4) * L;
+  int64_t slotCount = paddingSlot ? R + 1 : R;
   Value rings = memref::AllocaOp::create(
-      b, loc, MemRefType::get({chunks, R, XJ, entryBytes}, i8),
+      b, loc, MemRefType::get({chunks, slotCount, XJ, entryBytes}, i8),
       b.getI64IntegerAttr(64));
   Value ring;
   auto selectRing = [&](Value chunk) {
     SmallVector<OpFoldResult> offsets = {chunk, b.getIndexAttr(0),
                                          b.getIndexAttr(0), b.getIndexAttr(0)};
-    SmallVector<OpFoldResult> sizes = {b.getIndexAttr(1), b.getIndexAttr(R),
-                                       b.getIndexAttr(XJ),
-                                       b.getIndexAttr(entryBytes)};
+    SmallVector<OpFoldResult> sizes = {
+        b.getIndexAttr(1), b.getIndexAttr(slotCount), b.getIndexAttr(XJ),
+        b.getIndexAttr(entryBytes)};
     SmallVector<OpFoldResult> strides(4, b.getIndexAttr(1));
     auto type = cast<MemRefType>(memref::SubViewOp::inferRankReducedResultType(
-        {R, XJ, entryBytes}, cast<MemRefType>(rings.getType()), offsets, sizes,
-        strides));
+        {slotCount, XJ, entryBytes}, cast<MemRefType>(rings.getType()), offsets,
+        sizes, strides));
     ring =
         memref::SubViewOp::create(b, loc, type, rings, offsets, sizes, strides);
+    if (!paddingSlot)
+      return;
+    // The padding byte as the ring holds it (after the signedness flip).
+    Value padEntry = vector::BroadcastOp::create(
+        b, loc, quadType,
+        arith::ConstantIntOp::create(
+            b, loc, static_cast<int8_t>(spec.padByte ^ (spec.flip ? 0x80 : 0)),
+            8));
+    emitFor(idx(0), idx(XJ), 1, {}, [&](Value j, ValueRange) {
+      for (int64_t at = 0; at < entryBytes; at += 4 * L)
+        vector::StoreOp::create(b, loc, padEntry, ring,
+                                ValueRange{idx(R), j, idx(at)});
+      return SmallVector<Value>{};
+    });
   };
   Value pad = arith::ConstantIntOp::create(b, loc, spec.padByte, 8);
   auto bytes = VectorType::get({L}, i8);
@@ -1325,11 +1358,20 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
                  inBounds, wide);
         return SmallVector<Value>{};
       });
+      // Kernel row kh reads input row base + kh * DH - PT: its ring slot,
+      // or (paddingSlot) the padding slot R outside the image.
       SmallVector<Value> slots;
-      for (int64_t kh = 0; kh < spec.KH; ++kh)
-        slots.push_back(arith::RemUIOp::create(
-            b, loc, arith::AddIOp::create(b, loc, base, idx(kh * spec.DH)),
-            idx(R)));
+      for (int64_t kh = 0; kh < spec.KH; ++kh) {
+        Value rel = arith::AddIOp::create(b, loc, base, idx(kh * spec.DH));
+        Value slot = arith::RemUIOp::create(b, loc, rel, idx(R));
+        if (paddingSlot)
+          slot = arith::SelectOp::create(
+              b, loc,
+              inRange(arith::SubIOp::create(b, loc, rel, idx(spec.PT)),
+                      spec.IH),
+              slot, idx(R));
+        slots.push_back(slot);
+      }
       Value outRow0 = arith::MulIOp::create(b, loc, r, idx(spec.OW));
       // Channels from c, in Z column zc of the entries.
       Value c = c0, zc = idx(0);
@@ -1436,6 +1478,8 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
           body(idx(main), spec.OW - main);
       };
       auto allColumns = [&] {
+        if (paddingSlot)
+          return sweep(columns, block);
         // Border rows are few: one column per iteration.
         emitIf(
             fullWindow, [&] { sweep(columns, block); },

@@ -95,10 +95,16 @@ func.func @pointwise(%x: tensor<1x4x4x8x!quant.uniform<u8:f32, 0.1:128>>) -> ten
 // CHECK-LABEL: func.func @depthwise
 // CHECK: call @__qnn_kernel_0
 // CHECK: func.func private @__qnn_kernel_0
-// CHECK: memref.alloca() {alignment = 64 : i64} : memref<1x3x6x64xi8>
+// The ring: 3 input rows and, in slot 3, a row of the padding byte (the
+// input zero point 10) that kernel rows outside the image read.
+// CHECK: memref.alloca() {alignment = 64 : i64} : memref<1x4x6x64xi8>
+// CHECK: %[[PAD:.*]] = vector.broadcast %c10_i8 : i8 to vector<64xi8>
+// CHECK: %[[C3:.*]] = arith.constant 3 : index
+// CHECK: vector.store %[[PAD]], %{{.*}}[%[[C3]], %{{.*}}, %{{.*}}] : memref<4x6x64xi8, strided<[384, 64, 1], offset: ?>>, vector<64xi8>
 // CHECK: vector.shuffle %{{.*}}, %{{.*}} [0, 16, 32, 48, 1, 17, 33, 49, {{.*}}] : vector<64xi8>, vector<64xi8>
-// CHECK: vector.store %{{.*}}, %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}] : memref<3x6x64xi8, strided<[384, 64, 1], offset: ?>>, vector<64xi8>
-// CHECK: vector.load %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}] : memref<3x6x64xi8, strided<[384, 64, 1], offset: ?>>, vector<64xi8>
+// CHECK: vector.store %{{.*}}, %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}] : memref<4x6x64xi8, strided<[384, 64, 1], offset: ?>>, vector<64xi8>
+// CHECK: arith.select %{{.*}}, %{{.*}}, %c3{{(_[0-9]+)?}} : index
+// CHECK: vector.load %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}] : memref<4x6x64xi8, strided<[384, 64, 1], offset: ?>>, vector<64xi8>
 // CHECK: vector.multi_reduction <add>, %{{.*}}, %{{.*}} [1] : vector<16x4xi32> to vector<16xi32>
 func.func @depthwise(%x: tensor<1x6x6x16x!quant.uniform<u8:f32, 0.1:10>>) -> tensor<1x6x6x16x!quant.uniform<u8:f32, 0.5>> {
   %w = arith.constant dense<2> : tensor<16x3x3x1xi8>
