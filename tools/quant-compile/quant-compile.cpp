@@ -37,6 +37,7 @@
 #include <cstring>
 #include <future>
 #include <map>
+#include <thread>
 
 using namespace mlir;
 using namespace mlir::qmlir;
@@ -118,6 +119,12 @@ static cl::opt<unsigned> threads(
     cl::desc("Threads of the large int8 kernels (OpenMP): the JIT uses the "
              "host's hardware threads unless this is set; an object uses "
              "this many (default 1), and with more than 1 links with -lomp"),
+    cl::init(0));
+static cl::opt<unsigned> codegenThreads(
+    "codegen-threads",
+    cl::desc("Threads of the objects' LLVM code generation: the module is "
+             "split by function and the parts' objects merged with ld.lld -r "
+             "(0: the host's hardware threads; 1: one part)"),
     cl::init(0));
 static cl::opt<bool> timing(
     "timing",
@@ -371,7 +378,10 @@ int main(int argc, char **argv) {
                                      features)))
       return failure();
     TimingScope llvmTime = time.nest("LLVM (object)");
-    return emitObjectFile(*object, triple, cpu, features, path, &bytes);
+    return emitObjectFile(
+        *object, triple, cpu, features, path, &bytes,
+        codegenThreads ? codegenThreads.getValue()
+                       : std::max(1u, std::thread::hardware_concurrency()));
   };
   // The report's compilation of `source`: the host object written to
   // `objectPath` and linked in process, or a JIT compilation.

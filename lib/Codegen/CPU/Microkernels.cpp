@@ -921,6 +921,10 @@ func::FuncOp KernelBuilder::createFunction(ModuleOp module, StringRef name,
       b, loc, name, FunctionType::get(b.getContext(), {inType, outType}, {}));
   func.setPrivate();
   func->setAttr(kMicrokernelAttrName, b.getUnitAttr());
+  // Internal in the object: two models linked into one program each have
+  // their own __qnn_kernel_<n>.
+  func->setAttr("llvm.linkage", LLVM::LinkageAttr::get(
+                                    b.getContext(), LLVM::Linkage::Internal));
   SymbolTable(module).insert(func);
   Block *entry = func.addEntryBlock();
   b.setInsertionPointToStart(entry);

@@ -25,7 +25,7 @@
 // CHECK: call @__qnn_kernel_0(%[[A]], %[[C]])
 // CHECK: bufferization.to_tensor %[[C]] restrict writable
 // CHECK-NOT: qnn.matmul
-// CHECK: func.func private @__qnn_kernel_0(%{{.*}}: memref<5x7xi8>, %{{.*}}: memref<5x19xi8>) attributes {qnn.microkernel}
+// CHECK: func.func private @__qnn_kernel_0(%{{.*}}: memref<5x7xi8>, %{{.*}}: memref<5x19xi8>) attributes {llvm.linkage = #llvm.linkage<internal>, qnn.microkernel}
 // CHECK: memref.alloca() {alignment = 64 : i64} : memref<1x5x8xi8>
 // CHECK: scf.for
 // CHECK: vector.load %{{.*}} : memref<2x2x64xi8>, vector<64xi8>
