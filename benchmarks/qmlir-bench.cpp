@@ -26,13 +26,13 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <dnnl.hpp>
 #include <immintrin.h>
-#include <malloc.h>
 
 #include <algorithm>
 #include <chrono>
@@ -149,12 +149,25 @@ std::unique_ptr<ExecutionEngine> compile(MLIRContext &context,
   PassManager pm(&context);
   LowerToLLVMPipelineOptions options;
   options.threads = threads;
+  options.resultsAsOutParams = true;
   buildLowerToLLVMPipeline(pm, options);
   if (failed(pm.run(*module)))
     return nullptr;
+  // O3 for the host, as an object is optimized (emitObject).
+  auto machineBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!machineBuilder) {
+    llvm::consumeError(machineBuilder.takeError());
+    return nullptr;
+  }
+  auto machine = machineBuilder->createTargetMachine();
+  if (!machine) {
+    llvm::consumeError(machine.takeError());
+    return nullptr;
+  }
   ExecutionEngineOptions engineOptions;
-  auto transformer = makeOptimizingTransformer(3, 0, nullptr);
+  auto transformer = makeOptimizingTransformer(3, 0, machine->get());
   engineOptions.transformer = transformer;
+  engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
   auto engine = ExecutionEngine::create(*module, engineOptions);
   if (!engine) {
     llvm::consumeError(engine.takeError());
@@ -234,7 +247,8 @@ std::string matmulSource(int64_t M, int64_t K, int64_t N,
 
 /// The JIT-compiled `source` on a u8 input of `inShape`.
 Contender qmlirContender(MLIRContext &context, const std::string &source,
-                         ArrayRef<int64_t> inShape, unsigned threads) {
+                         ArrayRef<int64_t> inShape, ArrayRef<int64_t> outShape,
+                         unsigned threads) {
   std::shared_ptr<ExecutionEngine> engine = compile(context, source, threads);
   if (!engine)
     return {};
@@ -244,33 +258,38 @@ Contender qmlirContender(MLIRContext &context, const std::string &source,
     return {};
   }
   // Memref descriptors {allocated, aligned, offset, sizes[r], strides[r]};
-  // the result buffer is the callee's and freed after each call.
+  // the op writes into the caller's output buffer (results-as-out-params,
+  // as in a compiled model).
   struct State {
     std::shared_ptr<ExecutionEngine> engine;
-    std::vector<uint8_t> data;
+    std::vector<uint8_t> data, result;
     std::vector<int64_t> in, out;
   };
   auto state = std::make_shared<State>();
   state->engine = engine;
-  int64_t rank = inShape.size(), count = 1;
+  auto describe = [](ArrayRef<int64_t> shape, std::vector<uint8_t> &buffer,
+                     std::vector<int64_t> &descriptor) {
+    int64_t rank = shape.size();
+    descriptor.assign(3 + 2 * rank, 0);
+    descriptor[0] = descriptor[1] = reinterpret_cast<int64_t>(buffer.data());
+    for (int64_t i = rank - 1, stride = 1; i >= 0; --i) {
+      descriptor[3 + i] = shape[i];
+      descriptor[3 + rank + i] = stride;
+      stride *= shape[i];
+    }
+  };
+  int64_t inCount = 1, outCount = 1;
   for (int64_t d : inShape)
-    count *= d;
-  state->data.assign(count, 7);
-  state->in.assign(3 + 2 * rank, 0);
-  state->out.assign(3 + 2 * rank, 0);
-  state->in[0] = state->in[1] = reinterpret_cast<int64_t>(state->data.data());
-  for (int64_t i = rank - 1, stride = 1; i >= 0; --i) {
-    state->in[3 + i] = inShape[i];
-    state->in[3 + rank + i] = stride;
-    stride *= inShape[i];
-  }
+    inCount *= d;
+  for (int64_t d : outShape)
+    outCount *= d;
+  state->data.assign(inCount, 7);
+  state->result.assign(outCount, 0);
+  describe(inShape, state->data, state->in);
+  describe(outShape, state->result, state->out);
   auto fn = reinterpret_cast<void (*)(void *, void *)>(*entry);
   State *st = state.get();
-  return {[st, fn] {
-            fn(st->out.data(), st->in.data());
-            free(reinterpret_cast<void *>(st->out[0]));
-          },
-          state};
+  return {[st, fn] { fn(st->in.data(), st->out.data()); }, state};
 }
 
 using dt = dnnl::memory::data_type;
@@ -366,12 +385,6 @@ int main(int argc, char **argv) {
     llvm::errs() << "usage: qmlir-bench [gemm|conv]\n";
     return 1;
   }
-  // The JIT-compiled functions return their output in a fresh malloc'ed
-  // buffer (freed after each call); a compiled model keeps it in its arena
-  // instead. Keep freed blocks in the heap so that the timings measure the
-  // kernel, not mmap/munmap and the page faults of a new output each call.
-  mallopt(M_MMAP_THRESHOLD, 1 << 30);
-  mallopt(M_TRIM_THRESHOLD, 1 << 30);
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
   if (!loadOpenMPRuntime())
@@ -399,9 +412,10 @@ int main(int argc, char **argv) {
     int64_t M = sh[0], K = sh[1], N = sh[2];
     double ops = 2.0 * M * K * N;
     std::string src = matmulSource(M, K, N, rng);
-    std::vector<double> t = medianTimes(
-        {qmlirContender(context, src, {M, K}, 1),
-         qmlirContender(context, src, {M, K}, 2), dnnlMatmul(eng, s, M, K, N)});
+    std::vector<double> t =
+        medianTimes({qmlirContender(context, src, {M, K}, {M, N}, 1),
+                     qmlirContender(context, src, {M, K}, {M, N}, 2),
+                     dnnlMatmul(eng, s, M, K, N)});
     double t1 = t[0], t2 = t[1], td = t[2];
     double g1 = t1 > 0 ? ops / t1 / 1e9 : 0, g2 = t2 > 0 ? ops / t2 / 1e9 : 0;
     double gd = ops / td / 1e9;
@@ -437,15 +451,15 @@ int main(int argc, char **argv) {
     std::string src = convSource(1, c.H, c.W, c.C, c.F, c.K, c.K, c.stride,
                                  c.pad, c.groups, rng, OH, OW);
     double ops = 2.0 * OH * OW * c.F * c.K * c.K * (c.C / c.groups);
-    std::vector<double> t =
-        medianTimes({qmlirContender(context, src, {1, c.H, c.W, c.C}, 1),
-                     qmlirContender(context, src, {1, c.H, c.W, c.C}, 2),
-                     dnnlConv(eng, s, DnnlConv::Int8Quantized, 1, c.H, c.W, c.C,
-                              c.F, c.K, c.K, c.stride, c.pad, c.groups, OH, OW),
-                     dnnlConv(eng, s, DnnlConv::Int8Raw, 1, c.H, c.W, c.C, c.F,
-                              c.K, c.K, c.stride, c.pad, c.groups, OH, OW),
-                     dnnlConv(eng, s, DnnlConv::F32, 1, c.H, c.W, c.C, c.F, c.K,
-                              c.K, c.stride, c.pad, c.groups, OH, OW)});
+    std::vector<double> t = medianTimes(
+        {qmlirContender(context, src, {1, c.H, c.W, c.C}, {1, OH, OW, c.F}, 1),
+         qmlirContender(context, src, {1, c.H, c.W, c.C}, {1, OH, OW, c.F}, 2),
+         dnnlConv(eng, s, DnnlConv::Int8Quantized, 1, c.H, c.W, c.C, c.F, c.K,
+                  c.K, c.stride, c.pad, c.groups, OH, OW),
+         dnnlConv(eng, s, DnnlConv::Int8Raw, 1, c.H, c.W, c.C, c.F, c.K, c.K,
+                  c.stride, c.pad, c.groups, OH, OW),
+         dnnlConv(eng, s, DnnlConv::F32, 1, c.H, c.W, c.C, c.F, c.K, c.K,
+                  c.stride, c.pad, c.groups, OH, OW)});
     double tq = t[0], tq2 = t[1], ti = t[2], tr = t[3], tf = t[4];
     double gq = tq > 0 ? ops / tq / 1e9 : 0.0;
     double gq2 = tq2 > 0 ? ops / tq2 / 1e9 : 0.0;

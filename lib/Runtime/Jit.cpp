@@ -12,6 +12,7 @@
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/ExecutionEngine/Orc/LLJIT.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/FileSystem.h"
@@ -63,11 +64,23 @@ JitFunction::create(ModuleOp module, StringRef name,
   llvm::InitializeNativeTargetAsmPrinter();
   loadOpenMPRuntime();
   ExecutionEngineOptions options;
+  // The optimizer sees the host (its cost model, as for an object; with
+  // no target machine it tunes for a generic one), as mlir-runner does.
+  auto machineBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!machineBuilder) {
+    std::string message = llvm::toString(machineBuilder.takeError());
+    return module.emitError("JIT: no host target: ") << message;
+  }
+  auto machine = machineBuilder->createTargetMachine();
+  if (!machine) {
+    std::string message = llvm::toString(machine.takeError());
+    return module.emitError("JIT: no host target machine: ") << message;
+  }
   // options.transformer is a function_ref: the function must outlive it.
   std::function<llvm::Error(llvm::Module *)> transformer =
       optimization == JitOptimization::Full
           ? makeOptimizingTransformer(/*optLevel=*/2, /*sizeLevel=*/0,
-                                      /*targetMachine=*/nullptr)
+                                      machine->get())
           : runQuickPipeline;
   options.transformer = transformer;
   options.jitCodeGenOptLevel = optimization == JitOptimization::Full
