@@ -28,7 +28,8 @@ config.substitutions.append(("%models",
 tool_dirs = [config.qmlir_tools_dir, config.llvm_tools_dir]
 tools = ["not", "count", "FileCheck", "quant-opt", "quant-compile", "quant-translate",
          "qmlir-requantize-test", "qmlir-requantize-jit-test", "qmlir-microkernel-test",
-         "qmlir-cuda-launch", "qmlir-onnx-conformance"]
+         "qmlir-cuda-launch", "qmlir-onnx-conformance", "qmlir-fuzz-onnx",
+         "qmlir-fuzz-opt"]
 llvm_config.add_tool_substitutions(
     [ToolSubst(t, unresolved="ignore") for t in tools], tool_dirs)
 
@@ -37,6 +38,9 @@ if os.path.isdir("/usr/share/libonnx-testdata/data/node"):
     config.available_features.add("onnx-testdata")
 if shutil.which("protoc") and os.path.exists("/usr/include/onnx/onnx.proto"):
     config.available_features.add("protoc")
+# The libFuzzer targets (built with clang, QMLIR_BUILD_FUZZERS).
+if os.path.exists(os.path.join(config.qmlir_tools_dir, "qmlir-fuzz-onnx")):
+    config.available_features.add("fuzzers")
 if shutil.which("qemu-aarch64") and shutil.which("aarch64-linux-gnu-gcc"):
     config.available_features.add("aarch64-emulation")
 # The host's int8 dot-product instruction (the JIT compiles for the host).
