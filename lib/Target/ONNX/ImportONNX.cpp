@@ -138,13 +138,52 @@ static std::string checkGraphData(const onnx::GraphProto &graph) {
   return "";
 }
 
+/// Every node input of `graph` names a value: a graph input, an
+/// initializer, a node's output or, in a subgraph, a value `visible` from
+/// the enclosing graphs. (ONNX also wants the nodes in topological order;
+/// the importer orders them itself.) libonnx's shape inference dereferences
+/// the missing type of an input that nothing defines. An error message, or
+/// empty.
+static std::string checkInputsDefined(const onnx::GraphProto &graph,
+                                      llvm::StringSet<> visible) {
+  for (const onnx::ValueInfoProto &vi : graph.input())
+    visible.insert(vi.name());
+  for (const onnx::TensorProto &t : graph.initializer())
+    visible.insert(t.name());
+  for (const onnx::SparseTensorProto &t : graph.sparse_initializer())
+    visible.insert(t.values().name());
+  for (const onnx::NodeProto &n : graph.node())
+    for (const std::string &output : n.output())
+      if (!output.empty())
+        visible.insert(output);
+  for (const onnx::NodeProto &n : graph.node()) {
+    for (const std::string &input : n.input())
+      if (!input.empty() && !visible.contains(input))
+        return "node '" + n.name() + "' (" + n.op_type() + "): input '" +
+               input +
+               "' is not defined (by a graph input, an initializer or a "
+               "node)";
+    for (const onnx::AttributeProto &a : n.attribute()) {
+      if (a.has_g())
+        if (std::string e = checkInputsDefined(a.g(), visible); !e.empty())
+          return e;
+      for (const onnx::GraphProto &g : a.graphs())
+        if (std::string e = checkInputsDefined(g, visible); !e.empty())
+          return e;
+    }
+  }
+  return "";
+}
+
 /// What ONNX's shape inference (libonnx, which segfaults on these rather
-/// than throwing) needs of `graph`'s nodes: every required input present
-/// (a Shape node without its input), and the ranks of the convolution and
-/// MaxUnpool operands equal where the graph inputs and initializers give
-/// them. An error message, or empty.
+/// than throwing) needs of `graph`'s nodes: every input defined, every
+/// required input present (a Shape node without its input),
+/// and the ranks of the convolution and MaxUnpool operands equal where the
+/// graph inputs and initializers give them. An error message, or empty.
 static std::string checkBeforeInference(const onnx::GraphProto &graph,
                                         int64_t opset) {
+  if (std::string e = checkInputsDefined(graph, {}); !e.empty())
+    return e;
   llvm::StringMap<int64_t> ranks;
   for (const onnx::ValueInfoProto &vi : graph.input())
     if (vi.type().tensor_type().has_shape())
