@@ -1789,6 +1789,18 @@ void Importer::importSplit() {
     RankedTensorType out = outputType(i);
     if (out.getNumElements() == 0)
       unsupported("empty outputs");
+    // The (declared) output shapes must be slices of the input.
+    if (out.getRank() != type.getRank())
+      failNode("output " + Twine(i) + " has rank " + Twine(out.getRank()) +
+               ", the input rank " + Twine(type.getRank()));
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      if (d != axis && out.getDimSize(d) != type.getDimSize(d))
+        failNode("output " + Twine(i) + " has size " +
+                 Twine(out.getDimSize(d)) + " in dimension " + Twine(d) +
+                 ", the input " + Twine(type.getDimSize(d)));
+    if (offset + out.getDimSize(axis) > type.getDimSize(axis))
+      failNode("the outputs are longer than the input along axis " +
+               Twine(axis) + " (" + Twine(type.getDimSize(axis)) + ")");
     SmallVector<int64_t> begin(type.getRank(), 0);
     begin[axis] = offset;
     offset += out.getDimSize(axis);
