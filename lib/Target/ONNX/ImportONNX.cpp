@@ -145,9 +145,14 @@ static std::string checkGraphData(const onnx::GraphProto &graph) {
 /// the missing type of an input that nothing defines. An error message, or
 /// empty.
 static std::string checkInputsDefined(const onnx::GraphProto &graph,
-                                      llvm::StringSet<> visible) {
-  for (const onnx::ValueInfoProto &vi : graph.input())
+                                      llvm::StringSet<> visible,
+                                      bool topLevel) {
+  for (const onnx::ValueInfoProto &vi : graph.input()) {
+    // The model's inputs need a type (libonnx reads it unchecked).
+    if (topLevel && vi.type().value_case() == onnx::TypeProto::VALUE_NOT_SET)
+      return "graph input '" + vi.name() + "' has no type";
     visible.insert(vi.name());
+  }
   for (const onnx::TensorProto &t : graph.initializer())
     visible.insert(t.name());
   for (const onnx::SparseTensorProto &t : graph.sparse_initializer())
@@ -165,10 +170,11 @@ static std::string checkInputsDefined(const onnx::GraphProto &graph,
                "node)";
     for (const onnx::AttributeProto &a : n.attribute()) {
       if (a.has_g())
-        if (std::string e = checkInputsDefined(a.g(), visible); !e.empty())
+        if (std::string e = checkInputsDefined(a.g(), visible, false);
+            !e.empty())
           return e;
       for (const onnx::GraphProto &g : a.graphs())
-        if (std::string e = checkInputsDefined(g, visible); !e.empty())
+        if (std::string e = checkInputsDefined(g, visible, false); !e.empty())
           return e;
     }
   }
@@ -182,7 +188,7 @@ static std::string checkInputsDefined(const onnx::GraphProto &graph,
 /// graph inputs and initializers give them. An error message, or empty.
 static std::string checkBeforeInference(const onnx::GraphProto &graph,
                                         int64_t opset) {
-  if (std::string e = checkInputsDefined(graph, {}); !e.empty())
+  if (std::string e = checkInputsDefined(graph, {}, true); !e.empty())
     return e;
   llvm::StringMap<int64_t> ranks;
   for (const onnx::ValueInfoProto &vi : graph.input())
