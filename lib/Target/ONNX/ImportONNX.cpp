@@ -44,6 +44,8 @@
 #include <cmath>
 #include <cstring>
 #include <functional>
+#include <map>
+#include <set>
 
 using namespace mlir;
 using namespace mlir::qmlir;
@@ -176,6 +178,57 @@ static std::string checkInputsDefined(const onnx::GraphProto &graph,
       for (const onnx::GraphProto &g : a.graphs())
         if (std::string e = checkInputsDefined(g, visible, false); !e.empty())
           return e;
+    }
+  }
+  return "";
+}
+
+/// The inputs of each node of `graph` that share a type parameter of the
+/// operator's schema ("T" of both Conv operands) have one element type, as
+/// far as the graph inputs, initializers and inferred value types say. The
+/// handlers build TOSA ops that assume it. An error message, or empty.
+static std::string checkTypeConstraints(const onnx::GraphProto &graph,
+                                        int64_t opset) {
+  llvm::StringMap<int32_t> elemTypes;
+  auto note = [&](const onnx::ValueInfoProto &vi) {
+    if (vi.type().has_tensor_type() && vi.type().tensor_type().elem_type())
+      elemTypes[vi.name()] = vi.type().tensor_type().elem_type();
+  };
+  for (const onnx::ValueInfoProto &vi : graph.input())
+    note(vi);
+  for (const onnx::ValueInfoProto &vi : graph.value_info())
+    note(vi);
+  for (const onnx::ValueInfoProto &vi : graph.output())
+    note(vi);
+  for (const onnx::TensorProto &t : graph.initializer())
+    elemTypes[t.name()] = t.data_type();
+  for (const onnx::NodeProto &n : graph.node()) {
+    const onnx::OpSchema *schema = onnx::OpSchemaRegistry::Schema(
+        n.op_type(), static_cast<int>(opset), n.domain());
+    if (!schema || schema->inputs().empty())
+      continue;
+    const auto &formals = schema->inputs();
+    std::set<std::string> params;
+    for (const auto &param : schema->typeConstraintParams())
+      params.insert(param.type_param_str);
+    std::map<std::string, std::pair<int32_t, std::string>> bound;
+    for (int i = 0; i < n.input_size(); ++i) {
+      size_t f = std::min<size_t>(i, formals.size() - 1);
+      if (static_cast<size_t>(i) >= formals.size() &&
+          (formals.back().GetOption() != onnx::OpSchema::Variadic ||
+           !formals.back().GetIsHomogeneous()))
+        break;
+      const std::string &param = formals[f].GetTypeStr();
+      auto type = elemTypes.find(n.input(i));
+      if (n.input(i).empty() || !params.count(param) || type == elemTypes.end())
+        continue;
+      auto [it, inserted] = bound.try_emplace(param, type->second, n.input(i));
+      if (!inserted && it->second.first != type->second)
+        return "node '" + n.name() + "' (" + n.op_type() + "): inputs '" +
+               it->second.second + "' and '" + n.input(i) +
+               "' must have one element type (" + param + "), not " +
+               onnx::TensorProto_DataType_Name(it->second.first) + " and " +
+               onnx::TensorProto_DataType_Name(type->second);
     }
   }
   return "";
@@ -2511,6 +2564,8 @@ qmlir::importONNX(StringRef bytes, MLIRContext *context,
         *kept.Add() = n;
     graph->mutable_node()->Swap(&kept);
   }
+  if (std::string e = checkTypeConstraints(model.graph(), opset); !e.empty())
+    return emitError(loc) << e;
   Importer importer(context, model, options, sourceName);
   return importer.run();
 }
