@@ -2532,6 +2532,24 @@ qmlir::importONNX(StringRef bytes, MLIRContext *context,
                           << kMinOpset << " to " << kMaxOpset << ")";
   if (std::string e = checkBeforeInference(model.graph(), opset); !e.empty())
     return emitError(loc) << e;
+  // Nodes without inputs (Constant) first, as the importer reads them:
+  // inference then knows their values wherever they are used.
+  {
+    auto *nodes = model.mutable_graph()->mutable_node();
+    std::stable_partition(
+        nodes->begin(), nodes->end(),
+        [](const onnx::NodeProto &n) { return n.input_size() == 0; });
+  }
+  // The graph outputs' declared shapes are set aside: inference computes
+  // them from the inputs, and the declarations are checked against (and
+  // fill the dimensions left unknown by) the result below. A declared shape
+  // used to stand for the computed one, whatever its rank.
+  std::vector<onnx::TypeProto> declaredOutputs;
+  for (onnx::ValueInfoProto &o : *model.mutable_graph()->mutable_output()) {
+    declaredOutputs.push_back(o.type());
+    if (o.type().has_tensor_type())
+      o.mutable_type()->mutable_tensor_type()->clear_shape();
+  }
   // Shape inference, then folding of the shape computations it made
   // computable (a Reshape fed by Shape -> Slice -> Concat), until nothing
   // changes; the folded values become initializers. A round whose inference
@@ -2566,6 +2584,35 @@ qmlir::importONNX(StringRef bytes, MLIRContext *context,
   }
   if (std::string e = checkTypeConstraints(model.graph(), opset); !e.empty())
     return emitError(loc) << e;
+  for (auto [o, declared] :
+       llvm::zip(*model.mutable_graph()->mutable_output(), declaredOutputs)) {
+    if (!declared.has_tensor_type() || !declared.tensor_type().has_shape() ||
+        !o.type().has_tensor_type())
+      continue;
+    const onnx::TensorShapeProto &want = declared.tensor_type().shape();
+    onnx::TypeProto_Tensor *got = o.mutable_type()->mutable_tensor_type();
+    if (!got->has_shape()) {
+      *got->mutable_shape() = want;
+      continue;
+    }
+    if (got->shape().dim_size() != want.dim_size())
+      return emitError(loc)
+             << "graph output '" << o.name() << "' is declared with rank "
+             << want.dim_size() << ", the graph computes rank "
+             << got->shape().dim_size();
+    for (int d = 0; d < want.dim_size(); ++d) {
+      onnx::TensorShapeProto_Dimension *dim =
+          got->mutable_shape()->mutable_dim(d);
+      if (!want.dim(d).has_dim_value())
+        continue;
+      if (dim->has_dim_value() && dim->dim_value() != want.dim(d).dim_value())
+        return emitError(loc)
+               << "graph output '" << o.name() << "' is declared with size "
+               << want.dim(d).dim_value() << " in dimension " << d
+               << ", the graph computes " << dim->dim_value();
+      dim->set_dim_value(want.dim(d).dim_value());
+    }
+  }
   Importer importer(context, model, options, sourceName);
   return importer.run();
 }
