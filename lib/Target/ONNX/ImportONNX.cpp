@@ -255,6 +255,26 @@ static std::string checkBeforeInference(const onnx::GraphProto &graph,
         n.op_type(), static_cast<int>(opset), n.domain());
     if (!schema)
       continue; // the importer names an unknown operator itself
+    // Required attributes present (a Scan without its body), and typed
+    // as the schema says where the file gives a type.
+    for (const auto &[name, formal] : schema->attributes())
+      if (formal.required &&
+          llvm::none_of(n.attribute(), [&](const onnx::AttributeProto &a) {
+            return a.name() == name;
+          }))
+        return where + "required attribute '" + name + "' is missing";
+    for (const onnx::AttributeProto &a : n.attribute()) {
+      auto formal = schema->attributes().find(a.name());
+      if (formal != schema->attributes().end() &&
+          a.type() != onnx::AttributeProto::UNDEFINED &&
+          a.type() != formal->second.type)
+        return where + "attribute '" + a.name() + "' is " +
+               onnx::AttributeProto_AttributeType_Name(a.type()) +
+               ", expected " +
+               onnx::AttributeProto_AttributeType_Name(formal->second.type);
+      if (a.type() == onnx::AttributeProto::GRAPH && !a.has_g())
+        return where + "attribute '" + a.name() + "' has no graph";
+    }
     const auto &formals = schema->inputs();
     for (size_t i = 0; i < formals.size(); ++i)
       if (formals[i].GetOption() == onnx::OpSchema::Single &&
