@@ -238,7 +238,8 @@ static std::string checkTypeConstraints(const onnx::GraphProto &graph,
 /// than throwing) needs of `graph`'s nodes: every input defined, every
 /// required input present (a Shape node without its input),
 /// and the ranks of the convolution and MaxUnpool operands equal where the
-/// graph inputs and initializers give them. An error message, or empty.
+/// graph inputs, initializers and Constant nodes give them. An error message,
+/// or empty.
 static std::string checkBeforeInference(const onnx::GraphProto &graph,
                                         int64_t opset) {
   if (std::string e = checkInputsDefined(graph, {}, true); !e.empty())
@@ -249,6 +250,11 @@ static std::string checkBeforeInference(const onnx::GraphProto &graph,
       ranks[vi.name()] = vi.type().tensor_type().shape().dim_size();
   for (const onnx::TensorProto &t : graph.initializer())
     ranks[t.name()] = t.dims_size();
+  for (const onnx::NodeProto &n : graph.node())
+    if (n.op_type() == "Constant" && n.output_size() == 1)
+      for (const onnx::AttributeProto &a : n.attribute())
+        if (a.name() == "value" && a.has_t())
+          ranks[n.output(0)] = a.t().dims_size();
   for (const onnx::NodeProto &n : graph.node()) {
     std::string where = "node '" + n.name() + "' (" + n.op_type() + "): ";
     const onnx::OpSchema *schema = onnx::OpSchemaRegistry::Schema(
