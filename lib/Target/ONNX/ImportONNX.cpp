@@ -41,11 +41,16 @@
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/MathExtras.h"
 
+#include <cerrno>
 #include <cmath>
+#include <csignal>
 #include <cstring>
 #include <functional>
 #include <map>
 #include <set>
+
+#include <sys/wait.h>
+#include <unistd.h>
 
 using namespace mlir;
 using namespace mlir::qmlir;
@@ -180,6 +185,82 @@ static std::string checkInputsDefined(const onnx::GraphProto &graph,
           return e;
     }
   }
+  return "";
+}
+
+/// Runs libonnx's shape inference on `model` in a child process: libonnx
+/// trusts its input, and the checks above cover the crashes found so far,
+/// not every one; a crash there now ends the child, and the import fails
+/// with a diagnostic. The inferred model comes back serialized through a
+/// pipe. An error message, or empty.
+static std::string inferShapesIsolated(onnx::ModelProto &model) {
+  auto infer = [&]() -> std::string {
+    try {
+      onnx::ShapeInferenceOptions inference(/*check_type_val=*/false,
+                                            /*strict_mode_val=*/0,
+                                            /*data_prop_val=*/true);
+      onnx::shape_inference::InferShapes(
+          model, onnx::OpSchemaRegistry::Instance(), inference);
+    } catch (const std::exception &e) {
+      return std::string("ONNX shape inference failed: ") + e.what();
+    }
+    return "";
+  };
+  int fds[2];
+  if (pipe(fds) != 0)
+    return infer(); // no isolation rather than no import
+  pid_t child = fork();
+  if (child < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    return infer();
+  }
+  if (child == 0) {
+    // The child: 'E' and a message, or 'M' and the inferred model. A crash
+    // kills it quietly (not through the tool's crash reporter).
+    close(fds[0]);
+    for (int sig : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT})
+      signal(sig, SIG_DFL);
+    std::string error = infer(), reply;
+    if (!error.empty())
+      reply = "E" + error;
+    else if (!model.SerializeToString(&reply))
+      reply = "Ecannot serialize the inferred model";
+    else
+      reply.insert(0, "M");
+    for (size_t done = 0; done < reply.size();) {
+      ssize_t n = write(fds[1], reply.data() + done, reply.size() - done);
+      if (n <= 0)
+        break;
+      done += n;
+    }
+    _exit(0);
+  }
+  close(fds[1]);
+  std::string reply;
+  char buffer[65536];
+  for (;;) {
+    ssize_t n = read(fds[0], buffer, sizeof(buffer));
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      break;
+    reply.append(buffer, n);
+  }
+  close(fds[0]);
+  int status = 0;
+  while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFSIGNALED(status))
+    return "ONNX shape inference crashed on this model (signal " +
+           std::to_string(WTERMSIG(status)) +
+           "): it is malformed in a way the importer does not check yet";
+  if (reply.empty() || (reply[0] != 'E' && reply[0] != 'M'))
+    return "ONNX shape inference ended without a result";
+  if (reply[0] == 'E')
+    return reply.substr(1);
+  if (!model.ParseFromString(reply.substr(1)))
+    return "cannot read back the inferred model";
   return "";
 }
 
@@ -2582,15 +2663,9 @@ qmlir::importONNX(StringRef bytes, MLIRContext *context,
   // fails is undone: the model is imported as the previous round left it.
   onnx::ModelProto previous;
   for (int round = 0; round < 8; ++round) {
-    try {
-      onnx::ShapeInferenceOptions inference(/*check_type_val=*/false,
-                                            /*strict_mode_val=*/0,
-                                            /*data_prop_val=*/true);
-      onnx::shape_inference::InferShapes(
-          model, onnx::OpSchemaRegistry::Instance(), inference);
-    } catch (const std::exception &e) {
+    if (std::string e = inferShapesIsolated(model); !e.empty()) {
       if (round == 0)
-        return emitError(loc) << "ONNX shape inference failed: " << e.what();
+        return emitError(loc) << e;
       model = std::move(previous);
       break;
     }
