@@ -26,7 +26,6 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
-#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
@@ -154,12 +153,7 @@ std::unique_ptr<ExecutionEngine> compile(MLIRContext &context,
   if (failed(pm.run(*module)))
     return nullptr;
   // O3 for the host, as an object is optimized (emitObject).
-  auto machineBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
-  if (!machineBuilder) {
-    llvm::consumeError(machineBuilder.takeError());
-    return nullptr;
-  }
-  auto machine = machineBuilder->createTargetMachine();
+  auto machine = createHostTargetMachine();
   if (!machine) {
     llvm::consumeError(machine.takeError());
     return nullptr;

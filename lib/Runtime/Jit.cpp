@@ -35,6 +35,14 @@ LogicalResult qmlir::markForCInterface(ModuleOp module, StringRef funcName) {
   return success();
 }
 
+llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
+qmlir::createHostTargetMachine() {
+  auto machineBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!machineBuilder)
+    return machineBuilder.takeError();
+  return machineBuilder->createTargetMachine();
+}
+
 /// The function pipeline of JitOptimization::Quick.
 static llvm::Error runQuickPipeline(llvm::Module *module) {
   llvm::LoopAnalysisManager loops;
@@ -66,12 +74,7 @@ JitFunction::create(ModuleOp module, StringRef name,
   ExecutionEngineOptions options;
   // The optimizer sees the host (its cost model, as for an object; with
   // no target machine it tunes for a generic one), as mlir-runner does.
-  auto machineBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
-  if (!machineBuilder) {
-    std::string message = llvm::toString(machineBuilder.takeError());
-    return module.emitError("JIT: no host target: ") << message;
-  }
-  auto machine = machineBuilder->createTargetMachine();
+  auto machine = createHostTargetMachine();
   if (!machine) {
     std::string message = llvm::toString(machine.takeError());
     return module.emitError("JIT: no host target machine: ") << message;

@@ -11,11 +11,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "qmlir/InitAll.h"
+#include "FuzzContext.h"
 #include "qmlir/Target/ONNX.h"
 
-#include "mlir/IR/Diagnostics.h"
-#include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
 
 #include <cstdint>
@@ -24,29 +22,8 @@
 
 using namespace mlir;
 
-namespace {
-
-/// The context, renewed every few thousand inputs: it keeps every attribute
-/// (the tensors of every model) until it is destroyed.
-MLIRContext &getContext() {
-  static std::unique_ptr<MLIRContext> context;
-  static unsigned uses = 0;
-  if (!context || ++uses % 4096 == 0) {
-    DialectRegistry registry;
-    qmlir::registerAllDialects(registry);
-    context = std::make_unique<MLIRContext>(registry);
-    context->loadAllAvailableDialects();
-    context->disableMultithreading();
-    // Diagnostics are the expected outcome of most inputs: not printed.
-    context->getDiagEngine().registerHandler([](Diagnostic &) {});
-  }
-  return *context;
-}
-
-} // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  MLIRContext &context = getContext();
+  MLIRContext &context = qmlir_fuzz::getContext(4096);
   qmlir::ONNXImportOptions options;
   auto module = qmlir::importONNX(
       StringRef(reinterpret_cast<const char *>(data), size), &context,

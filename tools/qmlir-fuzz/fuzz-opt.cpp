@@ -15,12 +15,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "qmlir/InitAll.h"
+#include "FuzzContext.h"
 #include "qmlir/Pipelines/Pipelines.h"
 
 #include "mlir/IR/BuiltinOps.h"
-#include "mlir/IR/Diagnostics.h"
-#include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
@@ -32,20 +30,6 @@
 using namespace mlir;
 
 namespace {
-
-MLIRContext &getContext() {
-  static std::unique_ptr<MLIRContext> context;
-  static unsigned uses = 0;
-  if (!context || ++uses % 1024 == 0) {
-    DialectRegistry registry;
-    qmlir::registerAllDialects(registry);
-    context = std::make_unique<MLIRContext>(registry);
-    context->loadAllAvailableDialects();
-    context->disableMultithreading();
-    context->getDiagEngine().registerHandler([](Diagnostic &) {});
-  }
-  return *context;
-}
 
 /// Elements in all the shaped types of `module`'s values.
 int64_t countElements(ModuleOp module) {
@@ -61,7 +45,7 @@ int64_t countElements(ModuleOp module) {
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  MLIRContext &context = getContext();
+  MLIRContext &context = qmlir_fuzz::getContext(1024);
   // MLIR's lexer reads up to a terminating NUL, as files get from
   // MemoryBuffer: a std::string has one past its end.
   std::string text(reinterpret_cast<const char *>(data), size);

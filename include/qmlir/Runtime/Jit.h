@@ -40,6 +40,10 @@ enum class JitOptimization {
   Quick,
 };
 
+/// A target machine for this host (CPU and features), for the optimizer of
+/// JIT compilations: with none, LLVM's O3 tunes for a generic target.
+llvm::Expected<std::unique_ptr<llvm::TargetMachine>> createHostTargetMachine();
+
 /// A JIT-compiled function of one f32 tensor argument and one f32 tensor
 /// result, called through its C interface (`_mlir_ciface_<name>`).
 class JitFunction {
