@@ -564,6 +564,25 @@ int main() {
     cases.push_back(c);
   }
 
+  // A clamp from the zero point up (a fused ReLU): the epilogue drops the
+  // rounding's sign term there (for a negative accumulator both roundings
+  // give at most the zero point, which the clamp lifts to clamp_min);
+  // multipliers of 2^30 make rounding ties common.
+  {
+    Case c = dw(11, 12, 48, 3, 3);
+    c.PT = c.PB = c.PL = c.PR = 1, c.inputZp = 128, c.tieMultipliers = true;
+    c.outZp = 7, c.clampMin = 7, c.clampMax = 255;
+    c.name += " (ReLU: clamp 7..255 at zp 7, multipliers 2^30)";
+    cases.push_back(c);
+  }
+  {
+    Case c = mm(13, 36, 80);
+    c.inputZp = 100, c.signedOutput = true, c.outZp = -20, c.clampMin = -20;
+    c.clampMax = 127, c.tieMultipliers = true;
+    c.name += " (ReLU: i8 out, clamp -20..127 at zp -20, multipliers 2^30)";
+    cases.push_back(c);
+  }
+
   int64_t failures = 0, values = 0;
   for (const Case &c : cases) {
     SmallVector<int64_t> inShape;

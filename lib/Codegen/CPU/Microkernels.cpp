@@ -401,6 +401,19 @@ private:
     return llvm::all_of(spec.shift, [](int32_t t) { return t >= 32; }) &&
            biasMax + llvm::alignTo(spec.K, 4) * 255 * 128 < (int64_t(1) << 29);
   }
+  /// Whether every accumulator holds its value plus 2^31 (mod 2^32): the
+  /// bias global carries the offset, and the short double_round epilogue
+  /// then multiplies unsigned instead of doubling the accumulator first
+  /// (createFixedPointRequantize's `offsetAccumulator`).
+  bool offsetAccumulators() const {
+    return !spec.multiplier.empty() &&
+           takesShortRoundingProduct(VectorType::get({L}, b.getI32Type()),
+                                     spec.rounding, hasSmallAccumulator(),
+                                     shiftAtMost53());
+  }
+  bool shiftAtMost53() const {
+    return llvm::all_of(spec.shift, [](int32_t t) { return t <= 53; });
+  }
   /// The requantized i32 values of `acc` (clamped to the output range), or
   /// `acc` plus the bias for an i32 output.
   Value emitRequantize(Value acc, Value col, bool inBounds, bool hasBias);
@@ -774,8 +787,7 @@ Value KernelBuilder::emitRequantize(Value acc, Value col, bool inBounds,
   return createFixedPointRequantize(
       b, loc, result, m, t, spec.rounding, spec.outZp, spec.clampMin,
       spec.clampMax, mayShiftLeft, smallAccumulator,
-      /*zeroPointFirst=*/inBounds,
-      llvm::all_of(spec.shift, [](int32_t t) { return t <= 53; }));
+      /*zeroPointFirst=*/inBounds, shiftAtMost53(), offsetAccumulators());
 }
 
 void KernelBuilder::emitStore(Value acc, Value row, Value col, bool inBounds,
@@ -907,8 +919,15 @@ func::FuncOp KernelBuilder::createFunction(ModuleOp module, StringRef name,
                                   ArrayRef<int32_t>(p));
   };
   auto vType = MemRefType::get({Np}, i32Type);
+  // The accumulators start from the bias (plus 2^31 in every lane with
+  // offsetAccumulators()).
+  SmallVector<int32_t> biasInit(spec.bias);
+  biasInit.resize(Np, 0);
+  if (offsetAccumulators())
+    for (int32_t &v : biasInit)
+      v = static_cast<int32_t>(static_cast<uint32_t>(v) + 0x80000000u);
   auto bGlobal =
-      makeGlobal(module, (name + "_bias").str(), vType, padded(spec.bias));
+      makeGlobal(module, (name + "_bias").str(), vType, padded(biasInit));
   memref::GlobalOp mGlobal, sGlobal;
   if (spec.multiplier.size() > 1) {
     mGlobal = makeGlobal(module, (name + "_multiplier").str(), vType,

@@ -914,13 +914,23 @@ static Value createRoundingHighMul(OpBuilder &b, Location loc, Value x,
 /// For |x| < 2^29, a 1-D vector `x` of an even number of i32 lanes, and
 /// every shift t in [32, 53]: floor(Y / 2^32) per lane, where
 /// Y = 2x * m + 2^31 + 2^t + zp * 2^(t+1) = 2 (x * m + 2^30 + 2^(t-1) +
-/// zp * 2^t). The accumulator is doubled in i32 (|2x| < 2^30), so the
-/// doubling costs one 32-bit add instead of two 64-bit ones, and the
-/// products of the even and odd lanes (64-bit lane pairs, x86 `vpmuldq`)
-/// plus their per-lane constants give the result as their high dwords,
-/// picked by one shuffle. |Y| < 2^61 + 2^62, and the result fits i32.
+/// zp * 2^t), less 2^32 where x < 0 when `signTerm` (see below). The
+/// products of the even and odd lanes (64-bit lane pairs, x86 `vpmuldq` /
+/// `vpmuludq`) plus their per-lane constants give the result as their high
+/// dwords, picked by one shuffle. |Y| < 2^61 + 2^62, and the result fits
+/// i32.
+///
+/// With `offset`, `x` holds u = x + 2^31 (mod 2^32, an unsigned value: the
+/// accumulator started from the bias plus 2^31), and the unsigned product
+/// u * 2m = 2x * m + 2^32 m takes the place of the doubled accumulator's: the
+/// constant loses 2^32 m, and the doubling its instruction. The sign term
+/// -[x < 0] 2^32 = (b - 1) 2^32, b = u >> 31 (logical), becomes a constant
+/// -2^32 here and b, added by the caller to the high dwords (an exact
+/// multiple of 2^32 moves the floor by exactly b). Without `offset` the
+/// caller adds -[x < 0] = x >> 31 (arithmetic).
 static Value createShortRoundingProduct(OpBuilder &b, Location loc, Value x,
-                                        Value m, Value t, int64_t zp) {
+                                        Value m, Value t, int64_t zp,
+                                        bool offset, bool signTerm) {
   auto vecType = cast<VectorType>(x.getType());
   int64_t n = vecType.getNumElements();
   auto pairs = VectorType::get({n / 2}, b.getI64Type());
@@ -928,8 +938,11 @@ static Value createShortRoundingProduct(OpBuilder &b, Location loc, Value x,
     return arith::ConstantOp::create(
         b, loc, pairs, DenseElementsAttr::get(pairs, b.getI64IntegerAttr(v)));
   };
-  auto evenHalves = [&](Value v) -> Value { // low dwords, sign-extended
+  // Low dwords, sign- or (offset) zero-extended.
+  auto evenHalves = [&](Value v, bool zeroExtend) -> Value {
     Value p = vector::BitCastOp::create(b, loc, pairs, v);
+    if (zeroExtend)
+      return arith::AndIOp::create(b, loc, p, c(0xFFFFFFFFll));
     return arith::ShRSIOp::create(
         b, loc, arith::ShLIOp::create(b, loc, p, c(32)), c(32));
   };
@@ -938,31 +951,56 @@ static Value createShortRoundingProduct(OpBuilder &b, Location loc, Value x,
     dupOdd.append({i + 1, i + 1});
     pick.append({i + 1, n + i + 1});
   }
-  auto oddHalves = [&](Value v) -> Value { // via a dword shuffle
-    return evenHalves(vector::ShuffleOp::create(b, loc, v, v, dupOdd));
+  auto oddHalves = [&](Value v, bool zeroExtend) -> Value {
+    if (zeroExtend)
+      return arith::ShRUIOp::create(
+          b, loc, vector::BitCastOp::create(b, loc, pairs, v), c(32));
+    // Via a dword shuffle.
+    return evenHalves(vector::ShuffleOp::create(b, loc, v, v, dupOdd), false);
   };
-  // 2^31 + 2^t + zp * 2^(t+1) = 2^31 + (2 zp + 1) << t.
-  auto constant = [&](Value shift) -> Value {
-    return arith::AddIOp::create(
-        b, loc, c(int64_t(1) << 31),
-        arith::ShLIOp::create(b, loc, c(2 * zp + 1), shift));
+  // 2^31 + 2^t + zp * 2^(t+1) = 2^31 + (2 zp + 1) << t; with the offset,
+  // less 2^32 m, and less 2^32 for the sign term.
+  int64_t base =
+      (int64_t(1) << 31) - (offset && signTerm ? int64_t(1) << 32 : 0);
+  auto constant = [&](Value shift, Value mult) -> Value {
+    Value k = arith::AddIOp::create(
+        b, loc, c(base), arith::ShLIOp::create(b, loc, c(2 * zp + 1), shift));
+    if (offset)
+      k = arith::SubIOp::create(b, loc, k,
+                                arith::ShLIOp::create(b, loc, mult, c(32)));
+    return k;
   };
-  Value x2 = arith::AddIOp::create(b, loc, x, x);
+  Value factor = x, mult = m;
+  if (offset)
+    mult = arith::AddIOp::create(b, loc, m, m); // 2m < 2^32, unsigned
+  else
+    factor = arith::AddIOp::create(b, loc, x, x);
   auto product = [&](auto halves) -> Value {
     Value sum = arith::AddIOp::create(
-        b, loc, arith::MulIOp::create(b, loc, halves(x2), halves(m)),
-        constant(halves(t)));
+        b, loc,
+        arith::MulIOp::create(b, loc, halves(factor, offset),
+                              halves(mult, offset)),
+        constant(halves(t, false), halves(m, offset)));
     return vector::BitCastOp::create(b, loc, vecType, sum);
   };
   return vector::ShuffleOp::create(b, loc, product(evenHalves),
                                    product(oddHalves), pick);
 }
 
+bool qmlir::takesShortRoundingProduct(Type accType, qnn::RoundingMode mode,
+                                      bool smallAccumulator,
+                                      bool shiftAtMost53) {
+  auto vecType = dyn_cast<VectorType>(accType);
+  return mode == qnn::RoundingMode::DoubleRound && smallAccumulator &&
+         shiftAtMost53 && vecType && vecType.getRank() == 1 &&
+         !vecType.isScalable() && vecType.getNumElements() % 2 == 0;
+}
+
 Value qmlir::createFixedPointRequantize(
     OpBuilder &b, Location loc, Value acc, Value m, Value t,
     qnn::RoundingMode mode, int64_t zp, int64_t lo, int64_t hi,
     bool mayShiftLeft, bool smallAccumulator, bool zeroPointFirst,
-    bool shiftAtMost53) {
+    bool shiftAtMost53, bool offsetAccumulator) {
   // Scalars or vectors alike: constants are splats of the accumulator's shape.
   auto vecType = dyn_cast<VectorType>(acc.getType());
   auto like = [&](Type elem) -> Type {
@@ -1021,23 +1059,36 @@ Value qmlir::createFixedPointRequantize(
       // one: the result is floor((x * m + 2^30 + 2^(t-1) - [x < 0] * 2^31) /
       // 2^t).
       Value exp = arith::SubIOp::create(b, loc, t, c32(31));
-      Value neg = arith::ShRSIOp::create(b, loc, acc, c32(31)); // 0 or -1
-      if (vecType && vecType.getRank() == 1 && !vecType.isScalable() &&
-          vecType.getNumElements() % 2 == 0 && shiftAtMost53) {
+      if (takesShortRoundingProduct(acc.getType(), mode, smallAccumulator,
+                                    shiftAtMost53)) {
         // Doubled, that is floor((Y - [x < 0] * 2^32) / 2^(t+1)) with Y from
-        // createShortRoundingProduct: its high dword plus `neg`, shifted
+        // createShortRoundingProduct: its high dword less [x < 0], shifted
         // right by exp (nested floors); with `zeroPointFirst` Y holds the
         // zero point too (floor(v / 2^t) + zp = floor((v + zp 2^t) / 2^t)).
+        // Where lo >= zp the sign term cannot matter: for x < 0 (m >= 0) the
+        // result is at most zp with or without it (x * m + 2^30 + 2^(t-1) <
+        // 2^t), and the clamp makes it lo.
+        bool signTerm = lo < zp;
         Value high = createShortRoundingProduct(b, loc, acc, m, t,
-                                                zeroPointFirst ? zp : 0);
-        result = arith::ShRSIOp::create(
-            b, loc, arith::AddIOp::create(b, loc, high, neg), exp);
+                                                zeroPointFirst ? zp : 0,
+                                                offsetAccumulator, signTerm);
+        if (signTerm) {
+          Value sign =
+              offsetAccumulator
+                  ? Value(arith::ShRUIOp::create(b, loc, acc, c32(31)))
+                  : Value(arith::ShRSIOp::create(b, loc, acc, c32(31)));
+          high = arith::AddIOp::create(b, loc, high, sign);
+        }
+        result = arith::ShRSIOp::create(b, loc, high, exp);
         if (zeroPointFirst) {
           result = arith::MaxSIOp::create(b, loc, result, c32(lo));
           return arith::MinSIOp::create(b, loc, result, c32(hi));
         }
         break;
       }
+      assert(!offsetAccumulator &&
+             "offset accumulators need the short product");
+      Value neg = arith::ShRSIOp::create(b, loc, acc, c32(31)); // 0 or -1
       Value half = arith::ShLIOp::create(
           b, loc, c32(1), arith::SubIOp::create(b, loc, exp, c32(1)));
       Value high = arith::AddIOp::create(

@@ -15,8 +15,10 @@
 
 // A matmul with K = 7: weights packed into [N/16][K/4][64] (zero-padded),
 // bias' = bias - zp * sum_k W = 5 - 3 * 21 = -58, rows gathered into a panel
-// (K is not a multiple of 4), 4-way dot products on 16 lanes.
-// CHECK-DAG: memref.global "private" constant @__qnn_kernel_0_bias : memref<32xi32> = dense<[-58,
+// (K is not a multiple of 4), 4-way dot products on 16 lanes. The
+// accumulators start from bias' + 2^31 = 2147483590 (mod 2^32): the short
+// double_round epilogue multiplies them unsigned instead of doubling them.
+// CHECK-DAG: memref.global "private" constant @__qnn_kernel_0_bias : memref<32xi32> = dense<[2147483590,
 // CHECK-DAG: memref.global "private" constant @__qnn_kernel_0_weights : memref<2x2x64xi8>
 // CHECK-LABEL: func.func @matmul
 // CHECK: %[[S:.*]] = quant.scast %{{.*}} : tensor<5x7x!quant.uniform{{.*}}> to tensor<5x7xi8>
@@ -41,8 +43,8 @@
 // USDOT: vector.multi_reduction <add>, %{{.*}}, %{{.*}} [1] : vector<4x4xi32> to vector<4xi32>
 
 // sdot: s8 x s8: the u8 activations are shifted by 128 (xor 0x80), and
-// bias' = 5 - (3 - 128) * 21 = 2630.
-// SDOT: @__qnn_kernel_0_bias : memref<20xi32> = dense<[2630,
+// bias' = 5 - (3 - 128) * 21 = 2630, plus 2^31: -2147481018.
+// SDOT: @__qnn_kernel_0_bias : memref<20xi32> = dense<[-2147481018,
 // SDOT: arith.xori %{{.*}}, %c-2139062144_i32 : i32
 // SDOT: arith.extsi %{{.*}} : vector<16xi8> to vector<16xi32>
 
@@ -87,10 +89,10 @@ func.func @pointwise(%x: tensor<1x4x4x8x!quant.uniform<u8:f32, 0.1:128>>) -> ten
 // Depthwise: channels in lanes, 4 kernel columns per dot instruction:
 // weights [3 kernel rows x ceil(3/4) = 1 group][16 channels x 4 taps] bytes
 // (the 4th tap zero); weights 2 with input zero point 10:
-// bias' = 1 - 10 * 9 * 2 = -179. Each input row is interleaved once into a
+// bias' = 1 - 10 * 9 * 2 = -179, plus 2^31: 2147483469. Each input row is interleaved once into a
 // ring of 3 rows x 6 entries of [channel][4 pixels] bytes (one per thread),
 // which the output rows read with one load per dot.
-// CHECK-DAG: @__qnn_kernel_0_bias : memref<16xi32> = dense<-179>
+// CHECK-DAG: @__qnn_kernel_0_bias : memref<16xi32> = dense<2147483469>
 // CHECK-DAG: @__qnn_kernel_0_weights : memref<3x64xi8>
 // CHECK-LABEL: func.func @depthwise
 // CHECK: call @__qnn_kernel_0

@@ -37,14 +37,24 @@ public:
 /// not for a masked store, which LLVM 22's x86 backend then miscompiles).
 /// `shiftAtMost53` = true promises every shift at most 53 as well: on even
 /// vectors the product then takes the doubled accumulator, the rounding
-/// constant and (with `zeroPointFirst`) the zero point in its 64-bit sum.
+/// constant and (with `zeroPointFirst`) the zero point in its 64-bit sum
+/// (takesShortRoundingProduct). `offsetAccumulator` = true (that form only)
+/// says `acc` holds the accumulator plus 2^31 (mod 2^32; the bias it started
+/// from carried the offset): the product is then unsigned and the
+/// accumulator is not doubled, one instruction fewer per vector.
 Value createFixedPointRequantize(OpBuilder &b, Location loc, Value acc, Value m,
                                  Value t, qnn::RoundingMode mode, int64_t zp,
                                  int64_t lo, int64_t hi,
                                  bool mayShiftLeft = true,
                                  bool smallAccumulator = false,
                                  bool zeroPointFirst = false,
-                                 bool shiftAtMost53 = false);
+                                 bool shiftAtMost53 = false,
+                                 bool offsetAccumulator = false);
+
+/// Whether createFixedPointRequantize takes its 64-bit short product (and so
+/// accepts `offsetAccumulator`) for an accumulator of type `accType`.
+bool takesShortRoundingProduct(Type accType, qnn::RoundingMode mode,
+                               bool smallAccumulator, bool shiftAtMost53);
 
 /// The storage integers of a constant tensor (or of a quant.scast of one),
 /// sign- or zero-extended as its quantized element type says (signed for
