@@ -418,6 +418,30 @@ int main() {
     cases.push_back(c);
   }
 
+  // Row blocks read in place (windows inside the image) beside gathered
+  // ones: kernel rows padded to a multiple of 4 bytes (C = 3, 17), the
+  // last group reading past the window and, at the end of the input, the
+  // block gathered instead; batches, stride 2 with padding, dilation.
+  {
+    Case c = conv(20, 21, 3, 32, 3, 3);
+    c.batch = 2, c.inputZp = 128;
+    c.name += " (in place, no padding)";
+    cases.push_back(c);
+  }
+  {
+    Case c = conv(30, 30, 3, 16, 3, 3);
+    c.SH = c.SW = 2, c.PT = c.PB = c.PL = c.PR = 1, c.inputZp = 77;
+    c.name += " (in place, stem s2)";
+    cases.push_back(c);
+  }
+  {
+    Case c = conv(16, 15, 17, 20, 3, 3);
+    c.DH = 2, c.PT = 1, c.PB = 2, c.PL = 1, c.PR = 0, c.signedInput = true;
+    c.inputZp = 5;
+    c.name += " (in place, C = 17, dilation 2x1)";
+    cases.push_back(c);
+  }
+
   // Depthwise: channel tails, strides, dilations, padding, signed input.
   auto dw = [&](int64_t IH, int64_t IW, int64_t C, int64_t KH, int64_t KW) {
     Case c = conv(IH, IW, C, C, KH, KW);

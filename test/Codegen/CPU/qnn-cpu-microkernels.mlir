@@ -86,6 +86,29 @@ func.func @pointwise(%x: tensor<1x4x4x8x!quant.uniform<u8:f32, 0.1:128>>) -> ten
 
 // -----
 
+// A 3x3 RGB stem as implicit GEMM: each kernel row's 9 input bytes padded to
+// 12 columns (zero weights), 36 in all (9 groups of 4); a row block whose
+// windows lie inside the image reads its 4-byte groups straight from the
+// input (flattened), the others are gathered into the panel [12 rows][36].
+// CHECK-DAG: @__qnn_kernel_0_weights : memref<1x9x64xi8>
+// CHECK-LABEL: func.func @stem
+// CHECK: func.func private @__qnn_kernel_0(%[[IN:.*]]: memref<1x9x9x3xi8>, %{{.*}}: memref<1x5x5x16xi8>)
+// CHECK: memref.alloca() {alignment = 64 : i64} : memref<1x12x36xi8>
+// CHECK: %[[FLAT:.*]] = memref.collapse_shape %[[IN]] {{\[}}[0, 1, 2, 3]] : memref<1x9x9x3xi8> into memref<243xi8>
+// CHECK: scf.if
+// CHECK: vector.load %[[FLAT]][%{{.*}}] : memref<243xi8>, vector<4xi8>
+// CHECK: } else {
+// CHECK: vector.transfer_write
+func.func @stem(%x: tensor<1x9x9x3x!quant.uniform<u8:f32, 0.1:128>>) -> tensor<1x5x5x16x!quant.uniform<u8:f32, 0.5>> {
+  %w = arith.constant dense<1> : tensor<16x3x3x3xi8>
+  %wq = quant.scast %w : tensor<16x3x3x3xi8> to tensor<16x3x3x3x!quant.uniform<i8:f32, 0.2>>
+  %b = arith.constant dense<0> : tensor<16xi32>
+  %0 = qnn.conv2d %x, %wq, %b {clamp_max = 255 : i32, clamp_min = 0 : i32, dilations = array<i64: 1, 1>, groups = 1 : i64, multiplier = array<i32: 1073741824>, padding = array<i64: 1, 1, 1, 1>, rounding = #qnn.rounding<double_round>, shift = array<i32: 33>, strides = array<i64: 2, 2>} : tensor<1x9x9x3x!quant.uniform<u8:f32, 0.1:128>>, tensor<16x3x3x3x!quant.uniform<i8:f32, 0.2>>, tensor<16xi32> -> tensor<1x5x5x16x!quant.uniform<u8:f32, 0.5>>
+  return %0 : tensor<1x5x5x16x!quant.uniform<u8:f32, 0.5>>
+}
+
+// -----
+
 // Depthwise: channels in lanes, 4 kernel columns per dot instruction:
 // weights [3 kernel rows x ceil(3/4) = 1 group][16 channels x 4 taps] bytes
 // (the 4th tap zero); weights 2 with input zero point 10:
