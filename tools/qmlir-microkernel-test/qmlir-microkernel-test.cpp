@@ -418,6 +418,15 @@ int main() {
     cases.push_back(c);
   }
 
+  // Wide tiles for few rows: the last 2 rows of 14 in tiles of 8 vectors
+  // (requantized in groups of 4), a 1-row and a 3-row matmul.
+  {
+    Case c = mm(14, 40, 200);
+    c.name += " (last rows in wide tiles)";
+    cases.push_back(c);
+    cases.push_back(mm(1, 96, 300));
+    cases.push_back(mm(3, 20, 130));
+  }
   // Row blocks read in place (windows inside the image) beside gathered
   // ones: kernel rows padded to a multiple of 4 bytes (C = 3, 17), the
   // last group reading past the window and, at the end of the input, the

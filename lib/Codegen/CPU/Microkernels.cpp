@@ -316,6 +316,11 @@ public:
       budget = 12, maxRows = 6;
     V = std::min<int64_t>(NV, 4);
     MR = std::min<int64_t>({spec.M, budget / V, maxRows});
+    // Few rows in all: wider tiles (see emitRowBlock).
+    if (kind == DotProductKind::X86AVX512VNNI && MR < budget / V)
+      V = std::clamp<int64_t>(
+          std::min<int64_t>({budget / MR, 31 / (MR + 1), 8}), V,
+          std::max<int64_t>(V, NV));
     // A convolution, or rows whose length is not a multiple of 4, is read
     // through a gathered panel; a matmul's aligned rows in place.
     packed = spec.conv || spec.K % 4 != 0;
@@ -819,7 +824,8 @@ void KernelBuilder::emitTile(Value a, Value aRow0, Value outRow0, Value nv0,
   // Four vectors of requantized bytes (64 on AVX-512) in one store, where
   // the epilogue ends in a clamp to the output range (the short
   // double_round epilogue) that the x86 packs can take over.
-  bool grouped = vecs == 4 && inBounds(3) && !spec.multiplier.empty() &&
+  bool grouped = vecs % 4 == 0 && inBounds(vecs - 1) &&
+                 !spec.multiplier.empty() &&
                  kind == DotProductKind::X86AVX512VNNI &&
                  spec.rounding == qnn::RoundingMode::DoubleRound &&
                  hasSmallAccumulator();
@@ -832,7 +838,8 @@ void KernelBuilder::emitTile(Value a, Value aRow0, Value outRow0, Value nv0,
           b, loc, accType(), tileScratch,
           ValueRange{arith::AddIOp::create(b, loc, first, idx(v)), idx(0)}));
     if (grouped) {
-      emitStore4(accs, row, cols[0]);
+      for (int64_t v = 0; v < vecs; v += 4)
+        emitStore4(ArrayRef<Value>(accs).slice(v, 4), row, cols[v]);
       return SmallVector<Value>{};
     }
     for (int64_t v = 0; v < vecs; ++v)
@@ -968,18 +975,26 @@ void KernelBuilder::emitDepthwiseRow(Value input, Value dwWeights, Value r,
 void KernelBuilder::emitRowBlock(Value a, Value aRow0, Value outRow0,
                                  int64_t rows, int64_t nvLo, int64_t nvHi,
                                  ArrayRef<Value> rowBases) {
-  // Column tiles of V full vectors, then the rest (at most V vectors, the
-  // last one possibly partial) as one static tile.
-  int64_t fullVectors = spec.N / L;
-  int64_t mainEnd = (fullVectors / V) * V;
-  int64_t fullEnd = std::min(nvHi, mainEnd);
-  if (fullEnd > nvLo)
-    emitFor(idx(nvLo), idx(fullEnd), V, {}, [&](Value nv0, ValueRange) {
-      emitTile(a, aRow0, outRow0, nv0, rows, V, -1, rowBases);
+  // Fewer rows than MR (the last rows) take wider tiles where the 32 zmm
+  // registers allow (accumulators, the tile's weights and a broadcast):
+  // a 1 x 4 tile has too few independent dot chains to hide the
+  // instruction's latency. The scratch holds rows x tileV <= MR x V.
+  int64_t tileV = V;
+  if (rows < MR && kind == DotProductKind::X86AVX512VNNI)
+    tileV = std::clamp<int64_t>(
+        std::min<int64_t>({(MR * V) / rows, 31 / (rows + 1), 8}), V,
+        std::max(V, NV));
+  // Column tiles of tileV full vectors, then the rest (the last vector
+  // possibly partial) as static tiles.
+  int64_t fullHi = std::max(nvLo, std::min(nvHi, spec.N / L));
+  int64_t loopEnd = nvLo + (fullHi - nvLo) / tileV * tileV;
+  if (loopEnd > nvLo)
+    emitFor(idx(nvLo), idx(loopEnd), tileV, {}, [&](Value nv0, ValueRange) {
+      emitTile(a, aRow0, outRow0, nv0, rows, tileV, -1, rowBases);
       return SmallVector<Value>{};
     });
-  if (nvHi == NV && NV > mainEnd)
-    emitTile(a, aRow0, outRow0, idx(mainEnd), rows, NV - mainEnd, mainEnd,
+  for (int64_t nv = loopEnd; nv < nvHi; nv += tileV)
+    emitTile(a, aRow0, outRow0, idx(nv), rows, std::min(tileV, nvHi - nv), nv,
              rowBases);
 }
 
