@@ -316,6 +316,8 @@ public:
       budget = 12, maxRows = 6;
     V = std::min<int64_t>(NV, 4);
     MR = std::min<int64_t>({spec.M, budget / V, maxRows});
+    if (kind == DotProductKind::X86AVX512VNNI)
+      chooseTile(budget, maxRows);
     // Few rows in all: wider tiles (see emitRowBlock).
     if (kind == DotProductKind::X86AVX512VNNI && MR < budget / V)
       V = std::clamp<int64_t>(
@@ -343,6 +345,30 @@ public:
         Kp = spec.KH * stride;
         KQ = Kp / 4;
       }
+    }
+  }
+
+  /// Picks V (column vectors) and MR (rows) of the register tile, among V
+  /// in {4, 3, 2} with as many rows as the accumulator budget allows,
+  /// spread evenly over the row blocks (49 rows: 7 blocks of 7 x 3 rather
+  /// than 8 of 6 x 4 and a last row), by a cost in dot-instruction slots:
+  /// per tile max(its accumulators, 10 (dot chains that hide the
+  /// instruction's latency)) plus half a slot per load (MR broadcasts and V
+  /// weight vectors per K step), over all row blocks and column tiles.
+  void chooseTile(int64_t budget, int64_t maxRows) {
+    double best = 0;
+    for (int64_t v = std::min<int64_t>(NV, 4); v >= std::min<int64_t>(NV, 2);
+         --v) {
+      int64_t mrMax = std::min<int64_t>({spec.M, budget / v, maxRows});
+      int64_t blocks = llvm::divideCeil(spec.M, mrMax);
+      int64_t mr = llvm::divideCeil(spec.M, blocks);
+      auto tile = [&](int64_t vecs) {
+        return std::max<double>(mr * vecs, 10) + 0.5 * (mr + vecs);
+      };
+      double cost = blocks * ((NV / v) * tile(v) +
+                              (NV % v ? tile(NV % v) : 0.0));
+      if (best == 0 || cost < best)
+        best = cost, V = v, MR = mr;
     }
   }
 
