@@ -488,6 +488,9 @@ private:
   /// bytes padded to a multiple of 4 (else the (kh, kw, c) columns, Kp).
   bool direct = false;
   int64_t spanStride = 0;
+  /// Direct mode: the distance between kernel rows in the memref the tile
+  /// reads (the input's DH rows, or a panel row's spanStride).
+  Value khStride;
   /// The panel column of column k of the contraction.
   int64_t columnOf(int64_t k) const {
     if (!direct)
@@ -805,8 +808,7 @@ void KernelBuilder::emitTile(Value a, Value aRow0, Value outRow0, Value nv0,
     int64_t groups = spanStride / 4;
     loop =
         emitFor(idx(0), idx(spec.KH), 1, init, [&](Value kh, ValueRange accs) {
-          Value khOffset = arith::MulIOp::create(
-              b, loc, kh, idx(spec.DH * spec.IW * spec.C));
+          Value khOffset = arith::MulIOp::create(b, loc, kh, khStride);
           Value kq0 = arith::MulIOp::create(b, loc, kh, idx(groups));
           SmallVector<Value> bases;
           for (int64_t r = 0; r < rows; ++r)
@@ -1157,10 +1159,21 @@ func::FuncOp KernelBuilder::build(ModuleOp module, StringRef name,
   if (!packed && spec.M > MR && NV * L * Kp > 2 * kBlockBytes)
     blockVecs = std::max<int64_t>(V, kBlockBytes / (L * Kp) / V * V);
   int64_t blocks = llvm::divideCeil(NV, blockVecs);
+  // Direct mode: the input and the panel as 1-D memrefs of one type.
+  auto flatType = MemRefType::get(
+      {ShapedType::kDynamic}, i8,
+      StridedLayoutAttr::get(b.getContext(), ShapedType::kDynamic, {1}));
+  auto flatten = [&](Value m) -> Value {
+    int64_t rank = cast<MemRefType>(m.getType()).getRank();
+    Value flat = memref::CollapseShapeOp::create(
+        b, loc, m,
+        SmallVector<ReassociationIndices>{
+            llvm::to_vector(llvm::seq<int64_t>(0, rank))});
+    return memref::CastOp::create(b, loc, flatType, flat);
+  };
   Value flatInput;
   if (direct)
-    flatInput = memref::CollapseShapeOp::create(
-        b, loc, input, SmallVector<ReassociationIndices>{{0, 1, 2, 3}});
+    flatInput = flatten(input);
   auto rowBlock = [&](Value m0, int64_t rows, int64_t block) {
     int64_t nvLo = block * blockVecs;
     int64_t nvHi = std::min(NV, nvLo + blockVecs);
@@ -1219,10 +1232,18 @@ func::FuncOp KernelBuilder::build(ModuleOp module, StringRef name,
                                 idx(total)));
       bases.push_back(base);
     }
+    // One copy of the tiles for both: they read the input in place, or
+    // the panel (gathered only then) as rows of Kp bytes whose kernel rows
+    // are spanStride apart.
     emitIf(
-        inside,
-        [&] { emitRowBlock(flatInput, idx(0), m0, rows, nvLo, nvHi, bases); },
-        gathered);
+        inside, [] {}, [&] { emitPack(input, panel, m0, rows); });
+    Value source =
+        arith::SelectOp::create(b, loc, inside, flatInput, flatten(panel));
+    for (int64_t r = 0; r < rows; ++r)
+      bases[r] = arith::SelectOp::create(b, loc, inside, bases[r], idx(r * Kp));
+    khStride = arith::SelectOp::create(
+        b, loc, inside, idx(spec.DH * spec.IW * spec.C), idx(spanStride));
+    emitRowBlock(source, idx(0), m0, rows, nvLo, nvHi, bases);
   };
   int64_t mainRows = (spec.M / MR) * MR;
   if (mainRows > 0)

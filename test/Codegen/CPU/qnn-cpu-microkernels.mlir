@@ -89,17 +89,20 @@ func.func @pointwise(%x: tensor<1x4x4x8x!quant.uniform<u8:f32, 0.1:128>>) -> ten
 // A 3x3 RGB stem as implicit GEMM: each kernel row's 9 input bytes padded to
 // 12 columns (zero weights), 36 in all (9 groups of 4); a row block whose
 // windows lie inside the image reads its 4-byte groups straight from the
-// input (flattened), the others are gathered into the panel [9 rows][36]
-// (25 rows in 3 blocks of 9).
+// input (flattened), the others from the panel [9 rows][36] they are
+// gathered into (25 rows in 3 blocks of 9).
 // CHECK-DAG: @__qnn_kernel_0_weights : memref<1x9x64xi8>
 // CHECK-LABEL: func.func @stem
 // CHECK: func.func private @__qnn_kernel_0(%[[IN:.*]]: memref<1x9x9x3xi8>, %{{.*}}: memref<1x5x5x16xi8>)
 // CHECK: memref.alloca() {alignment = 64 : i64} : memref<1x9x36xi8>
-// CHECK: %[[FLAT:.*]] = memref.collapse_shape %[[IN]] {{\[}}[0, 1, 2, 3]] : memref<1x9x9x3xi8> into memref<243xi8>
-// CHECK: scf.if
-// CHECK: vector.load %[[FLAT]][%{{.*}}] : memref<243xi8>, vector<4xi8>
-// CHECK: } else {
+// CHECK: %[[COLL:.*]] = memref.collapse_shape %[[IN]] {{\[}}[0, 1, 2, 3]] : memref<1x9x9x3xi8> into memref<243xi8>
+// CHECK: %[[FLAT:.*]] = memref.cast %[[COLL]] : memref<243xi8> to memref<?xi8, strided<[1], offset: ?>>
+// One copy of the tiles reads either, the panel gathered only when needed:
+// CHECK: scf.if %[[INSIDE:.*]] {
+// CHECK-NEXT: } else {
 // CHECK: vector.transfer_write
+// CHECK: %[[SRC:.*]] = arith.select %[[INSIDE]], %[[FLAT]], %{{.*}} : memref<?xi8, strided<[1], offset: ?>>
+// CHECK: vector.load %[[SRC]][%{{.*}}] : memref<?xi8, strided<[1], offset: ?>>, vector<4xi8>
 func.func @stem(%x: tensor<1x9x9x3x!quant.uniform<u8:f32, 0.1:128>>) -> tensor<1x5x5x16x!quant.uniform<u8:f32, 0.5>> {
   %w = arith.constant dense<1> : tensor<16x3x3x3xi8>
   %wq = quant.scast %w : tensor<16x3x3x3xi8> to tensor<16x3x3x3x!quant.uniform<i8:f32, 0.2>>

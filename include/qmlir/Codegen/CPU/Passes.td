@@ -30,9 +30,13 @@ def QNNCPUMicrokernels : Pass<"qnn-cpu-microkernels", "ModuleOp"> {
       signedness differs from the activation's) is folded into the bias:
       `bias'[n] = bias[n] - zp * sum_k W[k, n]`;
     * the kernel loops over register tiles of MR rows x NR columns whose i32
-      accumulators stay in registers over the whole K loop; convolution
-      rows are gathered (implicit GEMM: one MR-row panel at a time, padding
-      with the input zero point), a matmul's rows are read in place;
+      accumulators stay in registers over the whole K loop (on AVX-512 the
+      tile shape is chosen per op by a cost model, rows spread evenly over
+      the row blocks); a matmul's rows are read in place; convolutions are
+      implicit GEMMs: row blocks whose windows lie inside the image read
+      the input in place (each kernel row's KW * C bytes padded to a
+      multiple of 4 columns with zero weights), the others are gathered
+      into an MR-row panel, padding with the input zero point;
     * the epilogue adds the bias, requantizes (bit-exact with the reference
       lowering in every rounding mode), clamps and stores u8/i8 (or the i32
       accumulator).
