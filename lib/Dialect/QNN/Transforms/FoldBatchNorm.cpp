@@ -41,6 +41,58 @@ Value createF32Constant(PatternRewriter &rewriter, Location loc,
   return tosa::ConstOp::create(rewriter, loc, type, attr);
 }
 
+/// Folds `tosa.add(conv(x), c)` into the convolution's bias when `c` is a
+/// constant per output channel ([1, ..., 1, N] or [N] broadcast; the ONNX
+/// importer's form of ConvTranspose's bias), so that a batch norm after the
+/// add folds too. b'[o] = b[o] + c[o], in double precision.
+struct FoldBiasAddIntoConv : OpRewritePattern<tosa::AddOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(tosa::AddOp add,
+                                PatternRewriter &rewriter) const override {
+    auto outType = dyn_cast<RankedTensorType>(add.getType());
+    if (!outType || !outType.getElementType().isF32() ||
+        !outType.hasStaticShape())
+      return rewriter.notifyMatchFailure(add, "only static f32 is folded");
+    for (int side = 0; side < 2; ++side) {
+      Value convOut = add->getOperand(side), other = add->getOperand(1 - side);
+      Operation *conv = convOut.getDefiningOp();
+      if (!conv ||
+          !isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp,
+               tosa::TransposeConv2DOp>(conv) ||
+          !convOut.hasOneUse() || convOut.getType() != outType)
+        continue;
+      auto cType = dyn_cast<RankedTensorType>(other.getType());
+      int64_t channels = outType.getDimSize(outType.getRank() - 1);
+      // Constant along every dimension but the channels.
+      if (!cType || !cType.hasStaticShape() ||
+          !llvm::all_of(cType.getShape().drop_back(),
+                        [](int64_t d) { return d == 1; }) ||
+          (cType.getRank() > 0 && cType.getShape().back() != channels &&
+           cType.getShape().back() != 1))
+        continue;
+      auto c = getConstantValues(other);
+      auto b = getConstantValues(conv->getOperand(2));
+      if (!c || !b || (b->size() != 1 && (int64_t)b->size() != channels))
+        continue;
+      SmallVector<double> newB(channels);
+      for (int64_t o = 0; o < channels; ++o)
+        newB[o] = (*b)[b->size() == 1 ? 0 : o] + (*c)[c->size() == 1 ? 0 : o];
+      rewriter.setInsertionPoint(conv);
+      Value bConst =
+          createF32Constant(rewriter, add.getLoc(), {channels}, newB);
+      Operation *folded = rewriter.clone(*conv);
+      folded->setOperand(2, bConst);
+      folded->setLoc(rewriter.getFusedLoc({conv->getLoc(), add.getLoc()}));
+      rewriter.replaceOp(add, folded->getResults());
+      rewriter.eraseOp(conv);
+      return success();
+    }
+    return rewriter.notifyMatchFailure(
+        add, "not a single-use convolution plus a per-channel constant");
+  }
+};
+
 /// Folds `qnn.batch_norm(conv(x))` into the convolution's weight and bias.
 struct FoldBatchNormIntoConv : OpRewritePattern<qnn::BatchNormOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -141,5 +193,6 @@ struct QNNFoldBatchNormPass
 } // namespace
 
 void qmlir::populateFoldBatchNormPatterns(RewritePatternSet &patterns) {
-  patterns.add<FoldBatchNormIntoConv>(patterns.getContext());
+  patterns.add<FoldBiasAddIntoConv, FoldBatchNormIntoConv>(
+      patterns.getContext());
 }

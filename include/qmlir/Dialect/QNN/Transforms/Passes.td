@@ -26,6 +26,11 @@ def QNNFoldBatchNorm : Pass<"qnn-fold-batch-norm", "func::FuncOp"> {
     ...>}` for analytic bias correction. A batch norm that cannot be folded
     is left in place with a remark; it still lowers (`qnn-lower-to-llvm`).
 
+    A `tosa.add` of a per-channel constant (shape `[1, ..., 1, N]`, `[N]` or
+    a single value) after such a convolution folds into its bias first,
+    `b'[o] = b[o] + c[o]`: the ONNX importer gives ConvTranspose's bias that
+    form, and a batch norm after it then folds as well.
+
     Before:
     ```mlir
     %c = tosa.conv2d %x, %w, %b, %zp, %zp {...} : (...) -> tensor<1x16x16x8xf32>
