@@ -146,3 +146,31 @@ func.func @nan_weights(%x: tensor<1x2x2x1xf32>) -> tensor<1x2x2x1xf32> {
   %o1 = qnn.observe %c {min = 0.0 : f32, max = 1.0 : f32} : tensor<1x2x2x1xf32>
   return %o1 : tensor<1x2x2x1xf32>
 }
+
+// -----
+
+// Data movement between two quantized convolutions whose sides carry one
+// quantized type (the depth to space of a transposed convolution) moves the
+// stored bytes: no dequantize/quantize pair around the transpose.
+// CHECK-LABEL: func @transpose_between
+// CHECK: %[[C1:.*]] = qnn.conv2d
+// CHECK: %[[S:.*]] = quant.scast %[[C1]] : tensor<1x2x2x2x!quant.uniform<u8:f32, {{[0-9.e-]+}}>> to tensor<1x2x2x2xi8>
+// CHECK: %[[T:.*]] = tosa.transpose %[[S]] {perms = array<i32: 0, 2, 1, 3>} : (tensor<1x2x2x2xi8>) -> tensor<1x2x2x2xi8>
+// CHECK: %[[B:.*]] = quant.scast %[[T]] : tensor<1x2x2x2xi8> to tensor<1x2x2x2x!quant.uniform<u8:f32, {{[0-9.e-]+}}>>
+// CHECK: qnn.conv2d %[[B]]
+// CHECK-NOT: quant.qcast
+func.func @transpose_between(%x: tensor<1x2x2x1xf32>) -> tensor<1x2x2x2xf32> {
+  %w = "tosa.const"() <{values = dense<[[[[0.5]]], [[[-0.25]]]]> : tensor<2x1x1x1xf32>}> : () -> tensor<2x1x1x1xf32>
+  %w2 = "tosa.const"() <{values = dense<[[[[0.5, 0.25]]], [[[-0.25, 1.0]]]]> : tensor<2x1x1x2xf32>}> : () -> tensor<2x1x1x2xf32>
+  %b = "tosa.const"() <{values = dense<[0.1, 0.2]> : tensor<2xf32>}> : () -> tensor<2xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %o0 = qnn.observe %x {min = 0.0 : f32, max = 2.55 : f32} : tensor<1x2x2x1xf32>
+  %c = tosa.conv2d %o0, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x1xf32>, tensor<2x1x1x1xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x2xf32>
+  %r = tosa.clamp %c {min_val = 0.0 : f32, max_val = 6.0 : f32} : (tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32>
+  %o1 = qnn.observe %r {min = 0.0 : f32, max = 5.1 : f32} : tensor<1x2x2x2xf32>
+  %t = tosa.transpose %o1 {perms = array<i32: 0, 2, 1, 3>} : (tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32>
+  %o2 = qnn.observe %t {min = 0.0 : f32, max = 5.1 : f32} : tensor<1x2x2x2xf32>
+  %c2 = tosa.conv2d %o2, %w2, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x2xf32>, tensor<2x1x1x2xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x2xf32>
+  %o3 = qnn.observe %c2 {min = -2.0 : f32, max = 3.1 : f32} : tensor<1x2x2x2xf32>
+  return %o3 : tensor<1x2x2x2xf32>
+}

@@ -42,3 +42,24 @@ func.func @out_pad(%x: tensor<1x3x3x2xf32>) -> tensor<1x7x7x2xf32> {
   %y = tosa.transpose_conv2d %x, %w, %b, %zp, %zp {acc_type = f32, out_pad = array<i64: 0, 1, 0, 1>, stride = array<i64: 2, 2>} : (tensor<1x3x3x2xf32>, tensor<2x2x2x2xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x7x7x2xf32>
   return %y : tensor<1x7x7x2xf32>
 }
+
+// -----
+
+// A ReLU that is the only user moves before the depth to space, next to the
+// 1x1 convolution (whose quantization then fuses it).
+// CHECK-LABEL: func.func @up2_relu
+// CHECK: %[[C:.*]] = tosa.conv2d {{.*}} -> tensor<1x3x4x8xf32>
+// CHECK: %[[R:.*]] = tosa.clamp %[[C]] {max_val = 6.000000e+00 : f32, min_val = 0.000000e+00 : f32} : (tensor<1x3x4x8xf32>) -> tensor<1x3x4x8xf32>
+// CHECK: tosa.reshape %[[R]]
+// CHECK: tosa.transpose
+// CHECK: %[[Y:.*]] = tosa.reshape {{.*}} -> tensor<1x6x8x2xf32>
+// CHECK-NOT: tosa.clamp
+// CHECK: return %[[Y]]
+func.func @up2_relu(%x: tensor<1x3x4x3xf32>) -> tensor<1x6x8x2xf32> {
+  %w = "tosa.const"() <{values = dense<1.0> : tensor<2x2x2x3xf32>}> : () -> tensor<2x2x2x3xf32>
+  %b = "tosa.const"() <{values = dense<[0.5, -1.0]> : tensor<2xf32>}> : () -> tensor<2xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %y = tosa.transpose_conv2d %x, %w, %b, %zp, %zp {acc_type = f32, out_pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x3x4x3xf32>, tensor<2x2x2x3xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x6x8x2xf32>
+  %r = tosa.clamp %y {max_val = 6.0 : f32, min_val = 0.0 : f32} : (tensor<1x6x8x2xf32>) -> tensor<1x6x8x2xf32>
+  return %r : tensor<1x6x8x2xf32>
+}

@@ -71,6 +71,9 @@ public:
         builder(func.getContext()) {}
 
   LogicalResult run();
+  /// Reshapes, transposes and tiles between a dequantize and a quantize
+  /// cast of one quantized type run on the stored integers instead.
+  void moveDataInIntegers();
 
 private:
   LogicalResult quantizeGroup(QuantizableGroup group);
@@ -416,7 +419,52 @@ LogicalResult Quantizer::run() {
   for (Operation *op : llvm::reverse(deadCasts))
     if (op->use_empty())
       op->erase();
+  moveDataInIntegers();
   return success();
+}
+
+void Quantizer::moveDataInIntegers() {
+  // qcast(data movement(dcast(x))) back to x's own quantized type: the
+  // reshapes, transposes and tiles move the stored integers as they moved
+  // the floats (a dcast is elementwise), without the casts.
+  SmallVector<quant::QuantizeCastOp> qcasts;
+  func.walk([&](quant::QuantizeCastOp q) { qcasts.push_back(q); });
+  for (quant::QuantizeCastOp q : qcasts) {
+    SmallVector<Operation *> chain; // from the qcast up
+    Value v = q.getInput();
+    while (Operation *def = v.getDefiningOp()) {
+      if (!isa<tosa::ReshapeOp, tosa::TransposeOp, tosa::TileOp>(def) ||
+          !v.hasOneUse())
+        break;
+      chain.push_back(def);
+      v = def->getOperand(0);
+    }
+    auto d = v.getDefiningOp<quant::DequantizeCastOp>();
+    auto qType = cast<RankedTensorType>(q.getType());
+    auto srcType = d ? dyn_cast<RankedTensorType>(d.getInput().getType())
+                     : RankedTensorType();
+    if (chain.empty() || !d || !v.hasOneUse() || !srcType ||
+        srcType.getElementType() != qType.getElementType())
+      continue;
+    auto elem = cast<quant::QuantizedType>(qType.getElementType());
+    Type storage = elem.getStorageType();
+    OpBuilder builder(q);
+    Value x = quant::StorageCastOp::create(
+        builder, q.getLoc(), srcType.clone(storage), d.getInput());
+    for (Operation *op : llvm::reverse(chain)) {
+      Operation *moved = builder.clone(*op);
+      moved->setOperand(0, x);
+      auto type = cast<RankedTensorType>(op->getResult(0).getType());
+      moved->getResult(0).setType(type.clone(storage));
+      x = moved->getResult(0);
+    }
+    Value result = quant::StorageCastOp::create(builder, q.getLoc(), qType, x);
+    q.replaceAllUsesWith(result);
+    q->erase();
+    for (Operation *op : chain)
+      op->erase();
+    d->erase();
+  }
 }
 
 struct QNNQuantizePass : qmlir::impl::QNNQuantizeBase<QNNQuantizePass> {

@@ -97,6 +97,18 @@ struct TransposeConvAsConv : OpRewritePattern<tosa::TransposeConv2DOp> {
         rewriter, loc, convType, op.getInput(), w2Const, b2Const,
         op.getInputZp(), op.getWeightZp(), ArrayRef<int64_t>{0, 0, 0, 0},
         ArrayRef<int64_t>{1, 1}, ArrayRef<int64_t>{1, 1}, f32);
+    // A clamp (ReLU) that is the only user moves before the depth to space
+    // (elementwise, it commutes with moving data), next to the convolution
+    // whose quantization fuses it.
+    tosa::ClampOp clamp;
+    if (op->hasOneUse())
+      clamp = dyn_cast<tosa::ClampOp>(*op->getUsers().begin());
+    if (clamp) {
+      Operation *moved = rewriter.clone(*clamp);
+      moved->setOperand(0, conv);
+      moved->getResult(0).setType(convType);
+      conv = moved->getResult(0);
+    }
     // Depth to space: [N, H, W, sy, sx, OC] -> [N, H, sy, W, sx, OC].
     SmallVector<int64_t> s6 = {n, h, wd, kh, kw, oc};
     SmallVector<int64_t> t6 = {n, h, kh, wd, kw, oc};
@@ -106,9 +118,15 @@ struct TransposeConvAsConv : OpRewritePattern<tosa::TransposeConv2DOp> {
     Value moved = tosa::TransposeOp::create(
         rewriter, loc, RankedTensorType::get(t6, f32), split,
         rewriter.getDenseI32ArrayAttr({0, 1, 3, 2, 4, 5}));
-    rewriter.replaceOpWithNewOp<tosa::ReshapeOp>(
-        op, outType, moved,
+    Value result = tosa::ReshapeOp::create(
+        rewriter, loc, outType, moved,
         tosa::getTosaConstShape(rewriter, loc, outType.getShape()));
+    if (clamp) {
+      rewriter.replaceOp(clamp, result);
+      rewriter.eraseOp(op);
+    } else {
+      rewriter.replaceOp(op, result);
+    }
     return success();
   }
 };

@@ -84,6 +84,11 @@ def QNNQuantize : Pass<"qnn-quantize", "func::FuncOp"> {
     Boundaries to the float ops left in place (pooling, reshapes, the
     function results) are `quant.qcast` / `quant.dcast`; the observers are
     removed. An uncalibrated observer on a quantized path is an error.
+    Reshapes, transposes and tiles between a `quant.dcast` and a
+    `quant.qcast` of one quantized type (a depth to space between two
+    quantized convolutions) then move the stored integers instead
+    (`quant.scast` to the storage type and back): exact, since dequantizing
+    is elementwise and the round trip is the identity.
 
     Degenerate channels (all-zero or near-zero weights, a bias far beyond
     what the weights produce; common in pretrained networks) never fail: a
@@ -191,7 +196,9 @@ def QNNTransposeConvAsConv : Pass<"qnn-transpose-conv-as-conv", "func::FuncOp"> 
     1x1 convolution is quantizable and runs on the int8 microkernels. Run
     after `qnn-fold-batch-norm`, which folds a batch norm into the
     transposed convolution first. Other transposed convolutions are left
-    alone.
+    alone. A `tosa.clamp` (ReLU) that is the transposed convolution's only
+    user moves before the depth to space, beside the convolution, whose
+    quantization then fuses it.
 
     Before:
     ```mlir
