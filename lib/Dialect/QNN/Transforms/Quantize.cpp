@@ -71,8 +71,9 @@ public:
         builder(func.getContext()) {}
 
   LogicalResult run();
-  /// Reshapes, transposes and tiles between a dequantize and a quantize
-  /// cast of one quantized type run on the stored integers instead.
+  /// Reshapes, transposes and tiles after a dequantize cast run on the
+  /// stored integers, before it; a quantize cast back to the same type
+  /// then cancels the dequantize.
   void moveDataInIntegers();
 
 private:
@@ -424,46 +425,66 @@ LogicalResult Quantizer::run() {
 }
 
 void Quantizer::moveDataInIntegers() {
-  // qcast(data movement(dcast(x))) back to x's own quantized type: the
-  // reshapes, transposes and tiles move the stored integers as they moved
-  // the floats (a dcast is elementwise), without the casts.
-  SmallVector<quant::QuantizeCastOp> qcasts;
-  func.walk([&](quant::QuantizeCastOp q) { qcasts.push_back(q); });
-  for (quant::QuantizeCastOp q : qcasts) {
-    SmallVector<Operation *> chain; // from the qcast up
-    Value v = q.getInput();
-    while (Operation *def = v.getDefiningOp()) {
-      if (!isa<tosa::ReshapeOp, tosa::TransposeOp, tosa::TileOp>(def) ||
-          !v.hasOneUse())
-        break;
-      chain.push_back(def);
-      v = def->getOperand(0);
-    }
-    auto d = v.getDefiningOp<quant::DequantizeCastOp>();
-    auto qType = cast<RankedTensorType>(q.getType());
-    auto srcType = d ? dyn_cast<RankedTensorType>(d.getInput().getType())
-                     : RankedTensorType();
-    if (chain.empty() || !d || !v.hasOneUse() || !srcType ||
-        srcType.getElementType() != qType.getElementType())
+  // dcast(x) -> reshape/transpose/tile chain => the chain on the stored
+  // integers, then the dcast (a dcast is elementwise: they commute; per-axis
+  // types, whose axis would move, stay).
+  SmallVector<quant::DequantizeCastOp> dcasts;
+  func.walk([&](quant::DequantizeCastOp d) { dcasts.push_back(d); });
+  auto isMovement = [](Operation *op) {
+    return isa<tosa::ReshapeOp, tosa::TransposeOp, tosa::TileOp>(op);
+  };
+  for (quant::DequantizeCastOp d : dcasts) {
+    auto srcType = dyn_cast<RankedTensorType>(d.getInput().getType());
+    auto elem =
+        srcType
+            ? dyn_cast<quant::UniformQuantizedType>(srcType.getElementType())
+            : quant::UniformQuantizedType();
+    if (!elem)
       continue;
-    auto elem = cast<quant::QuantizedType>(qType.getElementType());
+    SmallVector<Operation *> chain;
+    Value v = d.getResult();
+    while (v.hasOneUse()) {
+      OpOperand &use = *v.getUses().begin();
+      Operation *user = use.getOwner();
+      if (!isMovement(user) || use.getOperandNumber() != 0)
+        break;
+      chain.push_back(user);
+      v = user->getResult(0);
+    }
+    if (chain.empty())
+      continue;
     Type storage = elem.getStorageType();
-    OpBuilder builder(q);
-    Value x = quant::StorageCastOp::create(
-        builder, q.getLoc(), srcType.clone(storage), d.getInput());
-    for (Operation *op : llvm::reverse(chain)) {
+    OpBuilder builder(chain.back());
+    Location loc = d.getLoc();
+    Value x = quant::StorageCastOp::create(builder, loc, srcType.clone(storage),
+                                           d.getInput());
+    for (Operation *op : chain) {
       Operation *moved = builder.clone(*op);
       moved->setOperand(0, x);
       auto type = cast<RankedTensorType>(op->getResult(0).getType());
       moved->getResult(0).setType(type.clone(storage));
       x = moved->getResult(0);
     }
-    Value result = quant::StorageCastOp::create(builder, q.getLoc(), qType, x);
-    q.replaceAllUsesWith(result);
-    q->erase();
-    for (Operation *op : chain)
+    auto outType = cast<RankedTensorType>(v.getType());
+    x = quant::StorageCastOp::create(builder, loc, outType.clone(elem), x);
+    Value f = quant::DequantizeCastOp::create(builder, loc, outType, x);
+    v.replaceAllUsesWith(f);
+    for (Operation *op : llvm::reverse(chain))
       op->erase();
     d->erase();
+  }
+  // qcast(dcast(x)) to x's own type is x: the round trip (q - zp) * s / s
+  // rounds back to q.
+  SmallVector<quant::QuantizeCastOp> qcasts;
+  func.walk([&](quant::QuantizeCastOp q) { qcasts.push_back(q); });
+  for (quant::QuantizeCastOp q : qcasts) {
+    auto d = q.getInput().getDefiningOp<quant::DequantizeCastOp>();
+    if (!d || d.getInput().getType() != q.getType())
+      continue;
+    q.replaceAllUsesWith(d.getInput());
+    q->erase();
+    if (d->use_empty())
+      d->erase();
   }
 }
 
