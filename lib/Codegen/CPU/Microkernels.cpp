@@ -402,6 +402,20 @@ private:
               llvm::function_ref<void()> elseBody = nullptr);
   /// 0 <= v < hi, v a signed index.
   Value inRange(Value v, int64_t hi);
+  /// Image n and the window's top-left input position (ih0, iw0, signed:
+  /// negative in the padding) of output row m = (n, oh, ow).
+  std::tuple<Value, Value, Value> windowOrigin(Value m) {
+    Value ohw = idx(spec.OH * spec.OW);
+    Value n = arith::DivUIOp::create(b, loc, m, ohw);
+    Value rem = arith::RemUIOp::create(b, loc, m, ohw);
+    Value oh = arith::DivUIOp::create(b, loc, rem, idx(spec.OW));
+    Value ow = arith::RemUIOp::create(b, loc, rem, idx(spec.OW));
+    Value ih0 = arith::SubIOp::create(
+        b, loc, arith::MulIOp::create(b, loc, oh, idx(spec.SH)), idx(spec.PT));
+    Value iw0 = arith::SubIOp::create(
+        b, loc, arith::MulIOp::create(b, loc, ow, idx(spec.SW)), idx(spec.PL));
+    return {n, ih0, iw0};
+  }
   /// v clamped to [0, hi - 1].
   Value clampIndex(Value v, int64_t hi);
   Value i32(int64_t v) { return arith::ConstantIntOp::create(b, loc, v, 32); }
@@ -651,7 +665,6 @@ void KernelBuilder::emitPack(Value input, Value panel, Value m0,
   int64_t chunk = std::min<int64_t>(64, llvm::PowerOf2Ceil(spec.C));
   auto vt = VectorType::get({chunk}, i8);
   Value padVec = vector::BroadcastOp::create(b, loc, vt, pad);
-  Value ohw = idx(spec.OH * spec.OW);
   // Few channels (a stem convolution): the KW taps of a kernel row are one
   // contiguous span of KW * C input bytes, copied at once when it lies
   // inside the image (a 3x3 RGB stem: 3 copies per row instead of 9).
@@ -664,15 +677,9 @@ void KernelBuilder::emitPack(Value input, Value panel, Value m0,
     rowsView = memref::CollapseShapeOp::create(
         b, loc, input, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
   for (int64_t r = 0; r < rows; ++r) {
-    Value m = arith::AddIOp::create(b, loc, m0, idx(r));
-    Value n = arith::DivUIOp::create(b, loc, m, ohw);
-    Value rem = arith::RemUIOp::create(b, loc, m, ohw);
-    Value oh = arith::DivUIOp::create(b, loc, rem, idx(spec.OW));
-    Value ow = arith::RemUIOp::create(b, loc, rem, idx(spec.OW));
-    Value ih0 = arith::SubIOp::create(
-        b, loc, arith::MulIOp::create(b, loc, oh, idx(spec.SH)), idx(spec.PT));
-    Value iw0 = arith::SubIOp::create(
-        b, loc, arith::MulIOp::create(b, loc, ow, idx(spec.SW)), idx(spec.PL));
+    Value n, ih0, iw0;
+    std::tie(n, ih0, iw0) =
+        windowOrigin(arith::AddIOp::create(b, loc, m0, idx(r)));
     emitFor(idx(0), idx(spec.KH), 1, {}, [&](Value kh, ValueRange) {
       Value ih = arith::AddIOp::create(
           b, loc, ih0, arith::MulIOp::create(b, loc, kh, idx(spec.DH)));
@@ -1193,27 +1200,17 @@ func::FuncOp KernelBuilder::build(ModuleOp module, StringRef name,
     // may reach past the window into the next pixels) inside the input.
     SmallVector<Value> bases;
     Value inside = arith::ConstantIntOp::create(b, loc, 1, 1);
-    Value ohw = idx(spec.OH * spec.OW);
     int64_t total = cast<MemRefType>(input.getType()).getNumElements();
     for (int64_t r = 0; r < rows; ++r) {
-      Value m = arith::AddIOp::create(b, loc, m0, idx(r));
-      Value n = arith::DivUIOp::create(b, loc, m, ohw);
-      Value rem = arith::RemUIOp::create(b, loc, m, ohw);
-      Value oh = arith::DivUIOp::create(b, loc, rem, idx(spec.OW));
-      Value ow = arith::RemUIOp::create(b, loc, rem, idx(spec.OW));
-      Value ih0 = arith::SubIOp::create(
-          b, loc, arith::MulIOp::create(b, loc, oh, idx(spec.SH)),
-          idx(spec.PT));
-      Value iw0 = arith::SubIOp::create(
-          b, loc, arith::MulIOp::create(b, loc, ow, idx(spec.SW)),
-          idx(spec.PL));
+      auto [n, ih0, iw0] =
+          windowOrigin(arith::AddIOp::create(b, loc, m0, idx(r)));
       inside = arith::AndIOp::create(
           b, loc, inside,
           arith::AndIOp::create(b, loc,
                                 inRange(ih0, spec.IH - (spec.KH - 1) * spec.DH),
                                 inRange(iw0, spec.IW - spec.KW + 1)));
-      // ((n * IH + ih0) * IW + iw0) * C, clamped so that a row outside
-      // (whose block is gathered instead) still computes a valid index.
+      // ((n * IH + ih0) * IW + iw0) * C; a block with a row outside reads
+      // the panel instead (the bases are selected below).
       Value base = arith::AddIOp::create(
           b, loc,
           arith::MulIOp::create(
