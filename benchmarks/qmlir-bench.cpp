@@ -194,16 +194,22 @@ std::string convSource(int64_t N, int64_t H, int64_t W, int64_t C, int64_t F,
   std::string oq = "!quant.uniform<u8:f32, 0.1:3>";
   return "func.func @main(%x: tensor<" + in + "i8>) -> tensor<" + out +
          "i8> attributes {llvm.emit_c_interface} {\n"
-         "  %xq = quant.scast %x : tensor<" + in + "i8> to tensor<" + in + aq +
-         ">\n  %w = arith.constant dense<\"0x" + hexBytes(F * KH * KW * cg, rng) +
-         "\"> : tensor<" + w + "i8>\n  %wq = quant.scast %w : tensor<" + w +
-         "i8> to tensor<" + w + wq + ">\n  %b = arith.constant dense<100> : "
-         "tensor<" + std::to_string(F) + "xi32>\n"
+         "  %xq = quant.scast %x : tensor<" +
+         in + "i8> to tensor<" + in + aq +
+         ">\n  %w = arith.constant dense<\"0x" +
+         hexBytes(F * KH * KW * cg, rng) + "\"> : tensor<" + w +
+         "i8>\n  %wq = quant.scast %w : tensor<" + w + "i8> to tensor<" + w +
+         wq +
+         ">\n  %b = arith.constant dense<100> : "
+         "tensor<" +
+         std::to_string(F) +
+         "xi32>\n"
          "  %y = qnn.conv2d %xq, %wq, %b {clamp_max = 255 : i32, clamp_min = 0 "
          ": i32, dilations = array<i64: 1, 1>, groups = " +
-         std::to_string(groups) + " : i64, multiplier = array<i32: " +
-         list(F, 1518500250) + ">, padding = array<i64: " + list(4, pad) +
-         ">, rounding = #qnn.rounding<double_round>, shift = array<i32: " +
+         std::to_string(groups) +
+         " : i64, multiplier = array<i32: " + list(F, 1518500250) +
+         ">, padding = array<i64: " + list(4, pad) +
+         ">, rounding = #qnn.rounding<single_round>, shift = array<i32: " +
          list(F, 40) + ">, strides = array<i64: " + std::to_string(stride) +
          ", " + std::to_string(stride) + ">} : tensor<" + in + aq +
          ">, tensor<" + w + wq + ">, tensor<" + std::to_string(F) +
@@ -225,14 +231,19 @@ std::string matmulSource(int64_t M, int64_t K, int64_t N,
   std::string oq = "!quant.uniform<u8:f32, 0.1:3>";
   return "func.func @main(%x: tensor<" + a + "i8>) -> tensor<" + o +
          "i8> attributes {llvm.emit_c_interface} {\n"
-         "  %xq = quant.scast %x : tensor<" + a + "i8> to tensor<" + a + aq +
-         ">\n  %w = arith.constant dense<\"0x" + hexBytes(K * N, rng) +
-         "\"> : tensor<" + w + "i8>\n  %wq = quant.scast %w : tensor<" + w +
-         "i8> to tensor<" + w + wq + ">\n  %b = arith.constant dense<100> : "
-         "tensor<" + std::to_string(N) + "xi32>\n"
+         "  %xq = quant.scast %x : tensor<" +
+         a + "i8> to tensor<" + a + aq + ">\n  %w = arith.constant dense<\"0x" +
+         hexBytes(K * N, rng) + "\"> : tensor<" + w +
+         "i8>\n  %wq = quant.scast %w : tensor<" + w + "i8> to tensor<" + w +
+         wq +
+         ">\n  %b = arith.constant dense<100> : "
+         "tensor<" +
+         std::to_string(N) +
+         "xi32>\n"
          "  %y = qnn.matmul %xq, %wq, %b {clamp_max = 255 : i32, clamp_min = 0 "
-         ": i32, multiplier = array<i32: " + list(N, 1518500250) +
-         ">, rounding = #qnn.rounding<double_round>, shift = array<i32: " +
+         ": i32, multiplier = array<i32: " +
+         list(N, 1518500250) +
+         ">, rounding = #qnn.rounding<single_round>, shift = array<i32: " +
          list(N, 40) + ">} : tensor<" + a + aq + ">, tensor<" + w + wq +
          ">, tensor<" + std::to_string(N) + "xi32> -> tensor<" + o + oq +
          ">\n  %ys = quant.scast %y : tensor<" + o + oq + "> to tensor<" + o +

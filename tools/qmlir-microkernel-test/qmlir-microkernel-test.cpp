@@ -616,6 +616,39 @@ int main() {
     cases.push_back(c);
   }
 
+  // single_round's short epilogue (no sign term): ties everywhere, 64-byte
+  // groups with the clamp left to the packs, a ReLU clamp, signed outputs,
+  // depthwise, and shifts past 53 (the 64-bit path).
+  {
+    Case c = mm(14, 40, 200);
+    c.rounding = "single_round", c.inputZp = 128, c.tieMultipliers = true;
+    c.outZp = 3, c.clampMin = 0, c.clampMax = 255;
+    c.name += " (single_round, clamp 0..255, multipliers 2^30)";
+    cases.push_back(c);
+  }
+  {
+    Case c = mm(9, 40, 128);
+    c.rounding = "single_round", c.inputZp = 31, c.signedOutput = true;
+    c.outZp = -5, c.clampMin = -5, c.clampMax = 127, c.tieMultipliers = true;
+    c.name += " (single_round, i8 out, ReLU at zp -5, multipliers 2^30)";
+    cases.push_back(c);
+  }
+  {
+    Case c = dw(9, 11, 37, 3, 3);
+    c.PT = c.PB = c.PL = c.PR = 1, c.inputZp = 128;
+    c.rounding = "single_round", c.outZp = 100, c.clampMin = 0;
+    c.clampMax = 255;
+    c.name += " (single_round, zp 100)";
+    cases.push_back(c);
+  }
+  {
+    Case c = conv(9, 10, 8, 24, 3, 3);
+    c.PT = c.PB = c.PL = c.PR = 1, c.inputZp = 200;
+    c.rounding = "single_round", c.highShifts = true;
+    c.name += " (single_round, shifts 46..62)";
+    cases.push_back(c);
+  }
+
   int64_t failures = 0, values = 0;
   for (const Case &c : cases) {
     SmallVector<int64_t> inShape;

@@ -67,9 +67,10 @@ static cl::opt<double> floatTolerance(
     "float-tolerance", cl::desc("Max abs error allowed against --float-ref"),
     cl::init(1e-4));
 static cl::opt<std::string> rounding("rounding",
-                                     cl::desc("double_round, single_round, "
-                                              "half_even"),
-                                     cl::init("double_round"));
+                                     cl::desc("single_round (x*M rounded "
+                                              "once, ties up), double_round "
+                                              "(gemmlowp/TFLite), half_even"),
+                                     cl::init("single_round"));
 static cl::opt<bool> perChannel("per-channel",
                                 cl::desc("Per-channel weight scales"),
                                 cl::init(true));

@@ -87,9 +87,10 @@ struct PTQPipelineOptions : public PassPipelineOptions<PTQPipelineOptions> {
                           llvm::cl::init(true)};
   Option<std::string> rounding{
       *this, "rounding",
-      llvm::cl::desc("Requantization rounding: double_round, single_round, "
+      llvm::cl::desc("Requantization rounding: single_round (x*M rounded "
+                     "once, ties up), double_round (gemmlowp/TFLite) or "
                      "half_even"),
-      llvm::cl::init("double_round")};
+      llvm::cl::init("single_round")};
 };
 
 /// fold batch norm -> insert observers -> calibrate (JIT) -> quantize.

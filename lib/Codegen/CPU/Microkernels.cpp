@@ -456,7 +456,8 @@ private:
                  bool hasBias = false);
   /// Whether |accumulator + bias| < 2^29 and every shift is at least 32,
   /// from the bias constants (at most 255 * 128 per product): double_round
-  /// then takes its short rounding divide.
+  /// then takes its short rounding divide (and, with every shift at most 53,
+  /// double_round and single_round their short 64-bit product).
   bool hasSmallAccumulator() const {
     int64_t biasMax = 0;
     for (int32_t v : spec.bias)
@@ -858,12 +859,15 @@ void KernelBuilder::emitTile(Value a, Value aRow0, Value outRow0, Value nv0,
                             ValueRange{idx(i), idx(0)});
   // Four vectors of requantized bytes (64 on AVX-512) in one store, where
   // the epilogue ends in a clamp to the output range (the short
-  // double_round epilogue) that the x86 packs can take over.
-  bool grouped = vecs % 4 == 0 && inBounds(vecs - 1) &&
-                 !spec.multiplier.empty() &&
-                 kind == DotProductKind::X86AVX512VNNI &&
-                 spec.rounding == qnn::RoundingMode::DoubleRound &&
-                 hasSmallAccumulator();
+  // double_round and single_round epilogues) that the x86 packs can take
+  // over.
+  bool grouped =
+      vecs % 4 == 0 && inBounds(vecs - 1) && !spec.multiplier.empty() &&
+      kind == DotProductKind::X86AVX512VNNI &&
+      ((spec.rounding == qnn::RoundingMode::DoubleRound &&
+        hasSmallAccumulator()) ||
+       takesShortRoundingProduct(accType(), spec.rounding,
+                                 hasSmallAccumulator(), shiftAtMost53()));
   emitFor(idx(0), idx(rows), 1, {}, [&](Value r, ValueRange) {
     Value row = arith::AddIOp::create(b, loc, outRow0, r);
     Value first = arith::MulIOp::create(b, loc, r, idx(vecs));

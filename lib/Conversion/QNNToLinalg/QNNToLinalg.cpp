@@ -914,7 +914,9 @@ static Value createRoundingHighMul(OpBuilder &b, Location loc, Value x,
 /// For |x| < 2^29, a 1-D vector `x` of an even number of i32 lanes, and
 /// every shift t in [32, 53]: floor(Y / 2^32) per lane, where
 /// Y = 2x * m + 2^31 + 2^t + zp * 2^(t+1) = 2 (x * m + 2^30 + 2^(t-1) +
-/// zp * 2^t), less 2^32 where x < 0 when `signTerm` (see below). The
+/// zp * 2^t) (double_round's two rounding constants; without
+/// `firstRounding`, single_round's, Y = 2 (x * m + 2^(t-1) + zp * 2^t)),
+/// less 2^32 where x < 0 when `signTerm` (see below). The
 /// products of the even and odd lanes (64-bit lane pairs, x86 `vpmuldq` /
 /// `vpmuludq`) plus their per-lane constants give the result as their high
 /// dwords, picked by one shuffle. |Y| < 2^61 + 2^62, and the result fits
@@ -930,7 +932,8 @@ static Value createRoundingHighMul(OpBuilder &b, Location loc, Value x,
 /// caller adds -[x < 0] = x >> 31 (arithmetic).
 static Value createShortRoundingProduct(OpBuilder &b, Location loc, Value x,
                                         Value m, Value t, int64_t zp,
-                                        bool offset, bool signTerm) {
+                                        bool offset, bool signTerm,
+                                        bool firstRounding) {
   auto vecType = cast<VectorType>(x.getType());
   int64_t n = vecType.getNumElements();
   auto pairs = VectorType::get({n / 2}, b.getI64Type());
@@ -958,10 +961,11 @@ static Value createShortRoundingProduct(OpBuilder &b, Location loc, Value x,
     // Via a dword shuffle.
     return evenHalves(vector::ShuffleOp::create(b, loc, v, v, dupOdd), false);
   };
-  // 2^31 + 2^t + zp * 2^(t+1) = 2^31 + (2 zp + 1) << t; with the offset,
-  // less 2^32 m, and less 2^32 for the sign term.
-  int64_t base =
-      (int64_t(1) << 31) - (offset && signTerm ? int64_t(1) << 32 : 0);
+  // 2^31 + 2^t + zp * 2^(t+1) = 2^31 + (2 zp + 1) << t (no 2^31 without
+  // `firstRounding`); with the offset, less 2^32 m, and less 2^32 for the
+  // sign term.
+  int64_t base = (firstRounding ? int64_t(1) << 31 : 0) -
+                 (offset && signTerm ? int64_t(1) << 32 : 0);
   auto constant = [&](Value shift, Value mult) -> Value {
     Value k = arith::AddIOp::create(
         b, loc, c(base), arith::ShLIOp::create(b, loc, c(2 * zp + 1), shift));
@@ -991,9 +995,11 @@ bool qmlir::takesShortRoundingProduct(Type accType, qnn::RoundingMode mode,
                                       bool smallAccumulator,
                                       bool shiftAtMost53) {
   auto vecType = dyn_cast<VectorType>(accType);
-  return mode == qnn::RoundingMode::DoubleRound && smallAccumulator &&
-         shiftAtMost53 && vecType && vecType.getRank() == 1 &&
-         !vecType.isScalable() && vecType.getNumElements() % 2 == 0;
+  return (mode == qnn::RoundingMode::DoubleRound ||
+          mode == qnn::RoundingMode::SingleRound) &&
+         smallAccumulator && shiftAtMost53 && vecType &&
+         vecType.getRank() == 1 && !vecType.isScalable() &&
+         vecType.getNumElements() % 2 == 0;
 }
 
 Value qmlir::createFixedPointRequantize(
@@ -1069,9 +1075,9 @@ Value qmlir::createFixedPointRequantize(
         // result is at most zp with or without it (x * m + 2^30 + 2^(t-1) <
         // 2^t), and the clamp makes it lo.
         bool signTerm = lo < zp;
-        Value high = createShortRoundingProduct(b, loc, acc, m, t,
-                                                zeroPointFirst ? zp : 0,
-                                                offsetAccumulator, signTerm);
+        Value high = createShortRoundingProduct(
+            b, loc, acc, m, t, zeroPointFirst ? zp : 0, offsetAccumulator,
+            signTerm, /*firstRounding=*/true);
         if (signTerm) {
           Value sign =
               offsetAccumulator
@@ -1125,6 +1131,24 @@ Value qmlir::createFixedPointRequantize(
     break;
   }
   case qnn::RoundingMode::SingleRound: {
+    if (takesShortRoundingProduct(acc.getType(), mode, smallAccumulator,
+                                  shiftAtMost53)) {
+      // floor((x * m + 2^(t-1)) / 2^t) = floor(Y / 2^(t+1)) with Y from
+      // createShortRoundingProduct (one rounding: no sign term): its high
+      // dword shifted right by t - 31 (nested floors), the zero point in Y
+      // with `zeroPointFirst`.
+      Value high = createShortRoundingProduct(
+          b, loc, acc, m, t, zeroPointFirst ? zp : 0, offsetAccumulator,
+          /*signTerm=*/false, /*firstRounding=*/false);
+      result = arith::ShRSIOp::create(
+          b, loc, high, arith::SubIOp::create(b, loc, t, c32(31)));
+      if (zeroPointFirst) {
+        result = arith::MaxSIOp::create(b, loc, result, c32(lo));
+        return arith::MinSIOp::create(b, loc, result, c32(hi));
+      }
+      break;
+    }
+    assert(!offsetAccumulator && "offset accumulators need the short product");
     Value t64 = arith::ExtSIOp::create(b, loc, i64, t);
     Value p = arith::MulIOp::create(b, loc,
                                     arith::ExtSIOp::create(b, loc, i64, acc),

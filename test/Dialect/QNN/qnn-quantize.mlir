@@ -1,6 +1,7 @@
 // RUN: quant-opt %s --qnn-quantize --split-input-file --verify-diagnostics | FileCheck %s
 // RUN: quant-opt %s --qnn-quantize=per-channel=false --split-input-file --verify-diagnostics | FileCheck %s --check-prefix=TENSOR
 // RUN: quant-opt %s --qnn-quantize=rounding=half_even --split-input-file --verify-diagnostics | FileCheck %s --check-prefix=EVEN
+// RUN: quant-opt %s --qnn-quantize=rounding=double_round --split-input-file --verify-diagnostics | FileCheck %s --check-prefix=DOUBLE
 
 // Input range [0, 2.55] -> scale 0.01, zp 0; output [0, 5.1] -> 0.02, zp 0.
 // Weights [0.5, -0.25] per channel -> scales 0.5/127, 0.25/127, both q = +-127.
@@ -13,7 +14,7 @@
 // CHECK: %[[W:.*]] = arith.constant dense<{{\[\[\[\[}}127]]], {{\[\[\[}}-127]]]]> : tensor<2x1x1x1xi8>
 // CHECK: %[[WQ:.*]] = quant.scast %[[W]] : tensor<2x1x1x1xi8> to tensor<2x1x1x1x!quant.uniform<i8<-127:127>:f32:0, {0.003937007874015748,0.001968503937007874}>>
 // CHECK: %[[B:.*]] = arith.constant dense<[2540, 10160]> : tensor<2xi32>
-// CHECK: %[[C:.*]] = qnn.conv2d %[[Q]], %[[WQ]], %[[B]] {clamp_max = 255 : i32, clamp_min = 0 : i32, dilations = array<i64: 1, 1>, groups = 1 : i64, multiplier = array<i32: 1082196484, 1082196484>, padding = array<i64: 0, 0, 0, 0>, rounding = #qnn.rounding<double_round>, shift = array<i32: 39, 40>, strides = array<i64: 1, 1>}
+// CHECK: %[[C:.*]] = qnn.conv2d %[[Q]], %[[WQ]], %[[B]] {clamp_max = 255 : i32, clamp_min = 0 : i32, dilations = array<i64: 1, 1>, groups = 1 : i64, multiplier = array<i32: 1082196484, 1082196484>, padding = array<i64: 0, 0, 0, 0>, rounding = #qnn.rounding<single_round>, shift = array<i32: 39, 40>, strides = array<i64: 1, 1>}
 // CHECK: %[[D:.*]] = quant.dcast %[[C]] : tensor<1x2x2x2x!quant.uniform<u8:f32, {{0.0199999|0.02}}{{[0-9]*}}>> to tensor<1x2x2x2xf32>
 // CHECK-NOT: qnn.observe
 // CHECK-NOT: tosa.conv2d
@@ -24,6 +25,8 @@
 // TENSOR: multiplier = array<i32: 1082196484>{{.*}}shift = array<i32: 39>
 // EVEN-LABEL: func @conv_relu6
 // EVEN: rounding = #qnn.rounding<half_even>
+// DOUBLE-LABEL: func @conv_relu6
+// DOUBLE: rounding = #qnn.rounding<double_round>
 func.func @conv_relu6(%x: tensor<1x2x2x1xf32>) -> tensor<1x2x2x2xf32> {
   %w = "tosa.const"() <{values = dense<[[[[0.5]]], [[[-0.25]]]]> : tensor<2x1x1x1xf32>}> : () -> tensor<2x1x1x1xf32>
   %b = "tosa.const"() <{values = dense<[0.1, 0.2]> : tensor<2xf32>}> : () -> tensor<2xf32>

@@ -38,10 +38,11 @@ public:
 /// `shiftAtMost53` = true promises every shift at most 53 as well: on even
 /// vectors the product then takes the doubled accumulator, the rounding
 /// constant and (with `zeroPointFirst`) the zero point in its 64-bit sum
-/// (takesShortRoundingProduct). `offsetAccumulator` = true (that form only)
-/// says `acc` holds the accumulator plus 2^31 (mod 2^32; the bias it started
-/// from carried the offset): the product is then unsigned and the
-/// accumulator is not doubled, one instruction fewer per vector.
+/// (takesShortRoundingProduct; double_round and single_round, which drops
+/// the first rounding constant and the sign term). `offsetAccumulator` = true
+/// (that form only) says `acc` holds the accumulator plus 2^31 (mod 2^32; the
+/// bias it started from carried the offset): the product is then unsigned and
+/// the accumulator is not doubled, one instruction fewer per vector.
 Value createFixedPointRequantize(OpBuilder &b, Location loc, Value acc, Value m,
                                  Value t, qnn::RoundingMode mode, int64_t zp,
                                  int64_t lo, int64_t hi,

@@ -118,8 +118,9 @@ def QNNQuantize : Pass<"qnn-quantize", "func::FuncOp"> {
   let options = [
     Option<"perChannel", "per-channel", "bool", /*default=*/"true",
            "Quantize weights per output channel (else per tensor)">,
-    Option<"rounding", "rounding", "std::string", /*default=*/"\"double_round\"",
-           "Requantization rounding: double_round, single_round, half_even">,
+    Option<"rounding", "rounding", "std::string", /*default=*/"\"single_round\"",
+           "Requantization rounding: single_round (x*M rounded once, ties "
+           "up), double_round (gemmlowp/TFLite) or half_even">,
   ];
   let dependentDialects = ["qnn::QNNDialect", "quant::QuantDialect",
                            "arith::ArithDialect", "tensor::TensorDialect"];
