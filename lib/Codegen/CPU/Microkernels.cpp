@@ -351,22 +351,43 @@ public:
   /// Picks V (column vectors) and MR (rows) of the register tile, among V
   /// in {4, 3, 2} with as many rows as the accumulator budget allows,
   /// spread evenly over the row blocks (49 rows: 7 blocks of 7 x 3 rather
-  /// than 8 of 6 x 4 and a last row), by a cost in dot-instruction slots:
-  /// per tile max(its accumulators, 10 (dot chains that hide the
-  /// instruction's latency)) plus half a slot per load (MR broadcasts and V
-  /// weight vectors per K step), over all row blocks and column tiles.
+  /// than 8 of 6 x 4 and a last row), by a cost in dot-instruction slots
+  /// over all row blocks (the last one with the rows that are left: 40 rows
+  /// as 6 x 6 + 4) and column tiles. Per tile and K step: max(its
+  /// accumulators, 10 (dot chains that hide the instruction's latency))
+  /// plus half a slot per broadcast and per weight vector from L1, a whole
+  /// one per weight vector streamed from L2 (weights beyond 48 KiB: each
+  /// row block reads them again, so more rows per block pay); per tile
+  /// once, the requantizing epilogue, ~4.5 slots per vector, one less in
+  /// the 4-vector groups stored through the x86 packs (a small K leaves
+  /// that term the difference: 40 x 120 x 360 runs 2-3 % faster as 6 x 4
+  /// than as 8 x 3).
   void chooseTile(int64_t budget, int64_t maxRows) {
     double best = 0;
+    double weightLoad = NV * L * Kp <= 48 * 1024 ? 0.5 : 1.0;
+    bool requantizes = !spec.multiplier.empty();
     for (int64_t v = std::min<int64_t>(NV, 4); v >= std::min<int64_t>(NV, 2);
          --v) {
       int64_t mrMax = std::min<int64_t>({spec.M, budget / v, maxRows});
       int64_t blocks = llvm::divideCeil(spec.M, mrMax);
       int64_t mr = llvm::divideCeil(spec.M, blocks);
-      auto tile = [&](int64_t vecs) {
-        return std::max<double>(mr * vecs, 10) + 0.5 * (mr + vecs);
+      auto tile = [&](int64_t rows, int64_t vecs, bool last) {
+        double k =
+            std::max<double>(rows * vecs, 10) + 0.5 * rows + weightLoad * vecs;
+        double epilogue = 0;
+        if (requantizes)
+          epilogue = rows * vecs *
+                     (vecs % 4 == 0 && !(last && spec.N % L) ? 3.5 : 4.5);
+        return KQ * k + epilogue;
       };
-      double cost = blocks * ((NV / v) * tile(v) +
-                              (NV % v ? tile(NV % v) : 0.0));
+      auto block = [&](int64_t rows) {
+        int64_t full = NV / v;
+        return (full - (NV % v ? 0 : 1)) * tile(rows, v, false) +
+               (NV % v ? tile(rows, NV % v, true) : tile(rows, v, true));
+      };
+      // M / mr blocks of mr rows and one of the rest.
+      double cost =
+          (spec.M / mr) * block(mr) + (spec.M % mr ? block(spec.M % mr) : 0.0);
       if (best == 0 || cost < best)
         best = cost, V = v, MR = mr;
     }

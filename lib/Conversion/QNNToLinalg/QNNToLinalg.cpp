@@ -930,6 +930,14 @@ static Value createRoundingHighMul(OpBuilder &b, Location loc, Value x,
 /// -2^32 here and b, added by the caller to the high dwords (an exact
 /// multiple of 2^32 moves the floor by exactly b). Without `offset` the
 /// caller adds -[x < 0] = x >> 31 (arithmetic).
+///
+/// Without `firstRounding` the constant 2^t + zp 2^(t+1) (less 2^32 m) is a
+/// multiple of 2^32 (t >= 32): floor((P + K) / 2^32) = floor(P / 2^32) +
+/// K / 2^32 exactly, so the constant joins the picked high dwords as one
+/// i32 add, 2^(t-32) + zp 2^(t-31) (- m), instead of two 64-bit adds. The
+/// high dword of u * 2m is m + floor(2x m / 2^32) < 2^32 and wraps as i32;
+/// the sum, floor(Y / 2^32), fits (|floor(2x m / 2^32)| < 2^29, the constant
+/// below 2^21 + 255 * 2^22 for t <= 53 and an 8-bit zero point).
 static Value createShortRoundingProduct(OpBuilder &b, Location loc, Value x,
                                         Value m, Value t, int64_t zp,
                                         bool offset, bool signTerm,
@@ -980,15 +988,28 @@ static Value createShortRoundingProduct(OpBuilder &b, Location loc, Value x,
   else
     factor = arith::AddIOp::create(b, loc, x, x);
   auto product = [&](auto halves) -> Value {
-    Value sum = arith::AddIOp::create(
-        b, loc,
-        arith::MulIOp::create(b, loc, halves(factor, offset),
-                              halves(mult, offset)),
-        constant(halves(t, false), halves(m, offset)));
+    Value sum = arith::MulIOp::create(b, loc, halves(factor, offset),
+                                      halves(mult, offset));
+    if (firstRounding)
+      sum = arith::AddIOp::create(
+          b, loc, sum, constant(halves(t, false), halves(m, offset)));
     return vector::BitCastOp::create(b, loc, vecType, sum);
   };
-  return vector::ShuffleOp::create(b, loc, product(evenHalves),
-                                   product(oddHalves), pick);
+  Value high = vector::ShuffleOp::create(b, loc, product(evenHalves),
+                                         product(oddHalves), pick);
+  if (firstRounding)
+    return high;
+  // 2^(t-32) + zp 2^(t-31) (- m): (2 zp + 1) << (t - 32).
+  auto c32 = [&](int64_t v) -> Value {
+    return arith::ConstantOp::create(
+        b, loc, vecType,
+        DenseElementsAttr::get(vecType, b.getI32IntegerAttr(v)));
+  };
+  Value k = arith::ShLIOp::create(b, loc, c32(2 * zp + 1),
+                                  arith::SubIOp::create(b, loc, t, c32(32)));
+  if (offset)
+    k = arith::SubIOp::create(b, loc, k, m);
+  return arith::AddIOp::create(b, loc, high, k);
 }
 
 bool qmlir::takesShortRoundingProduct(Type accType, qnn::RoundingMode mode,
