@@ -496,6 +496,16 @@ private:
                                      spec.rounding, hasSmallAccumulator(),
                                      shiftAtMost53());
   }
+  /// Whether in-bounds stores requantize from precomputed per-channel
+  /// constants (createShortSingleRound): per-channel single_round on offset
+  /// accumulators. The kernel then loads four constant vectors per column
+  /// vector instead of deriving them from m and t in every tile (six
+  /// instructions per column vector).
+  bool precomputedSingleRound() const {
+    return spec.multiplier.size() > 1 &&
+           spec.rounding == qnn::RoundingMode::SingleRound &&
+           offsetAccumulators() && L % 2 == 0;
+  }
   bool shiftAtMost53() const {
     return llvm::all_of(spec.shift, [](int32_t t) { return t <= 53; });
   }
@@ -535,6 +545,10 @@ private:
     return (k / span) * spanStride + k % span;
   }
   Value weights, bias, multiplier, shift, out;
+  /// Per-channel single_round constants (precomputedSingleRound()):
+  /// getShortSingleRoundConstants' factor, add and shift, and the factor of
+  /// lane 2i+1 in lane 2i.
+  Value srFactor, srFactorOdd, srAdd, srShift;
   /// The current thread's [MR * V][L] i32 scratch where a tile's
   /// accumulators wait for the epilogue's row loop (null: no row loop).
   Value tileScratch;
@@ -917,6 +931,14 @@ Value KernelBuilder::emitRequantize(Value acc, Value col, bool inBounds,
         vector::LoadOp::create(b, loc, accType(), bias, ValueRange{col}));
   if (spec.multiplier.empty())
     return result;
+  if (srFactor && inBounds) {
+    auto load = [&](Value global) -> Value {
+      return vector::LoadOp::create(b, loc, accType(), global, ValueRange{col});
+    };
+    return createShortSingleRound(b, loc, result, load(srFactor),
+                                  load(srFactorOdd), load(srAdd), load(srShift),
+                                  spec.clampMin, spec.clampMax);
+  }
   Value m, t;
   if (spec.multiplier.size() > 1) {
     m = vector::LoadOp::create(b, loc, accType(), multiplier, ValueRange{col});
@@ -1089,6 +1111,27 @@ func::FuncOp KernelBuilder::createFunction(ModuleOp module, StringRef name,
     sGlobal = makeGlobal(module, (name + "_shift").str(), vType,
                          padded(spec.shift, /*repeatLast=*/true));
   }
+  memref::GlobalOp srGlobals[4];
+  if (precomputedSingleRound()) {
+    SmallVector<int32_t> factor, factorOdd, add, shiftBy;
+    for (auto [m, t] : llvm::zip(spec.multiplier, spec.shift)) {
+      ShortSingleRoundConstants k =
+          getShortSingleRoundConstants(m, t, spec.outZp);
+      factor.push_back(k.factor);
+      add.push_back(k.add);
+      shiftBy.push_back(k.shift);
+    }
+    // Padding lanes repeat the last channel's constants.
+    factor.resize(Np, factor.back());
+    for (int64_t c = 0; c < Np; ++c)
+      factorOdd.push_back(c % 2 == 0 ? factor[c + 1] : 0);
+    const char *suffix[] = {"_sr_factor", "_sr_factor_odd", "_sr_add",
+                            "_sr_shift"};
+    ArrayRef<int32_t> values[] = {factor, factorOdd, add, shiftBy};
+    for (int i = 0; i < 4; ++i)
+      srGlobals[i] = makeGlobal(module, (name + suffix[i]).str(), vType,
+                                padded(values[i], /*repeatLast=*/true));
+  }
   b.setInsertionPointToEnd(module.getBody());
   auto func = func::FuncOp::create(
       b, loc, name, FunctionType::get(b.getContext(), {inType, outType}, {}));
@@ -1107,6 +1150,12 @@ func::FuncOp KernelBuilder::createFunction(ModuleOp module, StringRef name,
     multiplier =
         memref::GetGlobalOp::create(b, loc, vType, mGlobal.getSymName());
     shift = memref::GetGlobalOp::create(b, loc, vType, sGlobal.getSymName());
+  }
+  if (srGlobals[0]) {
+    Value *dst[] = {&srFactor, &srFactorOdd, &srAdd, &srShift};
+    for (int i = 0; i < 4; ++i)
+      *dst[i] =
+          memref::GetGlobalOp::create(b, loc, vType, srGlobals[i].getSymName());
   }
   // The output as a 2-D [rows, channels] matrix.
   if (outType.getRank() == 4)

@@ -1012,6 +1012,56 @@ static Value createShortRoundingProduct(OpBuilder &b, Location loc, Value x,
   return arith::AddIOp::create(b, loc, high, k);
 }
 
+ShortSingleRoundConstants
+qmlir::getShortSingleRoundConstants(int32_t m, int32_t t, int64_t zp) {
+  assert(t >= 32 && t <= 53 && m >= 0 && "short single_round range");
+  auto wrap = [](int64_t v) {
+    return static_cast<int32_t>(static_cast<uint32_t>(v));
+  };
+  return {wrap(2 * int64_t(m)),
+          wrap((2 * zp + 1) * (int64_t(1) << (t - 32)) - m), t - 31};
+}
+
+Value qmlir::createShortSingleRound(OpBuilder &b, Location loc, Value acc,
+                                    Value factor, Value factorOdd, Value add,
+                                    Value shift, int64_t lo, int64_t hi) {
+  // The products of createShortRoundingProduct (offset, no first rounding):
+  // u * 2m per lane pair, unsigned, whose high dwords plus `add` are
+  // floor(Y / 2^32).
+  auto vecType = cast<VectorType>(acc.getType());
+  int64_t n = vecType.getNumElements();
+  auto pairs = VectorType::get({n / 2}, b.getI64Type());
+  auto c64 = [&](int64_t v) -> Value {
+    return arith::ConstantOp::create(
+        b, loc, pairs, DenseElementsAttr::get(pairs, b.getI64IntegerAttr(v)));
+  };
+  auto low = [&](Value v) -> Value {
+    return arith::AndIOp::create(
+        b, loc, vector::BitCastOp::create(b, loc, pairs, v), c64(0xFFFFFFFFll));
+  };
+  Value even = arith::MulIOp::create(b, loc, low(acc), low(factor));
+  Value odd = arith::MulIOp::create(
+      b, loc,
+      arith::ShRUIOp::create(
+          b, loc, vector::BitCastOp::create(b, loc, pairs, acc), c64(32)),
+      low(factorOdd));
+  SmallVector<int64_t> pick;
+  for (int64_t i = 0; i < n; i += 2)
+    pick.append({i + 1, n + i + 1});
+  Value high = vector::ShuffleOp::create(
+      b, loc, vector::BitCastOp::create(b, loc, vecType, even),
+      vector::BitCastOp::create(b, loc, vecType, odd), pick);
+  Value result = arith::ShRSIOp::create(
+      b, loc, arith::AddIOp::create(b, loc, high, add), shift);
+  auto c32 = [&](int64_t v) -> Value {
+    return arith::ConstantOp::create(
+        b, loc, vecType,
+        DenseElementsAttr::get(vecType, b.getI32IntegerAttr(v)));
+  };
+  result = arith::MaxSIOp::create(b, loc, result, c32(lo));
+  return arith::MinSIOp::create(b, loc, result, c32(hi));
+}
+
 bool qmlir::takesShortRoundingProduct(Type accType, qnn::RoundingMode mode,
                                       bool smallAccumulator,
                                       bool shiftAtMost53) {

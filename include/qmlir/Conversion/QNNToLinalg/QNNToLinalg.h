@@ -52,6 +52,27 @@ Value createFixedPointRequantize(OpBuilder &b, Location loc, Value acc, Value m,
                                  bool shiftAtMost53 = false,
                                  bool offsetAccumulator = false);
 
+/// Per-lane constants of the short single_round requantization of an
+/// offset accumulator (u = x + 2^31, see createFixedPointRequantize) with
+/// the zero point folded in: `factor` = 2m (unsigned), `add` = (2 zp + 1) *
+/// 2^(t-32) - m (mod 2^32) and `shift` = t - 31, for 32 <= t <= 53.
+struct ShortSingleRoundConstants {
+  int32_t factor, add, shift;
+};
+ShortSingleRoundConstants getShortSingleRoundConstants(int32_t m, int32_t t,
+                                                       int64_t zp);
+
+/// createFixedPointRequantize's short single_round form (offset
+/// accumulators, zero point folded, takesShortRoundingProduct) from
+/// precomputed per-lane constants, so that a kernel loads them instead of
+/// deriving them from m and t: `factor`, `add` and `shift` as
+/// getShortSingleRoundConstants gives them per lane, `factorOdd` with lane
+/// 2i holding lane 2i+1's factor. Clamps to [lo, hi]. Bit-exact with
+/// createFixedPointRequantize.
+Value createShortSingleRound(OpBuilder &b, Location loc, Value acc,
+                             Value factor, Value factorOdd, Value add,
+                             Value shift, int64_t lo, int64_t hi);
+
 /// Whether createFixedPointRequantize takes its 64-bit short product (and so
 /// accepts `offsetAccumulator`) for an accumulator of type `accType`.
 bool takesShortRoundingProduct(Type accType, qnn::RoundingMode mode,
