@@ -422,6 +422,8 @@ private:
   Type elementType(int32_t onnxType);
   DenseElementsAttr tensorAttr(const onnx::TensorProto &tensor);
   RankedTensorType staticType(const std::string &name);
+  /// Whether input `i` is an ONNX bool (an i8 of 0 or 1 here).
+  bool isBoolInput(int64_t i);
   std::optional<RankedTensorType> tryStaticType(const std::string &name);
 
   // Node access.
@@ -485,8 +487,12 @@ private:
   void importReshapeLike(StringRef op);
   void importTranspose();
   void importConcat();
-  void importSoftmax();
+  void importSoftmax(bool log = false);
   void importReduceMean();
+  void importArgMax(bool min);
+  void importCompare(StringRef op);
+  void importLogical(StringRef op);
+  void importTrilu();
   void importReduce(StringRef op);
   void importSlice();
   void importSplit();
@@ -529,6 +535,8 @@ private:
   llvm::StringMap<const onnx::ValueInfoProto *> valueInfo;
   /// ONNX uint8 values (stored as signless i8).
   llvm::StringSet<> unsignedValues;
+  /// Values computed as ONNX bools (comparisons, logical ops).
+  llvm::StringSet<> boolValues;
 };
 
 //===----------------------------------------------------------------------===//
@@ -591,7 +599,10 @@ Type Importer::elementType(int32_t t) {
   case onnx::TensorProto::UINT64:
     return b.getI64Type();
   case onnx::TensorProto::BOOL:
-    return b.getI1Type();
+    // Bytes holding 0 or 1 (ONNX's layout), not i1: MLIR's lowering stores a
+    // vector of i1 as packed bits but addresses a memref of i1 by bytes, so
+    // an i1 tensor kept in memory between two loops is misread.
+    return b.getI8Type();
   default:
     fail("unsupported: ONNX element type " + Twine(t));
   }
@@ -644,12 +655,9 @@ DenseElementsAttr Importer::tensorAttr(const onnx::TensorProto &t) {
       break;
     }
   }
-  if (elem.isInteger(1)) {
-    SmallVector<bool> bools;
-    for (char c : raw)
-      bools.push_back(c != 0);
-    return DenseElementsAttr::get(type, bools);
-  }
+  if (t.data_type() == onnx::TensorProto::BOOL)
+    for (char &c : raw)
+      c = c != 0;
   bool detectedSplat = false;
   if (!DenseElementsAttr::isValidRawBuffer(type, raw, detectedSplat))
     fail("tensor '" + t.name() + "' has an invalid buffer");
@@ -890,8 +898,10 @@ Value Importer::elementwise(
     Value r = rankTo(v, rank);
     inputs.push_back(r);
     auto t = cast<RankedTensorType>(r.getType());
+    // numpy broadcasting: a dimension of 1 takes the other size, 0 included.
     for (int64_t d = 0; d < rank; ++d)
-      shape[d] = std::max(shape[d], t.getDimSize(d));
+      if (t.getDimSize(d) != 1)
+        shape[d] = t.getDimSize(d);
   }
   SmallVector<AffineMap> maps;
   for (Value v : inputs) {
@@ -1304,18 +1314,20 @@ void Importer::importUnary(StringRef op) {
   if (op == "Dropout") {
     if (hasInput(2)) {
       auto training = constantInput(2);
-      if (!training || !training->getElementType().isInteger(1) ||
-          training->getNumElements() != 1 || training->getValues<bool>()[0])
+      if (!training || !isBoolInput(2) || training->getNumElements() != 1 ||
+          !training->getValues<APInt>()[0].isZero())
         unsupported("Dropout in training mode");
     }
     if (node->output_size() > 1 && !node->output(1).empty()) {
       // Inference: nothing is dropped, the mask is all true.
       RankedTensorType maskType = outputType(1);
-      if (!maskType.getElementType().isInteger(1))
+      if (!maskType.getElementType().isInteger(8))
         unsupported("a non-boolean Dropout mask");
-      setOutput(tosa::ConstOp::create(b, loc, maskType,
-                                      DenseElementsAttr::get(maskType, true)),
+      setOutput(tosa::ConstOp::create(
+                    b, loc, maskType,
+                    DenseElementsAttr::get(maskType, b.getI8IntegerAttr(1))),
                 1);
+      boolValues.insert(node->output(1));
     }
   }
   setOutput(r);
@@ -1818,7 +1830,7 @@ void Importer::importConcat() {
                                    b.getI32IntegerAttr(axis)));
 }
 
-void Importer::importSoftmax() {
+void Importer::importSoftmax(bool log) {
   Value x = input(0);
   auto type = cast<RankedTensorType>(x.getType());
   int64_t rank = type.getRank();
@@ -1840,11 +1852,15 @@ void Importer::importSoftmax() {
   auto redType = ft.clone(reduced);
   Value mx = tosa::ReduceMaxOp::create(b, loc, redType, flat,
                                        b.getI32IntegerAttr(reduceAxis));
-  Value e = tosa::ExpOp::create(b, loc, ft,
-                                tosa::SubOp::create(b, loc, ft, flat, mx));
+  Value shifted = tosa::SubOp::create(b, loc, ft, flat, mx);
+  Value e = tosa::ExpOp::create(b, loc, ft, shifted);
   Value sum = tosa::ReduceSumOp::create(b, loc, redType, e,
                                         b.getI32IntegerAttr(reduceAxis));
-  Value r = mul(e, tosa::ReciprocalOp::create(b, loc, redType, sum));
+  // LogSoftmax: (x - max) - log(sum(exp(x - max))).
+  Value r =
+      log ? Value(tosa::SubOp::create(
+                b, loc, ft, shifted, tosa::LogOp::create(b, loc, redType, sum)))
+          : mul(e, tosa::ReciprocalOp::create(b, loc, redType, sum));
   setOutput(reshape(r, type.getShape()));
 }
 
@@ -1880,6 +1896,12 @@ void Importer::importReduce(StringRef op) {
   auto type = cast<RankedTensorType>(x.getType());
   if (!type.getElementType().isF32() && !type.getElementType().isInteger(32))
     unsupported("element type other than f32 and i32");
+  // The reductions made of a sum (or a product, a max or a min): an
+  // elementwise op before, one after.
+  bool isFloat = type.getElementType().isF32();
+  if ((op == "ReduceL2" || op == "ReduceLogSum" || op == "ReduceLogSumExp") &&
+      !isFloat)
+    unsupported("integer " + op);
   // axes moved from attribute to input in opset 18 (ReduceSum: 13).
   SmallVector<int64_t> axes =
       intsFromAttrOrInput("axes", 1, op == "ReduceSum" ? 13 : 18);
@@ -1889,21 +1911,198 @@ void Importer::importReduce(StringRef op) {
     for (int64_t d = 0; d < type.getRank(); ++d)
       axes.push_back(d);
   }
-  Value r = x;
-  SmallVector<int64_t> shape(type.getShape());
-  for (int64_t a : axes) {
-    a = normAxis(a, type.getRank());
-    shape[a] = 1;
-    auto t = type.clone(shape);
-    auto axis = b.getI32IntegerAttr(a);
-    if (op == "ReduceMin")
-      r = tosa::ReduceMinOp::create(b, loc, t, r, axis);
-    else if (op == "ReduceMax")
-      r = tosa::ReduceMaxOp::create(b, loc, t, r, axis);
-    else
-      r = tosa::ReduceSumOp::create(b, loc, t, r, axis);
-  }
+  auto reduce = [&](Value v, StringRef kind) {
+    SmallVector<int64_t> shape(type.getShape());
+    for (int64_t a : axes) {
+      a = normAxis(a, type.getRank());
+      shape[a] = 1;
+      auto t = type.clone(shape);
+      auto axis = b.getI32IntegerAttr(a);
+      if (kind == "min")
+        v = tosa::ReduceMinOp::create(b, loc, t, v, axis);
+      else if (kind == "max")
+        v = tosa::ReduceMaxOp::create(b, loc, t, v, axis);
+      else if (kind == "product")
+        v = tosa::ReduceProductOp::create(b, loc, t, v, axis);
+      else
+        v = tosa::ReduceSumOp::create(b, loc, t, v, axis);
+    }
+    return v;
+  };
+  Value r;
+  if (op == "ReduceMin")
+    r = reduce(x, "min");
+  else if (op == "ReduceMax")
+    r = reduce(x, "max");
+  else if (op == "ReduceProd")
+    r = reduce(x, "product");
+  else if (op == "ReduceL1")
+    r = reduce(tosa::AbsOp::create(b, loc, type, x), "sum");
+  else if (op == "ReduceSumSquare" || op == "ReduceL2") {
+    r = reduce(mul(x, x), "sum");
+    if (op == "ReduceL2")
+      r = tosa::ReciprocalOp::create(
+          b, loc, r.getType(), tosa::RsqrtOp::create(b, loc, r.getType(), r));
+  } else if (op == "ReduceLogSum") {
+    Value sum = reduce(x, "sum");
+    r = tosa::LogOp::create(b, loc, sum.getType(), sum);
+  } else if (op == "ReduceLogSumExp") {
+    // max + log(sum(exp(x - max))): no overflow where exp(x) would.
+    Value mx = reduce(x, "max");
+    Value e = tosa::ExpOp::create(b, loc, type,
+                                  tosa::SubOp::create(b, loc, type, x, mx));
+    Value sum = reduce(e, "sum");
+    r = tosa::AddOp::create(b, loc, sum.getType(), mx,
+                            tosa::LogOp::create(b, loc, sum.getType(), sum));
+  } else
+    r = reduce(x, "sum");
   setOutput(reshape(r, outputType().getShape()));
+}
+
+void Importer::importArgMax(bool min) {
+  Value x = input(0);
+  auto type = cast<RankedTensorType>(x.getType());
+  if (!type.getElementType().isF32())
+    unsupported("only f32 ArgMax/ArgMin inputs are supported");
+  int64_t rank = type.getRank();
+  int64_t axis = normAxis(intAttr("axis", 0), rank);
+  bool last = intAttr("select_last_index", 0) != 0;
+  RankedTensorType out = outputType();
+  if (!out.getElementType().isInteger(64))
+    unsupported("a non-int64 ArgMax/ArgMin output");
+  // ArgMin: the ArgMax of -x (negation is exact, ties stay ties). The last
+  // index: the first of the reversed axis, counted from the end.
+  Value v = min ? Value(tosa::NegateOp::create(b, loc, type, x)) : x;
+  if (last)
+    v = tosa::ReverseOp::create(b, loc, type, v, b.getI32IntegerAttr(axis));
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < rank; ++d)
+    if (d != axis)
+      shape.push_back(type.getDimSize(d));
+  auto idxType = RankedTensorType::get(shape, b.getI32Type());
+  Value idx =
+      tosa::ArgMaxOp::create(b, loc, idxType, v, b.getI32IntegerAttr(axis));
+  int64_t n = type.getDimSize(axis);
+  Value r = elementwise(
+      {idx}, b.getI64Type(), [&](OpBuilder &nb, Location nl, ValueRange a) {
+        Value i = a[0];
+        if (last)
+          i = arith::SubIOp::create(
+              nb, nl,
+              arith::ConstantIntOp::create(nb, nl, nb.getI32Type(), n - 1), i);
+        return arith::ExtSIOp::create(nb, nl, nb.getI64Type(), i).getResult();
+      });
+  setOutput(reshape(r, out.getShape()));
+}
+
+bool Importer::isBoolInput(int64_t i) {
+  const std::string &name = node->input(i);
+  if (boolValues.contains(name))
+    return true;
+  if (auto it = constants.find(name); it != constants.end())
+    return it->second->data_type() == onnx::TensorProto::BOOL;
+  auto it = valueInfo.find(name);
+  return it != valueInfo.end() && it->second->type().has_tensor_type() &&
+         it->second->type().tensor_type().elem_type() ==
+             onnx::TensorProto::BOOL;
+}
+
+void Importer::importCompare(StringRef op) {
+  Type elem = inputType(0).getElementType();
+  if (elem != inputType(1).getElementType())
+    unsupported("operands of different element types");
+  bool bools = isBoolInput(0) && isBoolInput(1);
+  if (!elem.isF32() && !elem.isInteger(32) && !(bools && op == "Equal"))
+    unsupported("comparison of this element type (f32 and i32 are "
+                "supported)");
+  // Bytes of 0 or 1, computed and widened in one loop (no i1 tensor).
+  bool isFloat = elem.isF32();
+  // Less and LessOrEqual: Greater and GreaterOrEqual, operands swapped.
+  bool swap = op == "Less" || op == "LessOrEqual";
+  arith::CmpFPredicate fp = arith::CmpFPredicate::OGE;
+  arith::CmpIPredicate ip = arith::CmpIPredicate::sge;
+  if (op == "Equal")
+    fp = arith::CmpFPredicate::OEQ, ip = arith::CmpIPredicate::eq;
+  else if (op == "Greater" || op == "Less")
+    fp = arith::CmpFPredicate::OGT, ip = arith::CmpIPredicate::sgt;
+  Value r = elementwise(
+      {input(0), input(1)}, b.getI8Type(),
+      [&](OpBuilder &nb, Location nl, ValueRange a) {
+        Value x = swap ? a[1] : a[0], y = swap ? a[0] : a[1];
+        Value c = isFloat ? Value(arith::CmpFOp::create(nb, nl, fp, x, y))
+                          : Value(arith::CmpIOp::create(nb, nl, ip, x, y));
+        return arith::ExtUIOp::create(nb, nl, nb.getI8Type(), c).getResult();
+      });
+  setOutput(reshape(r, outputType().getShape()));
+  boolValues.insert(node->output(0));
+}
+
+void Importer::importLogical(StringRef op) {
+  for (int64_t i = 0; i < numInputs(); ++i)
+    if (!isBoolInput(i))
+      unsupported("a non-boolean operand of " + op);
+  SmallVector<Value> operands;
+  for (int64_t i = 0; i < numInputs(); ++i)
+    operands.push_back(input(i));
+  // On bytes of 0 or 1: the bitwise ops are the logical ones.
+  Value r = elementwise(
+      operands, b.getI8Type(), [&](OpBuilder &nb, Location nl, ValueRange a) {
+        if (op == "Not")
+          return arith::XOrIOp::create(
+                     nb, nl, a[0],
+                     arith::ConstantIntOp::create(nb, nl, nb.getI8Type(), 1))
+              .getResult();
+        if (op == "And")
+          return arith::AndIOp::create(nb, nl, a[0], a[1]).getResult();
+        if (op == "Or")
+          return arith::OrIOp::create(nb, nl, a[0], a[1]).getResult();
+        return arith::XOrIOp::create(nb, nl, a[0], a[1]).getResult();
+      });
+  setOutput(reshape(r, outputType().getShape()));
+  boolValues.insert(node->output(0));
+}
+
+void Importer::importTrilu() {
+  Value x = input(0);
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t rank = type.getRank();
+  if (rank < 2)
+    failNode("Trilu needs an input of rank 2 or more");
+  Type elem = type.getElementType();
+  if (!elem.isF32() && !elem.isInteger(32) && !elem.isInteger(64))
+    unsupported("Trilu of this element type");
+  // k: a constant, or a run-time int64 scalar read in the loop.
+  int64_t k = 0;
+  SmallVector<Value> operands = {x};
+  if (hasInput(1)) {
+    RankedTensorType kt = inputType(1);
+    if (kt.getNumElements() != 1 || !kt.getElementType().isInteger(64))
+      failNode("Trilu's k must be a single int64");
+    if (auto ks = constantIntValues(1))
+      k = (*ks)[0];
+    else
+      operands.push_back(input(1));
+  }
+  bool upper = intAttr("upper", 1) != 0;
+  // Keep (i, j) of the last two dimensions where j - i >= k (upper) or
+  // j - i <= k (lower), from the loop indices (no mask in memory).
+  Value r = elementwise(
+      operands, elem, [&](OpBuilder &nb, Location nl, ValueRange a) {
+        Value i = linalg::IndexOp::create(nb, nl, rank - 2);
+        Value j = linalg::IndexOp::create(nb, nl, rank - 1);
+        Value diff = arith::SubIOp::create(nb, nl, j, i);
+        Value kv = a.size() > 1
+                       ? Value(arith::IndexCastOp::create(
+                             nb, nl, nb.getIndexType(), a[1]))
+                       : Value(arith::ConstantIndexOp::create(nb, nl, k));
+        Value keep = arith::CmpIOp::create(nb, nl,
+                                           upper ? arith::CmpIPredicate::sge
+                                                 : arith::CmpIPredicate::sle,
+                                           diff, kv);
+        Value zero = arith::ConstantOp::create(nb, nl, nb.getZeroAttr(elem));
+        return arith::SelectOp::create(nb, nl, keep, a[0], zero).getResult();
+      });
+  setOutput(r);
 }
 
 void Importer::importSlice() {
@@ -2402,8 +2601,19 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     t["Transpose"] = [](Importer &im) { im.importTranspose(); };
     t["Concat"] = [](Importer &im) { im.importConcat(); };
     t["Softmax"] = [](Importer &im) { im.importSoftmax(); };
+    t["LogSoftmax"] = [](Importer &im) { im.importSoftmax(/*log=*/true); };
+    t["ArgMax"] = [](Importer &im) { im.importArgMax(/*min=*/false); };
+    t["ArgMin"] = [](Importer &im) { im.importArgMax(/*min=*/true); };
+    for (StringRef op :
+         {"Equal", "Greater", "GreaterOrEqual", "Less", "LessOrEqual"})
+      t[op] = [op](Importer &im) { im.importCompare(op); };
+    for (StringRef op : {"And", "Or", "Xor", "Not"})
+      t[op] = [op](Importer &im) { im.importLogical(op); };
+    t["Trilu"] = [](Importer &im) { im.importTrilu(); };
     t["ReduceMean"] = [](Importer &im) { im.importReduceMean(); };
-    for (StringRef op : {"ReduceMin", "ReduceMax", "ReduceSum"})
+    for (StringRef op :
+         {"ReduceMin", "ReduceMax", "ReduceSum", "ReduceProd", "ReduceL1",
+          "ReduceL2", "ReduceSumSquare", "ReduceLogSum", "ReduceLogSumExp"})
       t[op] = [op](Importer &im) { im.importReduce(op); };
     t["Slice"] = [](Importer &im) { im.importSlice(); };
     t["Split"] = [](Importer &im) { im.importSplit(); };
@@ -2510,9 +2720,10 @@ FailureOr<OwningOpRef<ModuleOp>> Importer::run() {
     auto func = func::FuncOp::create(b, fileLoc, options.functionName,
                                      b.getFunctionType(argTypes, resultTypes));
     Block *entry = func.addEntryBlock();
+    b.setInsertionPointToStart(entry);
+    loc = fileLoc;
     for (auto [vi, arg] : llvm::zip(args, entry->getArguments()))
       values[vi->name()] = arg;
-    b.setInsertionPointToStart(entry);
 
     for (const auto &n : graph.node()) {
       node = &n;
