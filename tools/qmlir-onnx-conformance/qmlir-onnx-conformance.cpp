@@ -189,22 +189,31 @@ std::string compare(const JitBuffer &got, const JitBuffer &expected,
   return "";
 }
 
-/// Graph inputs that are quantization parameters (scales and zero points of
-/// the quantized operators) or Resize's scales and sizes. qmlir types
-/// quantized values with compile-time scales and compiles static shapes, so
-/// these are bound to the data set's values before import.
-llvm::StringSet<> quantizationParameters(const onnx::ModelProto &model) {
+/// Graph inputs that are compile-time values for qmlir: quantization
+/// parameters (scales and zero points of the quantized operators; qmlir
+/// types quantized values with compile-time scales) and the inputs that fix
+/// a result's shape (Resize's scales and sizes, Reshape's shape, the axes
+/// of reductions and (un)squeezes, Slice's starts/ends/axes/steps, pads,
+/// split sizes; qmlir compiles static shapes). They are bound to the data
+/// set's values before import.
+llvm::StringSet<> compileTimeInputs(const onnx::ModelProto &model) {
   llvm::StringSet<> names;
   for (const auto &n : model.graph().node()) {
     SmallVector<int> positions;
-    if (n.op_type() == "QuantizeLinear" || n.op_type() == "DequantizeLinear")
+    StringRef op = n.op_type();
+    if (op == "QuantizeLinear" || op == "DequantizeLinear")
       positions = {1, 2};
-    else if (n.op_type() == "QLinearConv" || n.op_type() == "QLinearMatMul")
+    else if (op == "QLinearConv" || op == "QLinearMatMul")
       positions = {1, 2, 4, 5, 6, 7};
-    else if (n.op_type() == "MatMulInteger" || n.op_type() == "ConvInteger")
+    else if (op == "MatMulInteger" || op == "ConvInteger")
       positions = {2, 3};
-    else if (n.op_type() == "Resize")
+    else if (op == "Resize")
       positions = {1, 2, 3}; // roi, scales, sizes: they fix the shapes
+    else if (op == "Slice")
+      positions = {1, 2, 3, 4};
+    else if (op == "Reshape" || op == "Squeeze" || op == "Unsqueeze" ||
+             op == "Pad" || op == "Split" || op.starts_with("Reduce"))
+      positions = {1};
     for (int i : positions)
       if (i < n.input_size() && !n.input(i).empty())
         names.insert(n.input(i));
@@ -224,8 +233,8 @@ Result runDataSet(StringRef dir, StringRef setDir, onnx::ModelProto model) {
       break;
     inputFiles.push_back(std::string(p));
   }
-  // Bind quantization parameters given as graph inputs.
-  llvm::StringSet<> params = quantizationParameters(model);
+  // Bind the compile-time values given as graph inputs.
+  llvm::StringSet<> params = compileTimeInputs(model);
   std::vector<std::string> graphInputs;
   llvm::StringSet<> initializers;
   for (const auto &init : model.graph().initializer())

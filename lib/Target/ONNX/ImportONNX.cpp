@@ -1790,6 +1790,8 @@ void Importer::importReshapeLike(StringRef op) {
   if ((op == "Squeeze" || op == "Unsqueeze") && opset >= 13 && hasInput(1) &&
       !constantInput(1))
     unsupported("the axes input that is not a constant (it must be)");
+  if (inputType(0).getNumElements() == 0)
+    unsupported("a tensor with no elements (TOSA's reshape needs one)");
   setOutput(reshape(input(0), outputType().getShape()));
 }
 
@@ -2109,6 +2111,8 @@ void Importer::importSlice() {
   Value x = input(0);
   auto type = cast<RankedTensorType>(x.getType());
   int64_t rank = type.getRank();
+  if (outputType().getNumElements() == 0)
+    unsupported("an empty slice (TOSA's slice has no empty result)");
   SmallVector<int64_t> starts, ends, axes, steps;
   if (opset < 10) {
     starts = intsAttr("starts");
