@@ -193,8 +193,9 @@ std::string compare(const JitBuffer &got, const JitBuffer &expected,
 /// parameters (scales and zero points of the quantized operators; qmlir
 /// types quantized values with compile-time scales) and the inputs that fix
 /// a result's shape (Resize's scales and sizes, Reshape's shape, the axes
-/// of reductions and (un)squeezes, Slice's starts/ends/axes/steps, pads,
-/// split sizes; qmlir compiles static shapes). They are bound to the data
+/// of reductions, (un)squeezes and CumSum, Slice's starts/ends/axes/steps,
+/// pads, split sizes, Expand's shape, Tile's repeats, ConstantOfShape's
+/// shape; qmlir compiles static shapes). They are bound to the data
 /// set's values before import.
 llvm::StringSet<> compileTimeInputs(const onnx::ModelProto &model) {
   llvm::StringSet<> names;
@@ -212,8 +213,11 @@ llvm::StringSet<> compileTimeInputs(const onnx::ModelProto &model) {
     else if (op == "Slice")
       positions = {1, 2, 3, 4};
     else if (op == "Reshape" || op == "Squeeze" || op == "Unsqueeze" ||
-             op == "Pad" || op == "Split" || op.starts_with("Reduce"))
+             op == "Pad" || op == "Split" || op == "Expand" || op == "Tile" ||
+             op == "CumSum" || op.starts_with("Reduce"))
       positions = {1};
+    else if (op == "ConstantOfShape")
+      positions = {0};
     for (int i : positions)
       if (i < n.input_size() && !n.input(i).empty())
         names.insert(n.input(i));

@@ -493,6 +493,16 @@ private:
   void importCompare(StringRef op);
   void importLogical(StringRef op);
   void importTrilu();
+  void importMath(StringRef op);
+  void importWhere();
+  void importExpand();
+  void importTile();
+  void importConstantOfShape();
+  void importMod();
+  void importGather(bool elements);
+  void importDepthToSpace(bool toSpace);
+  void importHardmax();
+  void importCumSum();
   void importReduce(StringRef op);
   void importSlice();
   void importSplit();
@@ -990,8 +1000,8 @@ std::optional<SmallVector<int64_t>> Importer::constantIntValues(int64_t i) {
 bool Importer::foldConstantNode() {
   StringRef op = node->op_type();
   static const llvm::StringSet<> foldable = {
-      "Shape", "Cast", "Slice", "Concat", "Gather", "Squeeze", "Unsqueeze",
-      "Reshape", "Add", "Sub", "Mul", "Div", "Identity"};
+      "Shape",     "Size",    "Cast", "Slice", "Concat", "Gather", "Squeeze",
+      "Unsqueeze", "Reshape", "Add",  "Sub",   "Mul",    "Div",    "Identity"};
   if (!foldable.contains(op) || node->output_size() != 1)
     return false;
   SmallVector<int64_t> result, dims;
@@ -1012,6 +1022,15 @@ bool Importer::foldConstantNode() {
     for (int64_t d = std::max<int64_t>(start, 0); d < std::min(end, rank); ++d)
       result.push_back(t.getDimSize(d));
     dims = {(int64_t)result.size()};
+  } else if (op == "Size") {
+    // The element count of a static shape: a scalar.
+    if (!hasInput(0))
+      return false;
+    auto known = tryStaticType(node->input(0));
+    if (!known)
+      return false;
+    result = {known->getNumElements()};
+    dims = {};
   } else {
     // Every input must be an integer constant (float only for Cast).
     for (int64_t i = 0; i < numInputs(); ++i) {
@@ -2107,6 +2126,463 @@ void Importer::importTrilu() {
   setOutput(r);
 }
 
+void Importer::importMath(StringRef op) {
+  Value x = input(0);
+  auto type = cast<RankedTensorType>(x.getType());
+  Type elem = type.getElementType();
+  if (!elem.isF32())
+    unsupported("only f32 inputs are supported");
+  bool predicate = op == "IsInf" || op == "IsNaN";
+  float alpha = floatAttr("alpha", op == "Selu"   ? 1.67326319217681884765625f
+                                   : op == "Celu" ? 1.0f
+                                                  : 1.0f);
+  float gamma = floatAttr("gamma", 1.05070102214813232421875f);
+  float lambd = floatAttr("lambd", 0.5f), bias = floatAttr("bias", 0.0f);
+  bool positive = intAttr("detect_positive", 1) != 0;
+  bool negative = intAttr("detect_negative", 1) != 0;
+  Value r = elementwise(
+      {x}, predicate ? b.getI8Type() : elem,
+      [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+        Value v = a[0];
+        auto c = [&](double d) -> Value {
+          return arith::ConstantOp::create(nb, nl, nb.getF32FloatAttr(d));
+        };
+        auto cmp = [&](arith::CmpFPredicate p, Value l, Value r) -> Value {
+          return arith::CmpFOp::create(nb, nl, p, l, r);
+        };
+        auto sel = [&](Value cond, Value t, Value f) -> Value {
+          return arith::SelectOp::create(nb, nl, cond, t, f);
+        };
+        auto add = [&](Value l, Value r) -> Value {
+          return arith::AddFOp::create(nb, nl, l, r);
+        };
+        auto mulf = [&](Value l, Value r) -> Value {
+          return arith::MulFOp::create(nb, nl, l, r);
+        };
+        auto toByte = [&](Value i1) -> Value {
+          return arith::ExtUIOp::create(nb, nl, nb.getI8Type(), i1);
+        };
+        if (op == "Softplus") // max(x, 0) + log1p(exp(-|x|)): no overflow
+          return add(arith::MaximumFOp::create(nb, nl, v, c(0)),
+                     math::Log1pOp::create(
+                         nb, nl,
+                         math::ExpOp::create(
+                             nb, nl,
+                             arith::NegFOp::create(
+                                 nb, nl, math::AbsFOp::create(nb, nl, v)))));
+        if (op == "Softsign")
+          return arith::DivFOp::create(
+              nb, nl, v, add(c(1), math::AbsFOp::create(nb, nl, v)));
+        if (op == "Selu" || op == "Celu") {
+          // Selu: gamma (x > 0 ? x : alpha (e^x - 1)); Celu: max(0, x) +
+          // min(0, alpha (e^(x / alpha) - 1)).
+          if (op == "Celu") {
+            Value e = arith::SubFOp::create(
+                nb, nl,
+                math::ExpOp::create(nb, nl,
+                                    arith::DivFOp::create(nb, nl, v, c(alpha))),
+                c(1));
+            return add(
+                arith::MaximumFOp::create(nb, nl, v, c(0)),
+                arith::MinimumFOp::create(nb, nl, c(0), mulf(c(alpha), e)));
+          }
+          Value e =
+              mulf(c(alpha), arith::SubFOp::create(
+                                 nb, nl, math::ExpOp::create(nb, nl, v), c(1)));
+          return mulf(c(gamma),
+                      sel(cmp(arith::CmpFPredicate::OGT, v, c(0)), v, e));
+        }
+        if (op == "ThresholdedRelu")
+          return sel(cmp(arith::CmpFPredicate::OGT, v, c(alpha)), v, c(0));
+        if (op == "Shrink")
+          return sel(cmp(arith::CmpFPredicate::OLT, v, c(-lambd)),
+                     add(v, c(bias)),
+                     sel(cmp(arith::CmpFPredicate::OGT, v, c(lambd)),
+                         arith::SubFOp::create(nb, nl, v, c(bias)), c(0)));
+        if (op == "Sign")
+          return sel(cmp(arith::CmpFPredicate::OGT, v, c(0)), c(1),
+                     sel(cmp(arith::CmpFPredicate::OLT, v, c(0)), c(-1),
+                         mulf(v, c(0)))); // 0 stays 0, NaN stays NaN
+        if (op == "IsNaN")
+          return toByte(cmp(arith::CmpFPredicate::UNO, v, v));
+        if (op == "IsInf") {
+          Value inf = c(std::numeric_limits<float>::infinity());
+          Value pos = cmp(arith::CmpFPredicate::OEQ, v, inf);
+          Value neg = cmp(arith::CmpFPredicate::OEQ, v,
+                          c(-std::numeric_limits<float>::infinity()));
+          Value no = arith::ConstantIntOp::create(nb, nl, nb.getI1Type(), 0);
+          return toByte(arith::OrIOp::create(nb, nl, positive ? pos : no,
+                                             negative ? neg : no));
+        }
+        if (op == "Sin")
+          return math::SinOp::create(nb, nl, v);
+        if (op == "Cos")
+          return math::CosOp::create(nb, nl, v);
+        if (op == "Tan")
+          return math::TanOp::create(nb, nl, v);
+        if (op == "Asin")
+          return math::AsinOp::create(nb, nl, v);
+        if (op == "Acos")
+          return math::AcosOp::create(nb, nl, v);
+        if (op == "Atan")
+          return math::AtanOp::create(nb, nl, v);
+        if (op == "Sinh")
+          return math::SinhOp::create(nb, nl, v);
+        if (op == "Cosh")
+          return math::CoshOp::create(nb, nl, v);
+        if (op == "Asinh")
+          return math::AsinhOp::create(nb, nl, v);
+        if (op == "Acosh")
+          return math::AcoshOp::create(nb, nl, v);
+        return math::AtanhOp::create(nb, nl, v); // Atanh
+      });
+  setOutput(r);
+  if (predicate)
+    boolValues.insert(node->output(0));
+}
+
+void Importer::importWhere() {
+  if (!isBoolInput(0))
+    unsupported("a non-boolean condition of Where");
+  Type elem = inputType(1).getElementType();
+  if (elem != inputType(2).getElementType())
+    unsupported("operands of different element types");
+  Value r = elementwise(
+      {input(0), input(1), input(2)}, elem,
+      [](OpBuilder &nb, Location nl, ValueRange a) {
+        Value zero = arith::ConstantIntOp::create(nb, nl, nb.getI8Type(), 0);
+        Value cond =
+            arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::ne, a[0], zero);
+        return arith::SelectOp::create(nb, nl, cond, a[1], a[2]).getResult();
+      });
+  setOutput(reshape(r, outputType().getShape()));
+  if (isBoolInput(1) && isBoolInput(2))
+    boolValues.insert(node->output(0));
+}
+
+void Importer::importExpand() {
+  if (!constantInput(1))
+    unsupported("the shape input that is not a constant (it must be)");
+  // numpy broadcasting of the input to the (inferred) output shape.
+  Value x = input(0);
+  RankedTensorType out = outputType();
+  int64_t rank = out.getRank();
+  Value xr = rankTo(x, rank);
+  auto xt = cast<RankedTensorType>(xr.getType());
+  SmallVector<AffineExpr> exprs;
+  for (int64_t d = 0; d < rank; ++d)
+    exprs.push_back(xt.getDimSize(d) == 1 && out.getDimSize(d) != 1
+                        ? b.getAffineConstantExpr(0)
+                        : b.getAffineDimExpr(d));
+  SmallVector<AffineMap> maps = {AffineMap::get(rank, 0, exprs, ctx),
+                                 b.getMultiDimIdentityMap(rank)};
+  Value init =
+      tensor::EmptyOp::create(b, loc, out.getShape(), xt.getElementType());
+  Value r =
+      linalg::GenericOp::create(
+          b, loc, out.clone(xt.getElementType()), ValueRange{xr},
+          ValueRange{init}, maps,
+          SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+          [](OpBuilder &nb, Location nl, ValueRange args) {
+            linalg::YieldOp::create(nb, nl, args[0]);
+          })
+          .getResult(0);
+  setOutput(r);
+  if (isBoolInput(0))
+    boolValues.insert(node->output(0));
+}
+
+void Importer::importTile() {
+  SmallVector<int64_t> repeats = constantInts(1);
+  Value x = input(0);
+  auto type = cast<RankedTensorType>(x.getType());
+  if ((int64_t)repeats.size() != type.getRank())
+    failNode("Tile's repeats has " + Twine(repeats.size()) +
+             " values for an input of rank " + Twine(type.getRank()));
+  if (type.getNumElements() == 0 ||
+      llvm::any_of(repeats, [](int64_t r) { return r < 1; }))
+    unsupported("an empty Tile");
+  setOutput(tosa::TileOp::create(b, loc, outputType(), x, shapeValue(repeats)));
+  if (isBoolInput(0))
+    boolValues.insert(node->output(0));
+}
+
+void Importer::importConstantOfShape() {
+  if (!constantInput(0))
+    unsupported("the shape input that is not a constant (it must be)");
+  RankedTensorType out = outputType();
+  DenseElementsAttr value;
+  if (const onnx::AttributeProto *a = attr("value")) {
+    DenseElementsAttr v = tensorAttr(a->t());
+    if (v.getNumElements() != 1)
+      failNode("ConstantOfShape's value must have one element");
+    value = v;
+  }
+  Attribute scalar = value ? value.getSplatValue<Attribute>()
+                           : b.getZeroAttr(out.getElementType());
+  if (out.getNumElements() == 0)
+    unsupported("a tensor with no elements");
+  setOutput(
+      tosa::ConstOp::create(b, loc, out, DenseElementsAttr::get(out, scalar)));
+  if (const onnx::AttributeProto *a = attr("value");
+      a && a->t().data_type() == onnx::TensorProto::BOOL)
+    boolValues.insert(node->output(0));
+}
+
+void Importer::importMod() {
+  Type elem = inputType(0).getElementType();
+  if (elem != inputType(1).getElementType())
+    unsupported("operands of different element types");
+  bool fmod = intAttr("fmod", 0) != 0;
+  if (isa<FloatType>(elem) && !fmod)
+    failNode("Mod of floats needs fmod = 1");
+  if (!elem.isF32() && !elem.isInteger(32) && !elem.isInteger(64))
+    unsupported("Mod of this element type (f32, i32, i64 are supported)");
+  Value r = elementwise(
+      {input(0), input(1)}, elem,
+      [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+        if (isa<FloatType>(elem))
+          return arith::RemFOp::create(nb, nl, a[0], a[1]);
+        // A divisor of 0 (undefined in ONNX) gives 0 and -1 gives 0 without
+        // dividing: the x86 division traps on both (0, INT_MIN / -1).
+        Value zero = arith::ConstantOp::create(nb, nl, nb.getZeroAttr(elem));
+        Value one =
+            arith::ConstantOp::create(nb, nl, nb.getIntegerAttr(elem, 1));
+        Value minusOne =
+            arith::ConstantOp::create(nb, nl, nb.getIntegerAttr(elem, -1));
+        Value trivial = arith::OrIOp::create(
+            nb, nl,
+            arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::eq, a[1], zero),
+            arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::eq, a[1],
+                                  minusOne));
+        Value divisor = arith::SelectOp::create(nb, nl, trivial, one, a[1]);
+        Value rem = arith::SelectOp::create(
+            nb, nl, trivial, zero,
+            arith::RemSIOp::create(nb, nl, a[0], divisor));
+        if (fmod)
+          return rem;
+        // Python's mod takes the divisor's sign: add it where the
+        // remainder is non-zero and of the other sign.
+        Value nonZero =
+            arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::ne, rem, zero);
+        Value remNeg =
+            arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::slt, rem, zero);
+        Value divNeg = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::slt,
+                                             a[1], zero);
+        Value differ = arith::XOrIOp::create(nb, nl, remNeg, divNeg);
+        Value fix = arith::AndIOp::create(nb, nl, nonZero, differ);
+        return arith::SelectOp::create(
+            nb, nl, fix, arith::AddIOp::create(nb, nl, rem, a[1]), rem);
+      });
+  setOutput(reshape(r, outputType().getShape()));
+}
+
+void Importer::importGather(bool elements) {
+  Value data = input(0), indices = input(1);
+  auto dt = cast<RankedTensorType>(data.getType());
+  auto it = cast<RankedTensorType>(indices.getType());
+  if (!it.getElementType().isInteger(64) && !it.getElementType().isInteger(32))
+    failNode("indices must be int32 or int64");
+  int64_t rank = dt.getRank();
+  int64_t axis = normAxis(intAttr("axis", 0), rank);
+  RankedTensorType out = outputType();
+  if (out.getNumElements() == 0)
+    unsupported("a tensor with no elements");
+  if (elements && it.getRank() != rank)
+    failNode("GatherElements' indices must have the data's rank");
+  // One loop over the output; each element reads the data at the indexed
+  // position (negative indices count from the end; out-of-range indices
+  // are the model's error, clamped here so the read stays in bounds).
+  int64_t outRank = out.getRank();
+  SmallVector<AffineExpr> idxExprs;
+  if (elements) {
+    for (int64_t d = 0; d < outRank; ++d)
+      idxExprs.push_back(b.getAffineDimExpr(d));
+  } else {
+    for (int64_t d = 0; d < it.getRank(); ++d)
+      idxExprs.push_back(b.getAffineDimExpr(axis + d));
+  }
+  SmallVector<AffineMap> maps = {AffineMap::get(outRank, 0, idxExprs, ctx),
+                                 b.getMultiDimIdentityMap(outRank)};
+  Value init =
+      tensor::EmptyOp::create(b, loc, out.getShape(), dt.getElementType());
+  int64_t n = dt.getDimSize(axis);
+  Value r =
+      linalg::GenericOp::create(
+          b, loc, out.clone(dt.getElementType()), ValueRange{indices},
+          ValueRange{init}, maps,
+          SmallVector<utils::IteratorType>(outRank,
+                                           utils::IteratorType::parallel),
+          [&](OpBuilder &nb, Location nl, ValueRange args) {
+            Value i =
+                arith::IndexCastOp::create(nb, nl, nb.getIndexType(), args[0]);
+            Value size = arith::ConstantIndexOp::create(nb, nl, n);
+            Value zero = arith::ConstantIndexOp::create(nb, nl, 0);
+            Value neg = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::slt,
+                                              i, zero);
+            i = arith::SelectOp::create(
+                nb, nl, neg, arith::AddIOp::create(nb, nl, i, size), i);
+            i = arith::MaxSIOp::create(nb, nl, i, zero);
+            i = arith::MinSIOp::create(
+                nb, nl, i,
+                arith::ConstantIndexOp::create(nb, nl,
+                                               std::max<int64_t>(n - 1, 0)));
+            SmallVector<Value> pos;
+            for (int64_t d = 0; d < rank; ++d) {
+              if (d == axis) {
+                pos.push_back(i);
+              } else if (elements) {
+                pos.push_back(linalg::IndexOp::create(nb, nl, d));
+              } else {
+                int64_t od = d < axis ? d : d + it.getRank() - 1;
+                pos.push_back(linalg::IndexOp::create(nb, nl, od));
+              }
+            }
+            linalg::YieldOp::create(
+                nb, nl,
+                tensor::ExtractOp::create(nb, nl, data, pos).getResult());
+          })
+          .getResult(0);
+  setOutput(r);
+  if (isBoolInput(0))
+    boolValues.insert(node->output(0));
+}
+
+void Importer::importDepthToSpace(bool toSpace) {
+  Value x = input(0);
+  auto type = cast<RankedTensorType>(x.getType());
+  if (type.getRank() != 4)
+    failNode("the input must be 4-D (NCHW)");
+  int64_t bs = intAttr("blocksize", 0);
+  if (bs < 1)
+    failNode("blocksize must be positive");
+  int64_t N = type.getDimSize(0), C = type.getDimSize(1),
+          H = type.getDimSize(2), W = type.getDimSize(3);
+  Value r;
+  if (toSpace) { // DepthToSpace
+    if (C % (bs * bs))
+      failNode("channels not divisible by blocksize^2");
+    int64_t c = C / (bs * bs);
+    bool crd = stringAttr("mode", "DCR") == "CRD";
+    if (crd) {
+      r = reshape(x, {N, c, bs, bs, H, W});
+      r = transpose(r, {0, 1, 4, 2, 5, 3});
+    } else {
+      r = reshape(x, {N, bs, bs, c, H, W});
+      r = transpose(r, {0, 3, 4, 1, 5, 2});
+    }
+    r = reshape(r, {N, c, H * bs, W * bs});
+  } else { // SpaceToDepth
+    if (H % bs || W % bs)
+      failNode("spatial size not divisible by blocksize");
+    r = reshape(x, {N, C, H / bs, bs, W / bs, bs});
+    r = transpose(r, {0, 3, 5, 1, 2, 4});
+    r = reshape(r, {N, C * bs * bs, H / bs, W / bs});
+  }
+  setOutput(r);
+}
+
+void Importer::importHardmax() {
+  Value x = input(0);
+  auto type = cast<RankedTensorType>(x.getType());
+  if (!type.getElementType().isF32())
+    unsupported("only f32 Hardmax is supported");
+  int64_t rank = type.getRank();
+  int64_t axis = normAxis(intAttr("axis", opset < 13 ? 1 : -1), rank);
+  // Before opset 13, over all trailing dimensions (the input seen as 2-D).
+  Value flat = x;
+  if (opset < 13) {
+    int64_t outer = 1, inner = 1;
+    for (int64_t d = 0; d < rank; ++d)
+      (d < axis ? outer : inner) *= type.getDimSize(d);
+    flat = reshape(x, {outer, inner});
+    axis = 1;
+  }
+  auto ft = cast<RankedTensorType>(flat.getType());
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < ft.getRank(); ++d)
+    if (d != axis)
+      shape.push_back(ft.getDimSize(d));
+  // One at the first maximum along the axis.
+  Value idx = tosa::ArgMaxOp::create(
+      b, loc, RankedTensorType::get(shape, b.getI32Type()), flat,
+      b.getI32IntegerAttr(axis));
+  SmallVector<int64_t> keep(ft.getShape());
+  keep[axis] = 1;
+  idx = reshape(idx, keep);
+  int64_t axisDim = axis;
+  Value r = elementwise(
+      {flat, idx}, b.getF32Type(),
+      [&](OpBuilder &nb, Location nl, ValueRange a) {
+        Value pos = arith::IndexCastOp::create(
+            nb, nl, nb.getI32Type(), linalg::IndexOp::create(nb, nl, axisDim));
+        Value hit =
+            arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::eq, pos, a[1]);
+        return arith::UIToFPOp::create(nb, nl, nb.getF32Type(), hit)
+            .getResult();
+      });
+  setOutput(reshape(r, type.getShape()));
+}
+
+void Importer::importCumSum() {
+  Value x = input(0);
+  auto type = cast<RankedTensorType>(x.getType());
+  Type elem = type.getElementType();
+  if (!elem.isF32() && !elem.isF64() && !elem.isInteger(32) &&
+      !elem.isInteger(64))
+    unsupported(
+        "CumSum of this element type (f32, f64, i32, i64 are supported)");
+  SmallVector<int64_t> axisValues = constantInts(1);
+  if (axisValues.size() != 1)
+    failNode("CumSum's axis must be a single integer");
+  int64_t rank = type.getRank();
+  int64_t axis = normAxis(axisValues[0], rank);
+  bool exclusive = intAttr("exclusive", 0) != 0;
+  bool reverse = intAttr("reverse", 0) != 0;
+  if (type.getNumElements() == 0)
+    unsupported("a tensor with no elements");
+  // out[.., i, ..] = sum over j of x[.., j, ..] where j <= i (exclusive:
+  // j < i; reverse: j >= i, j > i): one reduction loop j beside the output's
+  // loops, O(n^2) along the axis.
+  SmallVector<AffineExpr> inExprs, outExprs;
+  for (int64_t d = 0; d < rank; ++d) {
+    inExprs.push_back(b.getAffineDimExpr(d == axis ? rank : d));
+    outExprs.push_back(b.getAffineDimExpr(d));
+  }
+  SmallVector<AffineMap> maps = {AffineMap::get(rank + 1, 0, inExprs, ctx),
+                                 AffineMap::get(rank + 1, 0, outExprs, ctx)};
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  iterators.push_back(utils::IteratorType::reduction);
+  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(elem));
+  Value init =
+      linalg::FillOp::create(
+          b, loc, zero,
+          ValueRange{tensor::EmptyOp::create(b, loc, type.getShape(), elem)})
+          .getResult(0);
+  Value r =
+      linalg::GenericOp::create(
+          b, loc, type, ValueRange{x}, ValueRange{init}, maps, iterators,
+          [&](OpBuilder &nb, Location nl, ValueRange args) {
+            Value i = linalg::IndexOp::create(nb, nl, axis);
+            Value j = linalg::IndexOp::create(nb, nl, rank);
+            arith::CmpIPredicate p =
+                reverse ? (exclusive ? arith::CmpIPredicate::ugt
+                                     : arith::CmpIPredicate::uge)
+                        : (exclusive ? arith::CmpIPredicate::ult
+                                     : arith::CmpIPredicate::ule);
+            Value take = arith::CmpIOp::create(nb, nl, p, j, i);
+            Value z = arith::ConstantOp::create(nb, nl, nb.getZeroAttr(elem));
+            Value v = arith::SelectOp::create(nb, nl, take, args[0], z);
+            Value sum = isa<FloatType>(elem)
+                            ? Value(arith::AddFOp::create(nb, nl, args[1], v))
+                            : Value(arith::AddIOp::create(nb, nl, args[1], v));
+            linalg::YieldOp::create(nb, nl, sum);
+          })
+          .getResult(0);
+  setOutput(r);
+}
+
 void Importer::importSlice() {
   Value x = input(0);
   auto type = cast<RankedTensorType>(x.getType());
@@ -2614,6 +3090,25 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     for (StringRef op : {"And", "Or", "Xor", "Not"})
       t[op] = [op](Importer &im) { im.importLogical(op); };
     t["Trilu"] = [](Importer &im) { im.importTrilu(); };
+    for (StringRef op :
+         {"Softplus", "Softsign", "Selu",  "Celu",  "ThresholdedRelu",
+          "Shrink",   "Sign",     "IsNaN", "IsInf", "Sin",
+          "Cos",      "Tan",      "Asin",  "Acos",  "Atan",
+          "Sinh",     "Cosh",     "Asinh", "Acosh", "Atanh"})
+      t[op] = [op](Importer &im) { im.importMath(op); };
+    t["Where"] = [](Importer &im) { im.importWhere(); };
+    t["Expand"] = [](Importer &im) { im.importExpand(); };
+    t["Tile"] = [](Importer &im) { im.importTile(); };
+    t["ConstantOfShape"] = [](Importer &im) { im.importConstantOfShape(); };
+    t["Mod"] = [](Importer &im) { im.importMod(); };
+    t["Gather"] = [](Importer &im) { im.importGather(/*elements=*/false); };
+    t["GatherElements"] = [](Importer &im) {
+      im.importGather(/*elements=*/true);
+    };
+    t["DepthToSpace"] = [](Importer &im) { im.importDepthToSpace(true); };
+    t["SpaceToDepth"] = [](Importer &im) { im.importDepthToSpace(false); };
+    t["Hardmax"] = [](Importer &im) { im.importHardmax(); };
+    t["CumSum"] = [](Importer &im) { im.importCumSum(); };
     t["ReduceMean"] = [](Importer &im) { im.importReduceMean(); };
     for (StringRef op :
          {"ReduceMin", "ReduceMax", "ReduceSum", "ReduceProd", "ReduceL1",
