@@ -424,6 +424,11 @@ private:
   RankedTensorType staticType(const std::string &name);
   /// Whether input `i` is an ONNX bool (an i8 of 0 or 1 here).
   bool isBoolInput(int64_t i);
+  /// Whether input `i` holds unsigned integers (ONNX uint8..uint64).
+  bool isUnsignedInput(int64_t i);
+  /// Integer arithmetic outside TOSA's profiles (i64, 8- and 16-bit, the
+  /// unsigned types) as one elementwise loop of arith ops.
+  void importIntegerBinary(StringRef op, bool isUnsigned);
   std::optional<RankedTensorType> tryStaticType(const std::string &name);
 
   // Node access.
@@ -474,7 +479,7 @@ private:
   std::optional<SmallVector<int64_t>> constantIntValues(int64_t i);
 
   // Op families.
-  void importCast();
+  void importCast(int64_t toType = -1);
   void importBinary(StringRef op);
   void importUnary(StringRef op);
   void importConv();
@@ -1154,19 +1159,80 @@ bool Importer::foldConstantNode() {
   return true;
 }
 
-void Importer::importCast() {
+void Importer::importCast(int64_t toType) {
   Value x = input(0);
   RankedTensorType out = outputType();
   auto inType = cast<RankedTensorType>(x.getType());
   auto supported = [](Type t) {
     return t.isF32() || t.isInteger(32) || t.isInteger(8) || t.isInteger(16);
   };
-  if (!supported(inType.getElementType()) || !supported(out.getElementType()))
+  int64_t to = toType >= 0 ? toType : intAttr("to", 0);
+  bool toUnsigned =
+      to == onnx::TensorProto::UINT8 || to == onnx::TensorProto::UINT16 ||
+      to == onnx::TensorProto::UINT32 || to == onnx::TensorProto::UINT64;
+  if (toUnsigned)
+    unsignedValues.insert(node->output(0));
+  if (to == onnx::TensorProto::BOOL)
+    boolValues.insert(node->output(0));
+  Type inElem = inType.getElementType(), outElem = out.getElementType();
+  auto anyNumber = [](Type t) {
+    return t.isF16() || t.isF32() || t.isF64() || t.isInteger(8) ||
+           t.isInteger(16) || t.isInteger(32) || t.isInteger(64);
+  };
+  if (!anyNumber(inElem) || !anyNumber(outElem))
     unsupported("Cast between these element types");
+  if (inElem == outElem && isUnsignedInput(0) == toUnsigned &&
+      !(to == onnx::TensorProto::BOOL && !isBoolInput(0)))
+    return setOutput(x);
+  // Beyond TOSA's cast (f16, f64, i64, the unsigned types, bools): arith
+  // conversions as numpy's astype does them (float to integer truncates,
+  // float to float rounds to nearest even, to bool is != 0).
+  bool fromUnsigned = isUnsignedInput(0) || isBoolInput(0);
+  if (!supported(inElem) || !supported(outElem) || fromUnsigned || toUnsigned ||
+      to == onnx::TensorProto::BOOL) {
+    if (to == onnx::TensorProto::UINT8 && inElem.isF32() && !fromUnsigned)
+      ; // the rounding u8 path below, kept for its existing users
+    else
+      return setOutput(elementwise(
+          {x}, outElem, [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+            Value v = a[0];
+            if (to == onnx::TensorProto::BOOL) {
+              Value zero =
+                  arith::ConstantOp::create(nb, nl, nb.getZeroAttr(inElem));
+              Value ne = isa<FloatType>(inElem)
+                             ? Value(arith::CmpFOp::create(
+                                   nb, nl, arith::CmpFPredicate::UNE, v, zero))
+                             : Value(arith::CmpIOp::create(
+                                   nb, nl, arith::CmpIPredicate::ne, v, zero));
+              return arith::ExtUIOp::create(nb, nl, outElem, ne);
+            }
+            bool fin = isa<FloatType>(inElem), fout = isa<FloatType>(outElem);
+            unsigned inBits = inElem.getIntOrFloatBitWidth(),
+                     outBits = outElem.getIntOrFloatBitWidth();
+            if (fin && fout)
+              return inBits < outBits
+                         ? Value(arith::ExtFOp::create(nb, nl, outElem, v))
+                         : Value(arith::TruncFOp::create(nb, nl, outElem, v));
+            if (fin)
+              return toUnsigned
+                         ? Value(arith::FPToUIOp::create(nb, nl, outElem, v))
+                         : Value(arith::FPToSIOp::create(nb, nl, outElem, v));
+            if (fout)
+              return fromUnsigned
+                         ? Value(arith::UIToFPOp::create(nb, nl, outElem, v))
+                         : Value(arith::SIToFPOp::create(nb, nl, outElem, v));
+            if (inBits == outBits)
+              return v;
+            if (inBits > outBits)
+              return arith::TruncIOp::create(nb, nl, outElem, v);
+            return fromUnsigned
+                       ? Value(arith::ExtUIOp::create(nb, nl, outElem, v))
+                       : Value(arith::ExtSIOp::create(nb, nl, outElem, v));
+          }));
+  }
   if (inType.getElementType() == out.getElementType())
     return setOutput(x);
-  if (intAttr("to", 0) == onnx::TensorProto::UINT8 &&
-      inType.getElementType().isF32()) {
+  if (to == onnx::TensorProto::UINT8 && inType.getElementType().isF32()) {
     // u8 in i8 storage: TOSA's cast would saturate at 127.
     unsignedValues.insert(node->output(0));
     return setOutput(elementwise(
@@ -1183,8 +1249,106 @@ void Importer::importCast() {
 // Elementwise
 //===----------------------------------------------------------------------===//
 
+bool Importer::isUnsignedInput(int64_t i) {
+  const std::string &name = node->input(i);
+  if (unsignedValues.contains(name))
+    return true;
+  int32_t t = -1;
+  if (auto it = constants.find(name); it != constants.end())
+    t = it->second->data_type();
+  else if (auto vi = valueInfo.find(name);
+           vi != valueInfo.end() && vi->second->type().has_tensor_type())
+    t = vi->second->type().tensor_type().elem_type();
+  return t == onnx::TensorProto::UINT8 || t == onnx::TensorProto::UINT16 ||
+         t == onnx::TensorProto::UINT32 || t == onnx::TensorProto::UINT64;
+}
+
+void Importer::importIntegerBinary(StringRef op, bool isUnsigned) {
+  Type elem = inputType(0).getElementType();
+  SmallVector<Value> operands;
+  for (int64_t i = 0; i < numInputs(); ++i)
+    operands.push_back(input(i));
+  Value r = elementwise(
+      operands, elem, [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+        Value acc = a[0];
+        for (size_t i = 1; i < a.size(); ++i) {
+          Value y = a[i];
+          if (op == "Add" || op == "Sum")
+            acc = arith::AddIOp::create(nb, nl, acc, y);
+          else if (op == "Sub")
+            acc = arith::SubIOp::create(nb, nl, acc, y);
+          else if (op == "Mul")
+            acc = arith::MulIOp::create(nb, nl, acc, y);
+          else if (op == "Max")
+            acc = isUnsigned ? Value(arith::MaxUIOp::create(nb, nl, acc, y))
+                             : Value(arith::MaxSIOp::create(nb, nl, acc, y));
+          else if (op == "Min")
+            acc = isUnsigned ? Value(arith::MinUIOp::create(nb, nl, acc, y))
+                             : Value(arith::MinSIOp::create(nb, nl, acc, y));
+          else { // Div, truncating; a divisor of 0 gives 0 and -1 negates
+                 // (the x86 division traps on both)
+            Value zero =
+                arith::ConstantOp::create(nb, nl, nb.getZeroAttr(elem));
+            Value one =
+                arith::ConstantOp::create(nb, nl, nb.getIntegerAttr(elem, 1));
+            Value isZero = arith::CmpIOp::create(
+                nb, nl, arith::CmpIPredicate::eq, y, zero);
+            if (isUnsigned) {
+              Value q = arith::DivUIOp::create(
+                  nb, nl, acc, arith::SelectOp::create(nb, nl, isZero, one, y));
+              acc = arith::SelectOp::create(nb, nl, isZero, zero, q);
+            } else {
+              Value minusOne = arith::ConstantOp::create(
+                  nb, nl, nb.getIntegerAttr(elem, -1));
+              Value isMinusOne = arith::CmpIOp::create(
+                  nb, nl, arith::CmpIPredicate::eq, y, minusOne);
+              Value trivial = arith::OrIOp::create(nb, nl, isZero, isMinusOne);
+              Value q = arith::DivSIOp::create(
+                  nb, nl, acc,
+                  arith::SelectOp::create(nb, nl, trivial, one, y));
+              Value negated = arith::SubIOp::create(nb, nl, zero, acc);
+              acc = arith::SelectOp::create(
+                  nb, nl, isZero, zero,
+                  arith::SelectOp::create(nb, nl, isMinusOne, negated, q));
+            }
+          }
+        }
+        return acc;
+      });
+  setOutput(reshape(r, outputType().getShape()));
+  if (isUnsigned)
+    unsignedValues.insert(node->output(0));
+}
+
 void Importer::importBinary(StringRef op) {
   bool variadic = op == "Max" || op == "Min" || op == "Sum" || op == "Mean";
+  // Integers beyond TOSA's i32 profile: arith ops in one loop.
+  Type first = inputType(0).getElementType();
+  if (isa<IntegerType>(first) && !first.isInteger(32) && op != "Pow" &&
+      op != "Mean" && op != "PRelu") {
+    bool isUnsigned = isUnsignedInput(0);
+    for (int64_t i = 0; i < numInputs(); ++i)
+      if (inputType(i).getElementType() != first ||
+          isUnsignedInput(i) != isUnsigned || isBoolInput(i))
+        unsupported("operands of different element types");
+    return importIntegerBinary(op, isUnsigned);
+  }
+  // Pow of a float by an integer exponent: the exponent converted.
+  if (op == "Pow" && first.isF32() &&
+      isa<IntegerType>(inputType(1).getElementType())) {
+    bool unsignedExponent = isUnsignedInput(1);
+    return setOutput(reshape(
+        elementwise({input(0), input(1)}, first,
+                    [&](OpBuilder &nb, Location nl, ValueRange a) {
+                      Value e = unsignedExponent
+                                    ? Value(arith::UIToFPOp::create(
+                                          nb, nl, nb.getF32Type(), a[1]))
+                                    : Value(arith::SIToFPOp::create(
+                                          nb, nl, nb.getF32Type(), a[1]));
+                      return math::PowFOp::create(nb, nl, a[0], e).getResult();
+                    }),
+        outputType().getShape()));
+  }
   for (int64_t i = 0; i < numInputs(); ++i) {
     Type elem = inputType(i).getElementType();
     // TOSA's profiles: f32 (and f16/bf16) arithmetic, i32 integers.
@@ -3073,6 +3237,19 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
       t[op] = [op](Importer &im) { im.importReshapeLike(op); };
     t["Conv"] = [](Importer &im) { im.importConv(); };
     t["Cast"] = [](Importer &im) { im.importCast(); };
+    t["CastLike"] = [](Importer &im) {
+      // The type of the second input, from its declaration.
+      const std::string &name = im.node->input(1);
+      int32_t type = -1;
+      if (auto it = im.constants.find(name); it != im.constants.end())
+        type = it->second->data_type();
+      else if (auto vi = im.valueInfo.find(name);
+               vi != im.valueInfo.end() && vi->second->type().has_tensor_type())
+        type = vi->second->type().tensor_type().elem_type();
+      if (type < 0)
+        im.unsupported("CastLike's target of unknown type");
+      im.importCast(type);
+    };
     t["ConvTranspose"] = [](Importer &im) { im.importConvTranspose(); };
     t["Resize"] = [](Importer &im) { im.importResize(); };
     t["BatchNormalization"] = [](Importer &im) { im.importBatchNorm(); };
