@@ -277,7 +277,9 @@ std::string qmlir::invokeMemRefFunction(ExecutionEngine &engine,
     return "JIT call failed: " + llvm::toString(std::move(err));
   }
   results.clear();
-  llvm::SmallPtrSet<void *, 8> freed;
+  // Freed after every result is copied: two results may be views of one
+  // buffer (two reshapes of one tensor).
+  llvm::SmallPtrSet<void *, 8> toFree;
   int64_t at = 0;
   for (auto [rank, bytes] : llvm::zip(resultRanks, resultElementBytes)) {
     JitBuffer out;
@@ -307,10 +309,12 @@ std::string qmlir::invokeMemRefFunction(ExecutionEngine &engine,
     bool isInput = llvm::any_of(inputs, [&](JitBuffer &in) {
       return in.data.data() == allocated;
     });
-    if (!isInput && freed.insert(allocated).second)
-      std::free(allocated);
+    if (!isInput)
+      toFree.insert(allocated);
     results.push_back(std::move(out));
     at += 3 + 2 * rank;
   }
+  for (void *p : toFree)
+    std::free(p);
   return "";
 }

@@ -195,7 +195,8 @@ std::string compare(const JitBuffer &got, const JitBuffer &expected,
 /// a result's shape (Resize's scales and sizes, Reshape's shape, the axes
 /// of reductions, (un)squeezes and CumSum, Slice's starts/ends/axes/steps,
 /// pads, split sizes, Expand's shape, Tile's repeats, ConstantOfShape's
-/// shape; qmlir compiles static shapes). They are bound to the data
+/// shape, the sequence lengths of recurrent ops; qmlir compiles static
+/// shapes). They are bound to the data
 /// set's values before import.
 llvm::StringSet<> compileTimeInputs(const onnx::ModelProto &model) {
   llvm::StringSet<> names;
@@ -218,6 +219,8 @@ llvm::StringSet<> compileTimeInputs(const onnx::ModelProto &model) {
       positions = {1};
     else if (op == "ConstantOfShape")
       positions = {0};
+    else if (op == "RNN" || op == "GRU" || op == "LSTM")
+      positions = {4}; // sequence_lens: the unrolled length
     for (int i : positions)
       if (i < n.input_size() && !n.input(i).empty())
         names.insert(n.input(i));

@@ -508,6 +508,7 @@ private:
   void importDepthToSpace(bool toSpace);
   void importHardmax();
   void importCumSum();
+  void importRecurrent(StringRef op);
   void importReduce(StringRef op);
   void importSlice();
   void importSplit();
@@ -2747,6 +2748,271 @@ void Importer::importCumSum() {
   setOutput(r);
 }
 
+void Importer::importRecurrent(StringRef op) {
+  // RNN, GRU and LSTM unrolled over their static sequence: the input
+  // projections of all steps in one matmul per direction, then per step the
+  // recurrent matmul and the gates (ONNX's gate orders: GRU z r h, LSTM
+  // i o f c).
+  Value X = input(0), W = input(1), R = input(2);
+  auto xt = cast<RankedTensorType>(X.getType());
+  if (!xt.getElementType().isF32())
+    unsupported("only f32 " + op + " is supported");
+  if (xt.getRank() != 3)
+    failNode("X must be 3-D");
+  bool batchFirst = intAttr("layout", 0) != 0;
+  if (batchFirst)
+    X = transpose(X, {1, 0, 2});
+  xt = cast<RankedTensorType>(X.getType());
+  int64_t seq = xt.getDimSize(0), batch = xt.getDimSize(1),
+          inSize = xt.getDimSize(2);
+  int64_t H = intAttr("hidden_size", 0);
+  std::string direction = stringAttr("direction", "forward");
+  int64_t dirs = direction == "bidirectional" ? 2 : 1;
+  if (direction != "forward" && direction != "reverse" && dirs != 2)
+    failNode("unknown direction '" + direction + "'");
+  int64_t G = op == "LSTM" ? 4 : op == "GRU" ? 3 : 1;
+  auto wt = cast<RankedTensorType>(W.getType());
+  if (H <= 0 && wt.getRank() == 3)
+    H = wt.getDimSize(1) / G;
+  if (wt.getRank() != 3 || wt.getDimSize(0) != dirs ||
+      wt.getDimSize(1) != G * H || wt.getDimSize(2) != inSize)
+    failNode("W must be [" + Twine(dirs) + ", " + Twine(G * H) + ", " +
+             Twine(inSize) + "]");
+  if (seq == 0 || batch == 0)
+    unsupported("an empty sequence or batch");
+  if (hasInput(4)) { // sequence_lens: only the full length
+    auto lens = constantIntValues(4);
+    if (!lens || llvm::any_of(*lens, [&](int64_t l) { return l != seq; }))
+      unsupported("sequence_lens shorter than the sequence (or not "
+                  "constant)");
+  }
+  if (attr("activation_alpha") || attr("activation_beta"))
+    unsupported("activation_alpha/activation_beta");
+  if (op == "LSTM" && intAttr("input_forget", 0))
+    unsupported("input_forget = 1");
+  bool hasClip = attr("clip") != nullptr;
+  float clipValue = floatAttr("clip", 0.0f);
+  bool linearBeforeReset = intAttr("linear_before_reset", 0) != 0;
+  // Activations per direction: f (gates), g (candidate), h (LSTM output).
+  SmallVector<std::string> acts;
+  if (const onnx::AttributeProto *a = attr("activations"))
+    for (const auto &name : a->strings())
+      acts.push_back(name);
+  int64_t perDir = op == "LSTM" ? 3 : op == "GRU" ? 2 : 1;
+  if (acts.empty()) {
+    for (int64_t d = 0; d < dirs; ++d) {
+      if (op == "RNN")
+        acts.push_back("Tanh");
+      else
+        acts.append({"Sigmoid", "Tanh"});
+      if (op == "LSTM")
+        acts.push_back("Tanh");
+    }
+  }
+  if ((int64_t)acts.size() != perDir * dirs)
+    failNode("expected " + Twine(perDir * dirs) + " activations");
+  for (const std::string &a : acts)
+    if (a != "Sigmoid" && a != "Tanh" && a != "Relu")
+      unsupported("activation '" + a + "'");
+
+  auto f32 = b.getF32Type();
+  auto type2 = [&](int64_t r, int64_t c) {
+    return RankedTensorType::get({r, c}, f32);
+  };
+  auto zpType = RankedTensorType::get({1}, f32);
+  Value zp = tosa::ConstOp::create(b, loc, zpType,
+                                   DenseElementsAttr::get(zpType, 0.0f));
+  auto matmul = [&](Value a, Value c) -> Value {
+    auto at = cast<RankedTensorType>(a.getType());
+    auto ct = cast<RankedTensorType>(c.getType());
+    int64_t m = at.getDimSize(0), k = at.getDimSize(1), n = ct.getDimSize(1);
+    Value r = tosa::MatMulOp::create(
+        b, loc, RankedTensorType::get({1, m, n}, f32), reshape(a, {1, m, k}),
+        reshape(c, {1, k, n}), zp, zp);
+    return reshape(r, {m, n});
+  };
+  auto add = [&](Value a, Value c) -> Value {
+    auto [x, y] = broadcastPair(a, c);
+    return tosa::AddOp::create(b, loc, x.getType(), x, y);
+  };
+  auto sub = [&](Value a, Value c) -> Value {
+    auto [x, y] = broadcastPair(a, c);
+    return tosa::SubOp::create(b, loc, x.getType(), x, y);
+  };
+  auto cols = [&](Value v, int64_t start, int64_t size) -> Value {
+    auto t = cast<RankedTensorType>(v.getType());
+    int64_t rows = t.getDimSize(0);
+    return tosa::SliceOp::create(b, loc, type2(rows, size), v,
+                                 shapeValue({0, start}),
+                                 shapeValue({rows, size}));
+  };
+  auto activate = [&](Value v, StringRef name) -> Value {
+    if (hasClip)
+      v = clamp(v, -clipValue, clipValue);
+    if (name == "Sigmoid")
+      return tosa::SigmoidOp::create(b, loc, v.getType(), v);
+    if (name == "Tanh")
+      return tosa::TanhOp::create(b, loc, v.getType(), v);
+    return clamp(v, 0.0f, std::numeric_limits<float>::max());
+  };
+  // The clip applies to the gate inputs only: h and the LSTM's output
+  // activation take the cell unclipped.
+  auto apply = [&](Value v, StringRef name) -> Value {
+    if (name == "Sigmoid")
+      return tosa::SigmoidOp::create(b, loc, v.getType(), v);
+    if (name == "Tanh")
+      return tosa::TanhOp::create(b, loc, v.getType(), v);
+    return clamp(v, 0.0f, std::numeric_limits<float>::max());
+  };
+  // [dirs, r, c] -> direction d as [r, c].
+  auto pick = [&](Value v, int64_t d) -> Value {
+    auto t = cast<RankedTensorType>(v.getType());
+    int64_t r = t.getDimSize(1), c = t.getDimSize(2);
+    Value s =
+        tosa::SliceOp::create(b, loc, RankedTensorType::get({1, r, c}, f32), v,
+                              shapeValue({d, 0, 0}), shapeValue({1, r, c}));
+    return reshape(s, {r, c});
+  };
+  auto zeros = [&](int64_t r, int64_t c) -> Value {
+    auto t = type2(r, c);
+    return tosa::ConstOp::create(b, loc, t, DenseElementsAttr::get(t, 0.0f));
+  };
+  Value Bias = hasInput(3) ? input(3) : Value();
+  Value initH = hasInput(5) ? input(5) : Value();
+  Value initC = op == "LSTM" && hasInput(6) ? input(6) : Value();
+  Value P = op == "LSTM" && hasInput(7) ? input(7) : Value();
+  if (batchFirst) {
+    if (initH)
+      initH = transpose(initH, {1, 0, 2});
+    if (initC)
+      initC = transpose(initC, {1, 0, 2});
+  }
+  Value X2 = reshape(X, {seq * batch, inSize});
+  // Per direction: hidden states by time step, last hidden and cell.
+  SmallVector<SmallVector<Value>> hs(dirs, SmallVector<Value>(seq));
+  SmallVector<Value> lastH(dirs), lastC(dirs);
+  for (int64_t d = 0; d < dirs; ++d) {
+    bool reverse = direction == "reverse" || d == 1;
+    StringRef fAct = acts[d * perDir],
+              gAct = op == "RNN" ? fAct : StringRef(acts[d * perDir + 1]);
+    StringRef hAct = op == "LSTM" ? StringRef(acts[d * perDir + 2]) : gAct;
+    Value Wt = transpose(pick(W, d), {1, 0}); // [in, G H]
+    Value Rt = transpose(pick(R, d), {1, 0}); // [H, G H]
+    Value XW = matmul(X2, Wt);                // [seq batch, G H]
+    Value Wb, Rb;
+    if (Bias) {
+      Value bd =
+          reshape(pick(reshape(Bias, {dirs, 1, 2 * G * H}), d), {1, 2 * G * H});
+      Wb = cols(bd, 0, G * H);
+      Rb = cols(bd, G * H, G * H);
+      XW = add(XW, Wb);
+    }
+    Value h = initH ? pick(initH, d) : zeros(batch, H);
+    Value c = initC ? pick(initC, d) : zeros(batch, H);
+    Value Pi, Po, Pf;
+    if (P) {
+      Value pd = reshape(pick(reshape(P, {dirs, 1, 3 * H}), d), {1, 3 * H});
+      Pi = cols(pd, 0, H), Po = cols(pd, H, H), Pf = cols(pd, 2 * H, H);
+    }
+    for (int64_t step = 0; step < seq; ++step) {
+      int64_t t = reverse ? seq - 1 - step : step;
+      Value xw = tosa::SliceOp::create(b, loc, type2(batch, G * H), XW,
+                                       shapeValue({t * batch, 0}),
+                                       shapeValue({batch, G * H}));
+      if (op == "GRU") {
+        Value Rzr = cols(Rt, 0, 2 * H), Rh = cols(Rt, 2 * H, H);
+        Value hr = matmul(h, Rzr);
+        if (Rb)
+          hr = add(hr, cols(Rb, 0, 2 * H));
+        Value zr = add(cols(xw, 0, 2 * H), hr);
+        Value z = activate(cols(zr, 0, H), fAct);
+        Value r = activate(cols(zr, H, H), fAct);
+        Value cand;
+        Value rbh = Rb ? cols(Rb, 2 * H, H) : Value();
+        if (linearBeforeReset) {
+          Value hh = matmul(h, Rh);
+          if (rbh)
+            hh = add(hh, rbh);
+          cand = add(cols(xw, 2 * H, H), mul(r, hh));
+        } else {
+          Value hh = matmul(mul(r, h), Rh);
+          if (rbh)
+            hh = add(hh, rbh);
+          cand = add(cols(xw, 2 * H, H), hh);
+        }
+        Value ht = activate(cand, gAct);
+        // (1 - z) ht + z h = ht + z (h - ht)
+        h = add(ht, mul(z, sub(h, ht)));
+      } else {
+        Value g = add(xw, matmul(h, Rt));
+        if (Rb)
+          g = add(g, Rb);
+        if (op == "RNN") {
+          h = activate(g, fAct);
+        } else {
+          Value gi = cols(g, 0, H), go = cols(g, H, H), gf = cols(g, 2 * H, H),
+                gc = cols(g, 3 * H, H);
+          if (P) {
+            gi = add(gi, mul(Pi, c));
+            gf = add(gf, mul(Pf, c));
+          }
+          Value i = activate(gi, fAct), f = activate(gf, fAct);
+          Value cc = activate(gc, gAct);
+          c = add(mul(f, c), mul(i, cc));
+          if (P)
+            go = add(go, mul(Po, c));
+          Value o = activate(go, fAct);
+          h = mul(o, apply(c, hAct));
+        }
+      }
+      hs[d][t] = h;
+    }
+    lastH[d] = h;
+    lastC[d] = c;
+  }
+  // Y [seq, dirs, batch, H], Y_h and Y_c [dirs, batch, H] (layout 1: batch
+  // first).
+  auto stackDirs = [&](ArrayRef<Value> perDirValues) -> Value {
+    SmallVector<Value> parts;
+    for (Value v : perDirValues)
+      parts.push_back(reshape(v, {1, batch, H}));
+    return parts.size() == 1
+               ? parts[0]
+               : Value(tosa::ConcatOp::create(
+                     b, loc, RankedTensorType::get({dirs, batch, H}, f32),
+                     parts, b.getI32IntegerAttr(0)));
+  };
+  auto outputUsed = [&](int64_t i) {
+    return i < node->output_size() && !node->output(i).empty();
+  };
+  if (outputUsed(0)) {
+    SmallVector<Value> steps;
+    for (int64_t t = 0; t < seq; ++t) {
+      SmallVector<Value> perDirValues;
+      for (int64_t d = 0; d < dirs; ++d)
+        perDirValues.push_back(hs[d][t]);
+      steps.push_back(reshape(stackDirs(perDirValues), {1, dirs, batch, H}));
+    }
+    Value Y =
+        steps.size() == 1
+            ? steps[0]
+            : Value(tosa::ConcatOp::create(
+                  b, loc, RankedTensorType::get({seq, dirs, batch, H}, f32),
+                  steps, b.getI32IntegerAttr(0)));
+    if (batchFirst)
+      Y = transpose(Y, {2, 0, 1, 3});
+    setOutput(Y, 0);
+  }
+  if (outputUsed(1)) {
+    Value Yh = stackDirs(lastH);
+    setOutput(batchFirst ? transpose(Yh, {1, 0, 2}) : Yh, 1);
+  }
+  if (op == "LSTM" && outputUsed(2)) {
+    Value Yc = stackDirs(lastC);
+    setOutput(batchFirst ? transpose(Yc, {1, 0, 2}) : Yc, 2);
+  }
+}
+
 void Importer::importSlice() {
   Value x = input(0);
   auto type = cast<RankedTensorType>(x.getType());
@@ -3286,6 +3552,8 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     t["SpaceToDepth"] = [](Importer &im) { im.importDepthToSpace(false); };
     t["Hardmax"] = [](Importer &im) { im.importHardmax(); };
     t["CumSum"] = [](Importer &im) { im.importCumSum(); };
+    for (StringRef op : {"RNN", "GRU", "LSTM"})
+      t[op] = [op](Importer &im) { im.importRecurrent(op); };
     t["ReduceMean"] = [](Importer &im) { im.importReduceMean(); };
     for (StringRef op :
          {"ReduceMin", "ReduceMax", "ReduceSum", "ReduceProd", "ReduceL1",
