@@ -3669,6 +3669,29 @@ FailureOr<OwningOpRef<ModuleOp>> Importer::run() {
     for (auto [vi, arg] : llvm::zip(args, entry->getArguments()))
       values[vi->name()] = arg;
 
+    // Every node whose operator (or domain) the importer lacks, reported at
+    // once before anything is imported; the shape computations are left to
+    // the import (they are supported where they fold).
+    static const llvm::StringSet<> foldedOnly = {"Shape", "Size"};
+    int64_t missing = 0;
+    for (const auto &n : graph.node()) {
+      if (n.op_type() == "Constant" || foldedOnly.contains(n.op_type()))
+        continue;
+      bool foreign = !n.domain().empty() && n.domain() != "ai.onnx";
+      if (!foreign && handlers().contains(n.op_type()))
+        continue;
+      ++missing;
+      emitError(NameLoc::get(
+          b.getStringAttr(n.name().empty() ? n.op_type() : n.name()), fileLoc))
+          << "node '" << n.name() << "' (" << n.op_type() << ", opset " << opset
+          << "): unsupported: "
+          << (foreign ? "operator domain '" + n.domain() + "'"
+                      : "operator " + n.op_type());
+    }
+    if (missing)
+      fail(Twine(missing) + " node" + (missing == 1 ? "" : "s") +
+           " with an unsupported operator");
+
     for (const auto &n : graph.node()) {
       node = &n;
       loc = NameLoc::get(b.getStringAttr(n.name().empty() ? n.op_type()
