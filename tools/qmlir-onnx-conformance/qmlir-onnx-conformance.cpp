@@ -124,7 +124,8 @@ std::string readTensor(StringRef path, JitBuffer &buffer, int32_t &type) {
     return "tensor " + path.str() + " has the wrong data size";
   buffer.data.assign(count * bytes, 0);
   if (t.has_raw_data()) {
-    std::memcpy(buffer.data.data(), t.raw_data().data(), count * bytes);
+    if (count) // an empty tensor has no data pointer
+      std::memcpy(buffer.data.data(), t.raw_data().data(), count * bytes);
     return "";
   }
   auto copy = [&](const auto &field) -> std::string {

@@ -638,7 +638,8 @@ DenseElementsAttr Importer::tensorAttr(const onnx::TensorProto &t) {
   unsigned bytesPer = bits / 8;
   std::vector<char> raw(count * bytesPer);
   if (t.has_raw_data()) {
-    std::memcpy(raw.data(), t.raw_data().data(), raw.size());
+    if (!raw.empty()) // an empty tensor (empty axes) has no data pointer
+      std::memcpy(raw.data(), t.raw_data().data(), raw.size());
   } else {
     auto fill = [&](auto field, auto convert) {
       for (int64_t i = 0; i < count; ++i)
