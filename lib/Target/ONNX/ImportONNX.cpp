@@ -525,7 +525,8 @@ private:
   struct ConvGeometry {
     SmallVector<int64_t> strides, dilations, pads;
   };
-  ConvGeometry convGeometry(RankedTensorType xt, RankedTensorType wt);
+  ConvGeometry convGeometry(RankedTensorType xt, RankedTensorType wt,
+                            bool oneDimensional = false);
   /// A qnn.conv2d of the NCHW storage tensors `x` and `w` (OIHW) seen as
   /// `xq` and `wq`, in NHWC between transposes; returns the NCHW result of
   /// element type `outElement` (quantized, or i32 without requantization).
@@ -1590,13 +1591,22 @@ void Importer::importConv() {
   Value x = input(0), w = input(1);
   auto xt = cast<RankedTensorType>(x.getType());
   auto wt = cast<RankedTensorType>(w.getType());
+  // 1-D: a 2-D convolution of height 1.
+  bool oneD = xt.getRank() == 3 && wt.getRank() == 3;
+  if (oneD) {
+    x = reshape(x, {xt.getDimSize(0), xt.getDimSize(1), 1, xt.getDimSize(2)});
+    w = reshape(w, {wt.getDimSize(0), wt.getDimSize(1), 1, wt.getDimSize(2)});
+    xt = cast<RankedTensorType>(x.getType());
+    wt = cast<RankedTensorType>(w.getType());
+  }
   if (xt.getRank() != 4)
-    unsupported("only 2-D convolutions (4-D inputs) are supported");
+    unsupported("only 1-D and 2-D convolutions (3-D and 4-D inputs) are "
+                "supported");
   if (!xt.getElementType().isF32())
     unsupported("only f32 Conv is supported (use the quantized ops for int8)");
   int64_t group = intAttr("group", 1);
   int64_t c = xt.getDimSize(1), m = wt.getDimSize(0);
-  ConvGeometry g = convGeometry(xt, wt);
+  ConvGeometry g = convGeometry(xt, wt, oneD);
   SmallVector<int64_t> &strides = g.strides, &dilations = g.dilations,
                        &pads = g.pads;
   SmallVector<int64_t> window = {(wt.getDimSize(2) - 1) * dilations[0] + 1,
@@ -1608,10 +1618,10 @@ void Importer::importConv() {
                            : constF32({m}, SmallVector<float>(m, 0.0f));
   Value nhwc = toNHWC(x);
   RankedTensorType out = outputType();
-  auto outNHWC = RankedTensorType::get(
-      {out.getDimSize(0), out.getDimSize(2), out.getDimSize(3),
-       out.getDimSize(1)},
-      b.getF32Type());
+  auto outNHWC =
+      RankedTensorType::get({out.getDimSize(0), oneD ? 1 : out.getDimSize(2),
+                             out.getDimSize(oneD ? 2 : 3), out.getDimSize(1)},
+                            b.getF32Type());
   auto accType = TypeAttr::get(b.getF32Type());
   Value r;
   if (group == 1) {
@@ -1632,7 +1642,7 @@ void Importer::importConv() {
     unsupported("grouped convolution with 1 < group (" + Twine(group) +
                 ") < channels");
   }
-  setOutput(toNCHW(r));
+  setOutput(oneD ? reshape(toNCHW(r), out.getShape()) : toNCHW(r));
 }
 
 
@@ -3288,12 +3298,28 @@ Type Importer::quantizedType(int64_t valueInput, int64_t scale, int64_t zp,
       flags, b.getI8Type(), b.getF32Type(), scales, zps, axis, qmin, qmax);
 }
 
-
 Importer::ConvGeometry Importer::convGeometry(RankedTensorType xt,
-                                              RankedTensorType wt) {
+                                              RankedTensorType wt,
+                                              bool oneDimensional) {
   ConvGeometry g;
   g.strides = intsAttr("strides");
   g.dilations = intsAttr("dilations");
+  SmallVector<int64_t> pads = intsAttr("pads");
+  // A 1-D convolution seen as a 2-D one of height 1 (its operands reshaped
+  // to [N, C, 1, L] and [M, C/g, 1, K] by the caller).
+  if (oneDimensional) {
+    if (g.strides.size() > 1 || g.dilations.size() > 1 ||
+        (!pads.empty() && pads.size() != 2))
+      failNode("a 1-D convolution takes 1 stride, 1 dilation and 2 pads");
+    if (g.strides.empty())
+      g.strides = {1};
+    if (g.dilations.empty())
+      g.dilations = {1};
+    g.strides.insert(g.strides.begin(), 1);
+    g.dilations.insert(g.dilations.begin(), 1);
+    if (pads.size() == 2)
+      pads = {0, pads[0], 0, pads[1]};
+  }
   if (g.strides.empty())
     g.strides = {1, 1};
   if (g.dilations.empty())
@@ -3306,7 +3332,7 @@ Importer::ConvGeometry Importer::convGeometry(RankedTensorType xt,
     failNode("strides and dilations must be 2 positive values");
   SmallVector<int64_t> window = {(wt.getDimSize(2) - 1) * g.dilations[0] + 1,
                                  (wt.getDimSize(3) - 1) * g.dilations[1] + 1};
-  g.pads = tosaPads(stringAttr("auto_pad", "NOTSET"), intsAttr("pads"),
+  g.pads = tosaPads(stringAttr("auto_pad", "NOTSET"), pads,
                     {xt.getDimSize(2), xt.getDimSize(3)}, window, g.strides);
   return g;
 }
