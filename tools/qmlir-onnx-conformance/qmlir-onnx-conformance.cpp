@@ -197,7 +197,7 @@ std::string compare(const JitBuffer &got, const JitBuffer &expected,
 /// of reductions, (un)squeezes and CumSum, Slice's starts/ends/axes/steps,
 /// pads, split sizes, Expand's shape, Tile's repeats, ConstantOfShape's
 /// shape, the sequence lengths of recurrent ops; qmlir compiles static
-/// shapes). They are bound to the data
+/// shapes), and Pad's constant value. They are bound to the data
 /// set's values before import.
 llvm::StringSet<> compileTimeInputs(const onnx::ModelProto &model) {
   llvm::StringSet<> names;
@@ -215,11 +215,13 @@ llvm::StringSet<> compileTimeInputs(const onnx::ModelProto &model) {
     else if (op == "Slice")
       positions = {1, 2, 3, 4};
     else if (op == "Reshape" || op == "Squeeze" || op == "Unsqueeze" ||
-             op == "Pad" || op == "Split" || op == "Expand" || op == "Tile" ||
+             op == "Split" || op == "Expand" || op == "Tile" ||
              op == "CumSum" || op.starts_with("Reduce"))
       positions = {1};
     else if (op == "ConstantOfShape")
       positions = {0};
+    else if (op == "Pad")
+      positions = {1, 2}; // pads and the constant value
     else if (op == "RNN" || op == "GRU" || op == "LSTM")
       positions = {4}; // sequence_lens: the unrolled length
     for (int i : positions)

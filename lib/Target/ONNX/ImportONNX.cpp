@@ -3099,13 +3099,14 @@ void Importer::importSplit() {
 void Importer::importPad() {
   Value x = input(0);
   auto type = cast<RankedTensorType>(x.getType());
-  if (stringAttr("mode", "constant") != "constant")
-    unsupported("only constant padding is supported");
+  std::string mode = stringAttr("mode", "constant");
+  if (mode != "constant" && mode != "reflect" && mode != "edge")
+    failNode("unknown padding mode '" + mode + "'");
   SmallVector<int64_t> pads = opset < 11 ? intsAttr("pads") : constantInts(1);
   double value = 0.0;
   if (opset < 11)
     value = floatAttr("value", 0.0f);
-  else if (hasInput(2))
+  else if (hasInput(2) && mode == "constant")
     value = scalarFloat(2);
   if (hasInput(3))
     unsupported("the axes input of Pad is not supported");
@@ -3117,6 +3118,61 @@ void Importer::importPad() {
     if (pads[d] < 0 || pads[d + rank] < 0)
       unsupported("negative padding is not supported");
     tosaPadding.append({pads[d], pads[d + rank]});
+  }
+  if (mode != "constant") {
+    // reflect / edge: one loop over the output, each element read at its
+    // mirrored (x[-i] = x[i], no edge repeat) or clamped input position.
+    RankedTensorType out = outputType();
+    if (type.getNumElements() == 0)
+      unsupported("padding an empty tensor");
+    for (int64_t d = 0; d < rank; ++d)
+      if (mode == "reflect" && (pads[d] >= type.getDimSize(d) ||
+                                pads[d + rank] >= type.getDimSize(d)))
+        failNode("reflect padding must be smaller than the dimension");
+    Value init =
+        tensor::EmptyOp::create(b, loc, out.getShape(), type.getElementType());
+    Value r =
+        linalg::GenericOp::create(
+            b, loc, out, ValueRange{}, ValueRange{init},
+            SmallVector<AffineMap>{b.getMultiDimIdentityMap(rank)},
+            SmallVector<utils::IteratorType>(rank,
+                                             utils::IteratorType::parallel),
+            [&](OpBuilder &nb, Location nl, ValueRange) {
+              SmallVector<Value> pos;
+              for (int64_t d = 0; d < rank; ++d) {
+                int64_t n = type.getDimSize(d);
+                Value i = arith::SubIOp::create(
+                    nb, nl, linalg::IndexOp::create(nb, nl, d),
+                    arith::ConstantIndexOp::create(nb, nl, pads[d]));
+                Value zero = arith::ConstantIndexOp::create(nb, nl, 0);
+                Value last = arith::ConstantIndexOp::create(nb, nl, n - 1);
+                if (mode == "reflect") {
+                  // -i below 0, 2 (n - 1) - i past the end.
+                  Value neg = arith::CmpIOp::create(
+                      nb, nl, arith::CmpIPredicate::slt, i, zero);
+                  i = arith::SelectOp::create(
+                      nb, nl, neg, arith::SubIOp::create(nb, nl, zero, i), i);
+                  Value past = arith::CmpIOp::create(
+                      nb, nl, arith::CmpIPredicate::sgt, i, last);
+                  i = arith::SelectOp::create(
+                      nb, nl, past,
+                      arith::SubIOp::create(
+                          nb, nl,
+                          arith::ConstantIndexOp::create(nb, nl, 2 * (n - 1)),
+                          i),
+                      i);
+                }
+                // edge (and a reflect of a size-1 dimension): clamp.
+                i = arith::MaxSIOp::create(nb, nl, i, zero);
+                i = arith::MinSIOp::create(nb, nl, i, last);
+                pos.push_back(i);
+              }
+              linalg::YieldOp::create(
+                  nb, nl,
+                  tensor::ExtractOp::create(nb, nl, x, pos).getResult());
+            })
+            .getResult(0);
+    return setOutput(r);
   }
   auto constType = RankedTensorType::get({1}, type.getElementType());
   Attribute padValue =
