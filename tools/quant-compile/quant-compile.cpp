@@ -51,6 +51,11 @@ static cl::list<std::string>
     inputShapes("input-shape",
                 cl::desc("Static shape for an ONNX input with dynamic "
                          "dimensions: name=1x3x48x192"));
+static cl::list<std::string> inputValues(
+    "input-value",
+    cl::desc("Fix an ONNX input to constant values (it stops being an "
+             "input; what depends only on it folds, an If on it takes its "
+             "branch): name=16000 or name=1,2,3"));
 static cl::opt<std::string> calibDir("calib",
                                      cl::desc("Calibration inputs (*.bin)"));
 static cl::opt<bool>
@@ -244,6 +249,8 @@ std::string checkOptions() {
   if (!inputShapes.empty() && !StringRef(inputFile).ends_with(".onnx"))
     return "--input-shape applies to ONNX models (the .mlir model's @main "
            "has its shapes)";
+  if (!inputValues.empty() && !StringRef(inputFile).ends_with(".onnx"))
+    return "--input-value applies to ONNX models";
   // Every output can be written (the probe is removed again).
   for (const std::string &path :
        {outputFile.getValue(), floatObjectFile.getValue(),
@@ -297,6 +304,9 @@ int main(int argc, char **argv) {
     for (const std::string &spec : inputShapes)
       if (!parseInputShape(spec, importOptions))
         return fail("bad --input-shape '" + spec + "'");
+    for (const std::string &spec : inputValues)
+      if (!parseInputValue(spec, importOptions))
+        return fail("bad --input-value '" + spec + "'");
     auto file = llvm::MemoryBuffer::getFile(inputFile, /*IsText=*/false,
                                             /*RequiresNullTerminator=*/false);
     if (!file)

@@ -49,6 +49,11 @@ static cl::opt<std::string> gpuChip("gpu-chip",
 static cl::list<std::string>
     inputShapes("input-shape",
                 cl::desc("Static shape for a model input: name=1x3x48x192"));
+static cl::list<std::string> inputValues(
+    "input-value",
+    cl::desc("Fix a model input to constant values (it stops being an "
+             "input; what depends only on it folds): name=16000 or "
+             "name=1,2,3"));
 
 static const char *roundingName(qnn::RoundingMode mode) {
   return qnn::stringifyRoundingMode(mode).data();
@@ -75,6 +80,12 @@ int main(int argc, char **argv) {
       if (!parseInputShape(spec, importOptions)) {
         llvm::errs() << "quant-translate: bad --input-shape '" << spec
                      << "' (expected name=1x3x48x192)\n";
+        return 1;
+      }
+    for (const std::string &spec : inputValues)
+      if (!parseInputValue(spec, importOptions)) {
+        llvm::errs() << "quant-translate: bad --input-value '" << spec
+                     << "' (expected name=16000 or name=1,2,3)\n";
         return 1;
       }
     auto file = openInputFile(inputFile, &error);

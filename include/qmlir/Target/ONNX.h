@@ -18,6 +18,10 @@ struct ONNXImportOptions {
   /// Static shapes for graph inputs with dynamic dimensions
   /// (name -> shape), e.g. from `--input-shape x=1x3x48x192`.
   llvm::StringMap<SmallVector<int64_t>> inputShapes;
+  /// Graph inputs fixed to constant values (name -> values, row-major),
+  /// e.g. from `--input-value sr=16000`: they stop being inputs, and the
+  /// computations and If conditions that depend only on them fold.
+  llvm::StringMap<SmallVector<double>> inputValues;
   /// Name of the generated function.
   std::string functionName = "main";
 };
@@ -34,6 +38,10 @@ FailureOr<OwningOpRef<ModuleOp>> importONNX(StringRef bytes,
 
 /// Parses "name=1x3x48x192" into `options`. Returns false on a bad string.
 bool parseInputShape(StringRef spec, ONNXImportOptions &options);
+
+/// Parses "name=16000" or "name=1,2,3" into `options`. Returns false on a
+/// bad string.
+bool parseInputValue(StringRef spec, ONNXImportOptions &options);
 
 } // namespace mlir::qmlir
 

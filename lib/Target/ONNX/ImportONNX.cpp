@@ -188,6 +188,182 @@ static std::string checkInputsDefined(const onnx::GraphProto &graph,
   return "";
 }
 
+/// The integer (or bool) values of `t`, whose data checkTensorData has
+/// checked; nullopt for a float or unsupported type.
+static std::optional<SmallVector<int64_t>>
+tensorInts(const onnx::TensorProto &t) {
+  int64_t count = 1;
+  for (int64_t d : t.dims())
+    count *= d;
+  SmallVector<int64_t> v;
+  auto fromRaw = [&](auto sample) {
+    using T = decltype(sample);
+    for (int64_t i = 0; i < count; ++i) {
+      T x;
+      std::memcpy(&x, t.raw_data().data() + i * sizeof(T), sizeof(T));
+      v.push_back(int64_t(x));
+    }
+  };
+  switch (t.data_type()) {
+  case onnx::TensorProto::INT64:
+    if (t.has_raw_data())
+      fromRaw(int64_t());
+    else
+      v.assign(t.int64_data().begin(), t.int64_data().end());
+    return v;
+  case onnx::TensorProto::INT32:
+  case onnx::TensorProto::INT8:
+  case onnx::TensorProto::UINT8:
+  case onnx::TensorProto::BOOL:
+    if (!t.has_raw_data()) {
+      v.assign(t.int32_data().begin(), t.int32_data().end());
+    } else if (t.data_type() == onnx::TensorProto::INT32) {
+      fromRaw(int32_t());
+    } else if (t.data_type() == onnx::TensorProto::INT8) {
+      fromRaw(int8_t());
+    } else {
+      fromRaw(uint8_t());
+    }
+    return v;
+  default:
+    return std::nullopt;
+  }
+}
+
+/// Renames, in `graph` and its subgraphs, every use and definition of a
+/// name in `renames`.
+static void renameValues(onnx::GraphProto &graph,
+                         const llvm::StringMap<std::string> &renames) {
+  auto apply = [&](std::string *name) {
+    auto it = renames.find(*name);
+    if (it != renames.end())
+      *name = it->second;
+  };
+  for (onnx::TensorProto &t : *graph.mutable_initializer())
+    apply(t.mutable_name());
+  for (onnx::ValueInfoProto &vi : *graph.mutable_value_info())
+    apply(vi.mutable_name());
+  for (onnx::ValueInfoProto &vi : *graph.mutable_output())
+    apply(vi.mutable_name());
+  for (onnx::NodeProto &n : *graph.mutable_node()) {
+    for (std::string &in : *n.mutable_input())
+      apply(&in);
+    for (std::string &out : *n.mutable_output())
+      apply(&out);
+    for (onnx::AttributeProto &a : *n.mutable_attribute()) {
+      if (a.has_g())
+        renameValues(*a.mutable_g(), renames);
+      for (onnx::GraphProto &g : *a.mutable_graphs())
+        renameValues(g, renames);
+    }
+  }
+}
+
+/// Replaces every If node of `graph` whose condition is a constant (an
+/// initializer, after folding: a sample rate fixed with --input-value
+/// compared with 16000, a static size compared with a constant) by the
+/// nodes of the branch it takes, then an Identity per output. The branch's
+/// own names that clash with names of `graph` are renamed. Returns the
+/// number of If nodes inlined, or an error message in `error`.
+static int inlineConstantIfs(onnx::GraphProto &graph, std::string &error) {
+  // Single-value integer constants: initializers and Constant nodes.
+  llvm::StringMap<int64_t> known;
+  auto record = [&](const std::string &name, const onnx::TensorProto &t) {
+    auto v = tensorInts(t);
+    if (v && v->size() == 1)
+      known[name] = (*v)[0];
+  };
+  for (const onnx::TensorProto &t : graph.initializer())
+    record(t.name(), t);
+  for (const onnx::NodeProto &n : graph.node())
+    if (n.op_type() == "Constant" && n.output_size() == 1)
+      for (const onnx::AttributeProto &a : n.attribute())
+        if (a.name() == "value" && a.has_t())
+          record(n.output(0), a.t());
+  llvm::StringSet<> taken;
+  for (const onnx::ValueInfoProto &vi : graph.input())
+    taken.insert(vi.name());
+  for (const onnx::TensorProto &t : graph.initializer())
+    taken.insert(t.name());
+  for (const onnx::NodeProto &m : graph.node())
+    for (const std::string &o : m.output())
+      taken.insert(o);
+  int inlined = 0;
+  google::protobuf::RepeatedPtrField<onnx::NodeProto> nodes;
+  std::vector<onnx::TensorProto> newInits;
+  std::vector<onnx::ValueInfoProto> newInfos;
+  for (onnx::NodeProto &n : *graph.mutable_node()) {
+    auto cond = n.op_type() == "If" && n.domain().empty() && n.input_size() == 1
+                    ? known.find(n.input(0))
+                    : known.end();
+    if (cond == known.end()) {
+      *nodes.Add() = std::move(n);
+      continue;
+    }
+    const char *branchName = cond->second ? "then_branch" : "else_branch";
+    const onnx::GraphProto *branch = nullptr;
+    for (const onnx::AttributeProto &a : n.attribute())
+      if (a.name() == branchName && a.has_g())
+        branch = &a.g();
+    if (!branch) {
+      error = "node '" + n.name() + "' (If): no " + branchName;
+      return 0;
+    }
+    if (branch->output_size() != n.output_size()) {
+      error = "node '" + n.name() + "' (If): the " + branchName + " has " +
+              std::to_string(branch->output_size()) + " outputs, the node " +
+              std::to_string(n.output_size());
+      return 0;
+    }
+    // Names the branch defines that the graph already has get a suffix.
+    onnx::GraphProto body = *branch;
+    llvm::StringMap<std::string> renames;
+    auto define = [&](const std::string &name) {
+      if (name.empty() || !taken.contains(name) || renames.contains(name))
+        return;
+      std::string fresh;
+      for (int k = 0; fresh.empty() || taken.contains(fresh); ++k)
+        fresh = name + "__" + n.name() + "_" + std::to_string(k);
+      renames[name] = fresh;
+      taken.insert(fresh);
+    };
+    for (const onnx::TensorProto &t : body.initializer())
+      define(t.name());
+    for (const onnx::NodeProto &m : body.node())
+      for (const std::string &o : m.output())
+        define(o);
+    renameValues(body, renames);
+    for (const onnx::TensorProto &t : body.initializer())
+      taken.insert(t.name());
+    for (const onnx::NodeProto &m : body.node())
+      for (const std::string &o : m.output())
+        taken.insert(o);
+    for (onnx::TensorProto &t : *body.mutable_initializer())
+      newInits.push_back(std::move(t));
+    for (onnx::ValueInfoProto &vi : *body.mutable_value_info())
+      newInfos.push_back(std::move(vi));
+    for (onnx::NodeProto &m : *body.mutable_node())
+      *nodes.Add() = std::move(m);
+    for (int i = 0; i < n.output_size(); ++i) {
+      if (n.output(i).empty())
+        continue;
+      onnx::NodeProto *id = nodes.Add();
+      id->set_op_type("Identity");
+      id->set_name(n.name() + "/" + branchName + "/output_" +
+                   std::to_string(i));
+      id->add_input(body.output(i).name());
+      id->add_output(n.output(i));
+    }
+    ++inlined;
+  }
+  graph.mutable_node()->Swap(&nodes);
+  for (onnx::TensorProto &t : newInits)
+    *graph.add_initializer() = std::move(t);
+  for (onnx::ValueInfoProto &vi : newInfos)
+    *graph.add_value_info() = std::move(vi);
+  return inlined;
+}
+
 /// Runs libonnx's shape inference on `model` in a child process: libonnx
 /// trusts its input, and the checks above cover the crashes found so far,
 /// not every one; a crash there now ends the child, and the import fails
@@ -1008,8 +1184,14 @@ std::optional<SmallVector<int64_t>> Importer::constantIntValues(int64_t i) {
 bool Importer::foldConstantNode() {
   StringRef op = node->op_type();
   static const llvm::StringSet<> foldable = {
-      "Shape",     "Size",    "Cast", "Slice", "Concat", "Gather", "Squeeze",
-      "Unsqueeze", "Reshape", "Add",  "Sub",   "Mul",    "Div",    "Identity"};
+      "Shape", "Size", "Cast", "Slice", "Concat", "Gather", "Squeeze",
+      "Unsqueeze", "Reshape", "Add", "Sub", "Mul", "Div", "Identity",
+      // Conditions of If nodes (a sample rate compared with a constant).
+      "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "Not", "And",
+      "Or", "Xor", "Transpose", "ConstantOfShape"};
+  static const llvm::StringSet<> boolResult = {
+      "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual",
+      "Not",   "And",  "Or",      "Xor"};
   if (!foldable.contains(op) || node->output_size() != 1)
     return false;
   SmallVector<int64_t> result, dims;
@@ -1030,6 +1212,29 @@ bool Importer::foldConstantNode() {
     for (int64_t d = std::max<int64_t>(start, 0); d < std::min(end, rank); ++d)
       result.push_back(t.getDimSize(d));
     dims = {(int64_t)result.size()};
+  } else if (op == "ConstantOfShape") {
+    // An integer fill (the zeros of a pad list); float fills are imported.
+    auto shape = constantIntValues(0);
+    const onnx::AttributeProto *value = attr("value");
+    if (!shape || !value || !value->has_t() ||
+        constantInput(0)->getType().getRank() != 1)
+      return false;
+    auto fill = tensorInts(value->t());
+    int32_t t = value->t().data_type();
+    if (!fill || fill->size() != 1 ||
+        (t != onnx::TensorProto::INT64 && t != onnx::TensorProto::INT32))
+      return false;
+    int64_t count = 1;
+    for (int64_t d : *shape) {
+      if (d < 0 || (d > 0 && count > (int64_t(1) << 20) / d))
+        return false;
+      count *= d;
+    }
+    if (count == 0) // an empty tensor is not a TOSA constant
+      return false;
+    type = t;
+    result.assign(count, (*fill)[0]);
+    dims.assign(shape->begin(), shape->end());
   } else if (op == "Size") {
     // The element count of a static shape: a scalar.
     if (!hasInput(0))
@@ -1049,7 +1254,9 @@ bool Importer::foldConstantNode() {
         return false;
       int32_t t = it->second->data_type();
       bool isInt = t == onnx::TensorProto::INT64 ||
-                   t == onnx::TensorProto::INT32;
+                   t == onnx::TensorProto::INT32 ||
+                   (t == onnx::TensorProto::BOOL &&
+                    (boolResult.contains(op) || op == "Cast"));
       if (!isInt && !(op == "Cast" && i == 0))
         return false;
       if (!isInt && op == "Cast")
@@ -1062,13 +1269,45 @@ bool Importer::foldConstantNode() {
     auto shape0 = constantInput(0)->getType().getShape();
     if (op == "Cast") {
       int64_t to = intAttr("to", 0);
-      if (to != onnx::TensorProto::INT64 && to != onnx::TensorProto::INT32)
+      if (to != onnx::TensorProto::INT64 && to != onnx::TensorProto::INT32 &&
+          to != onnx::TensorProto::BOOL)
         return false;
       type = int32_t(to);
       result = *in0;
+      if (to == onnx::TensorProto::BOOL)
+        for (int64_t &v : result)
+          v = v != 0;
       dims.assign(shape0.begin(), shape0.end());
     } else if (op == "Identity") {
       result = *in0;
+      dims.assign(shape0.begin(), shape0.end());
+    } else if (op == "Not") {
+      type = onnx::TensorProto::BOOL;
+      for (int64_t v : *in0)
+        result.push_back(v == 0);
+      dims.assign(shape0.begin(), shape0.end());
+    } else if (boolResult.contains(op)) {
+      // Same-shaped operands or a single-value one (no other broadcasting).
+      auto in1 = constantIntValues(1);
+      if (!in1)
+        return false;
+      auto shape1 = constantInput(1)->getType().getShape();
+      if (shape1 != shape0 &&
+          (in1->size() != 1 || shape1.size() > shape0.size()))
+        return false;
+      type = onnx::TensorProto::BOOL;
+      for (size_t i = 0; i < in0->size(); ++i) {
+        int64_t a = (*in0)[i], c = (*in1)[in1->size() == 1 ? 0 : i];
+        bool r = op == "Equal"            ? a == c
+                 : op == "Less"           ? a < c
+                 : op == "Greater"        ? a > c
+                 : op == "LessOrEqual"    ? a <= c
+                 : op == "GreaterOrEqual" ? a >= c
+                 : op == "And"            ? (a != 0 && c != 0)
+                 : op == "Or"             ? (a != 0 || c != 0)
+                                          : ((a != 0) != (c != 0));
+        result.push_back(r);
+      }
       dims.assign(shape0.begin(), shape0.end());
     } else if (op == "Concat") {
       for (int64_t i = 0; i < numInputs(); ++i) {
@@ -1079,36 +1318,100 @@ bool Importer::foldConstantNode() {
       }
       dims = {(int64_t)result.size()};
     } else if (op == "Slice") {
-      if (shape0.size() != 1)
-        return false;
-      SmallVector<int64_t> starts, ends, steps;
+      // Any rank, axes and steps (a reversed pad list: steps of -1).
+      int64_t rank = shape0.size();
+      SmallVector<int64_t> starts, ends, axes, steps;
       if (opset < 10) {
         starts = intsAttr("starts");
         ends = intsAttr("ends");
+        axes = intsAttr("axes");
       } else {
         auto s = constantIntValues(1), e = constantIntValues(2);
         if (!s || !e)
           return false;
         starts = *s;
         ends = *e;
-        if (hasInput(4)) {
-          auto st = constantIntValues(4);
-          if (!st)
+        for (int64_t k : {3, 4}) {
+          if (!hasInput(k))
+            continue;
+          auto v = constantIntValues(k);
+          if (!v)
             return false;
-          steps = *st;
+          (k == 3 ? axes : steps) = *v;
         }
       }
-      if (starts.size() != 1 || ends.size() != 1 ||
-          (!steps.empty() && steps[0] != 1))
+      if (axes.empty())
+        for (int64_t a = 0; a < (int64_t)starts.size(); ++a)
+          axes.push_back(a);
+      if (steps.empty())
+        steps.assign(starts.size(), 1);
+      if (ends.size() != starts.size() || axes.size() != starts.size() ||
+          steps.size() != starts.size())
         return false;
-      int64_t n = in0->size();
-      int64_t b0 = starts[0] < 0 ? starts[0] + n : starts[0];
-      int64_t e0 = ends[0] < 0 ? ends[0] + n : ends[0];
-      b0 = std::clamp<int64_t>(b0, 0, n);
-      e0 = std::clamp<int64_t>(e0, 0, n);
-      for (int64_t i = b0; i < e0; ++i)
-        result.push_back((*in0)[i]);
-      dims = {(int64_t)result.size()};
+      SmallVector<int64_t> begin(rank, 0), step(rank, 1);
+      dims.assign(shape0.begin(), shape0.end());
+      for (size_t k = 0; k < starts.size(); ++k) {
+        int64_t a = axes[k] < 0 ? axes[k] + rank : axes[k];
+        if (a < 0 || a >= rank || steps[k] == 0)
+          return false;
+        int64_t n = shape0[a], st = steps[k];
+        // ONNX's clamping: [0, n] for positive steps; for negative ones
+        // the start in [0, n - 1] and the end in [-1, n - 1].
+        auto norm = [&](int64_t v, bool isEnd) {
+          if (v < 0)
+            v += n;
+          return st > 0 ? std::clamp<int64_t>(v, 0, n)
+                        : std::clamp<int64_t>(v, isEnd ? -1 : 0, n - 1);
+        };
+        int64_t b0 = norm(starts[k], false), e0 = norm(ends[k], true);
+        begin[a] = b0;
+        step[a] = st;
+        dims[a] = st > 0 ? std::max<int64_t>(0, (e0 - b0 + st - 1) / st)
+                         : std::max<int64_t>(0, (b0 - e0 - st - 1) / -st);
+      }
+      SmallVector<int64_t> idx(rank, 0);
+      int64_t total = 1;
+      for (int64_t d : dims)
+        total *= d;
+      for (int64_t i = 0; i < total; ++i) {
+        int64_t flat = 0;
+        for (int64_t a = 0; a < rank; ++a)
+          flat = flat * shape0[a] + begin[a] + idx[a] * step[a];
+        result.push_back((*in0)[flat]);
+        for (int64_t a = rank - 1; a >= 0; --a) {
+          if (++idx[a] < dims[a])
+            break;
+          idx[a] = 0;
+        }
+      }
+    } else if (op == "Transpose") {
+      int64_t rank = shape0.size();
+      SmallVector<int64_t> perm = intsAttr("perm");
+      if (perm.empty())
+        for (int64_t a = rank - 1; a >= 0; --a)
+          perm.push_back(a);
+      if ((int64_t)perm.size() != rank)
+        return false;
+      SmallVector<int64_t> strides(rank, 1);
+      for (int64_t a = rank - 2; a >= 0; --a)
+        strides[a] = strides[a + 1] * shape0[a + 1];
+      for (int64_t p : perm) {
+        if (p < 0 || p >= rank)
+          return false;
+        dims.push_back(shape0[p]);
+      }
+      SmallVector<int64_t> idx(rank, 0);
+      for (size_t i = 0; i < in0->size(); ++i) {
+        int64_t flat = 0;
+        for (int64_t a = 0; a < rank; ++a)
+          flat += idx[a] * strides[perm[a]];
+        result.push_back((*in0)[flat]);
+        for (int64_t a = rank - 1; a >= 0; --a) {
+          if (++idx[a] < dims[a])
+            break;
+          idx[a] = 0;
+        }
+      }
     } else if (op == "Gather") {
       auto idx = constantIntValues(1);
       if (!idx || shape0.size() != 1 || intAttr("axis", 0) != 0)
@@ -1155,7 +1458,7 @@ bool Importer::foldConstantNode() {
   for (int64_t v : result) {
     if (type == onnx::TensorProto::INT64)
       t.add_int64_data(v);
-    else
+    else // int32 and bool
       t.add_int32_data(int32_t(v));
   }
   constants[node->output(0)] = &t;
@@ -1611,9 +1914,28 @@ void Importer::importConv() {
                        &pads = g.pads;
   SmallVector<int64_t> window = {(wt.getDimSize(2) - 1) * dilations[0] + 1,
                                  (wt.getDimSize(3) - 1) * dilations[1] + 1};
-  if (!exactEndPad(xt.getDimSize(2), window[0], strides[0], pads[0], pads[1]) ||
-      !exactEndPad(xt.getDimSize(3), window[1], strides[1], pads[2], pads[3]))
-    unsupported("padding that drops input rows is not supported");
+  // ONNX floors the output size: trailing input rows (or columns) that no
+  // window reaches, beyond the end padding, are cut off first (an STFT
+  // front end whose frames do not tile its input).
+  SmallVector<int64_t> kept = {xt.getDimSize(2), xt.getDimSize(3)};
+  for (int i = 0; i < 2; ++i) {
+    if (exactEndPad(kept[i], window[i], strides[i], pads[2 * i],
+                    pads[2 * i + 1]))
+      continue;
+    int64_t out =
+        (kept[i] + pads[2 * i] + pads[2 * i + 1] - window[i]) / strides[i] + 1;
+    if (out < 1)
+      failNode("the window is larger than the padded input");
+    kept[i] = (out - 1) * strides[i] + window[i] - pads[2 * i];
+    pads[2 * i + 1] = 0;
+  }
+  if (kept[0] != xt.getDimSize(2) || kept[1] != xt.getDimSize(3)) {
+    SmallVector<int64_t> size = {xt.getDimSize(0), xt.getDimSize(1), kept[0],
+                                 kept[1]};
+    x = tosa::SliceOp::create(b, loc,
+                              RankedTensorType::get(size, xt.getElementType()),
+                              x, shapeValue({0, 0, 0, 0}), shapeValue(size));
+  }
   Value bias = hasInput(2) ? input(2)
                            : constF32({m}, SmallVector<float>(m, 0.0f));
   Value nhwc = toNHWC(x);
@@ -3769,7 +4091,11 @@ FailureOr<OwningOpRef<ModuleOp>> Importer::run() {
           << "node '" << n.name() << "' (" << n.op_type() << ", opset " << opset
           << "): unsupported: "
           << (foreign ? "operator domain '" + n.domain() + "'"
-                      : "operator " + n.op_type());
+              : n.op_type() == "If"
+                  ? std::string("an If whose condition is known only at run "
+                                "time (the If nodes whose condition folds, "
+                                "e.g. after --input-value, are inlined)")
+                  : "operator " + n.op_type());
     }
     if (missing)
       fail(Twine(missing) + " node" + (missing == 1 ? "" : "s") +
@@ -3840,6 +4166,104 @@ bool qmlir::parseInputShape(StringRef spec, ONNXImportOptions &options) {
   return true;
 }
 
+bool qmlir::parseInputValue(StringRef spec, ONNXImportOptions &options) {
+  auto [name, list] = spec.rsplit('=');
+  if (name.empty() || list.empty())
+    return false;
+  SmallVector<double> values;
+  SmallVector<StringRef> parts;
+  list.split(parts, ',');
+  for (StringRef p : parts) {
+    double v;
+    if (p.trim().getAsDouble(v) || !std::isfinite(v))
+      return false;
+    values.push_back(v);
+  }
+  options.inputValues[name] = values;
+  return true;
+}
+
+/// Turns the graph inputs named in `values` into initializers of their
+/// declared element type and (static) shape. An error message, or empty.
+static std::string
+fixInputValues(onnx::GraphProto &graph,
+               const llvm::StringMap<SmallVector<double>> &values) {
+  llvm::StringSet<> applied;
+  google::protobuf::RepeatedPtrField<onnx::ValueInfoProto> kept;
+  for (onnx::ValueInfoProto &vi : *graph.mutable_input()) {
+    auto it = values.find(vi.name());
+    if (it == values.end()) {
+      *kept.Add() = vi;
+      continue;
+    }
+    applied.insert(vi.name());
+    std::string what = "--input-value for '" + vi.name() + "': ";
+    if (!vi.type().has_tensor_type())
+      return what + "the input is not a tensor";
+    const auto &tt = vi.type().tensor_type();
+    onnx::TensorProto t;
+    t.set_name(vi.name());
+    t.set_data_type(tt.elem_type());
+    int64_t count = 1;
+    for (const auto &d : tt.shape().dim()) {
+      if (!d.has_dim_value() || d.dim_value() < 0)
+        return what + "the input's shape is not static (give it with "
+                      "--input-shape)";
+      t.add_dims(d.dim_value());
+      count *= d.dim_value();
+    }
+    ArrayRef<double> v = it->second;
+    if (int64_t(v.size()) != count)
+      return what + std::to_string(v.size()) + " values for an input of " +
+             std::to_string(count) + " elements";
+    auto integral = [&](double x, double lo, double hi) {
+      return std::trunc(x) == x && x >= lo && x <= hi;
+    };
+    for (double x : v) {
+      switch (tt.elem_type()) {
+      case onnx::TensorProto::FLOAT:
+        t.add_float_data(float(x));
+        break;
+      case onnx::TensorProto::DOUBLE:
+        t.add_double_data(x);
+        break;
+      case onnx::TensorProto::INT64:
+        if (!integral(x, -9.2e18, 9.2e18))
+          return what + "not an int64 value";
+        t.add_int64_data(int64_t(x));
+        break;
+      case onnx::TensorProto::INT32:
+        if (!integral(x, INT32_MIN, INT32_MAX))
+          return what + "not an int32 value";
+        t.add_int32_data(int32_t(x));
+        break;
+      case onnx::TensorProto::BOOL:
+        if (x != 0 && x != 1)
+          return what + "a bool input takes 0 or 1";
+        t.add_int32_data(int32_t(x));
+        break;
+      default:
+        return what + "inputs of ONNX element type " +
+               std::to_string(tt.elem_type()) + " cannot be fixed";
+      }
+    }
+    // An input with a default (an initializer of the same name) takes the
+    // given value instead.
+    google::protobuf::RepeatedPtrField<onnx::TensorProto> inits;
+    for (onnx::TensorProto &init : *graph.mutable_initializer())
+      if (init.name() != vi.name())
+        *inits.Add() = std::move(init);
+    graph.mutable_initializer()->Swap(&inits);
+    *graph.add_initializer() = std::move(t);
+  }
+  for (const auto &entry : values)
+    if (!applied.contains(entry.getKey()))
+      return "--input-value names '" + entry.getKey().str() +
+             "', which is not an input of the model";
+  graph.mutable_input()->Swap(&kept);
+  return "";
+}
+
 FailureOr<OwningOpRef<ModuleOp>>
 qmlir::importONNX(StringRef bytes, MLIRContext *context,
                   const ONNXImportOptions &options, StringRef sourceName) {
@@ -3878,6 +4302,10 @@ qmlir::importONNX(StringRef bytes, MLIRContext *context,
     if (!applied.contains(entry.getKey()))
       return emitError(loc) << "--input-shape names '" << entry.getKey()
                             << "', which is not an input of the model";
+  if (std::string e =
+          fixInputValues(*model.mutable_graph(), options.inputValues);
+      !e.empty())
+    return emitError(loc) << e;
   if (model.graph().node_size() == 0)
     return emitError(loc) << "the model's graph is empty";
   if (std::string e = checkGraphData(model.graph()); !e.empty())
@@ -3922,8 +4350,10 @@ qmlir::importONNX(StringRef bytes, MLIRContext *context,
   // computable (a Reshape fed by Shape -> Slice -> Concat), until nothing
   // changes; the folded values become initializers. A round whose inference
   // fails is undone: the model is imported as the previous round left it.
+  // An If whose condition folds is replaced by the branch it takes, whose
+  // own shape computations and Ifs fold in the next rounds.
   onnx::ModelProto previous;
-  for (int round = 0; round < 8; ++round) {
+  for (int round = 0; round < 64; ++round) {
     if (std::string e = inferShapesIsolated(model); !e.empty()) {
       if (round == 0)
         return emitError(loc) << e;
@@ -3932,8 +4362,6 @@ qmlir::importONNX(StringRef bytes, MLIRContext *context,
     }
     llvm::StringMap<onnx::TensorProto> folded =
         Importer(context, model, options, sourceName).foldShapeComputations();
-    if (folded.empty())
-      break;
     previous = model;
     auto *graph = model.mutable_graph();
     for (auto &entry : folded)
@@ -3943,6 +4371,12 @@ qmlir::importONNX(StringRef bytes, MLIRContext *context,
       if (!(n.output_size() == 1 && folded.contains(n.output(0))))
         *kept.Add() = n;
     graph->mutable_node()->Swap(&kept);
+    std::string ifError;
+    int inlined = inlineConstantIfs(*graph, ifError);
+    if (!ifError.empty())
+      return emitError(loc) << ifError;
+    if (folded.empty() && inlined == 0)
+      break;
   }
   if (std::string e = checkTypeConstraints(model.graph(), opset); !e.empty())
     return emitError(loc) << e;
