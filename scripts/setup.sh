@@ -12,6 +12,8 @@ PKGS=(
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
   # Real-model inputs (text lines rendered by scripts/make_text_images.py).
   imagemagick fonts-dejavu-core
+  # Real speech for the voice-activity detector (/usr/share/sounds/alsa/*.wav).
+  alsa-utils
   # AArch64 cross toolchain and user-mode emulator.
   qemu-user gcc-aarch64-linux-gnu libc6-arm64-cross libc6-dev-arm64-cross
   # Speed baselines (benchmarks only).

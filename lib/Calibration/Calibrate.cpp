@@ -59,13 +59,22 @@ struct QNNCalibratePass : qmlir::impl::QNNCalibrateBase<QNNCalibratePass> {
       module.emitRemark("qnn-calibrate: no qnn.observe ops, nothing to do");
       return;
     }
-    auto argTypes = func.getFunctionType().getInputs();
-    auto inType =
-        argTypes.size() == 1 ? dyn_cast<RankedTensorType>(argTypes[0]) : nullptr;
-    if (!inType || !inType.hasStaticShape() ||
-        !inType.getElementType().isF32()) {
-      func.emitError("qnn-calibrate supports functions with one static f32 "
-                     "tensor argument");
+    SmallVector<SmallVector<int64_t>> inputShapes;
+    std::vector<std::string> inputNames;
+    for (auto [i, type] : llvm::enumerate(func.getFunctionType().getInputs())) {
+      auto t = dyn_cast<RankedTensorType>(type);
+      if (!t || !t.hasStaticShape() || !t.getElementType().isF32()) {
+        func.emitError("qnn-calibrate supports functions of static f32 "
+                       "tensor arguments; argument ")
+            << i << " is " << type;
+        return signalPassFailure();
+      }
+      inputShapes.emplace_back(t.getShape());
+      inputNames.push_back(tensorName(func, i, /*result=*/false));
+    }
+    if (inputShapes.empty()) {
+      func.emitError("qnn-calibrate: the function has no input to calibrate "
+                     "with");
       return signalPassFailure();
     }
     if (calibDir.empty()) {
@@ -73,8 +82,9 @@ struct QNNCalibratePass : qmlir::impl::QNNCalibrateBase<QNNCalibratePass> {
                        "calibration inputs>");
       return signalPassFailure();
     }
-    std::vector<std::string> files;
-    if (std::string error = listInputFiles(calibDir, files); !error.empty()) {
+    std::vector<InputSample> files;
+    if (std::string error = listInputSamples(calibDir, inputNames, files);
+        !error.empty()) {
       module.emitError("qnn-calibrate: ") << error;
       return signalPassFailure();
     }
@@ -148,9 +158,11 @@ struct QNNCalibratePass : qmlir::impl::QNNCalibrateBase<QNNCalibratePass> {
       func.emitError("qnn-calibrate: lowering the calibration copy failed");
       return signalPassFailure();
     }
+    JitSignature signature;
+    signature.inputs = inputShapes;
+    signature.results = {{int64_t(stats.size())}};
     auto jit = JitFunction::create(
-        *jitModule, "qmlir_calibrate", inType.getShape(),
-        JitResult{{int64_t(stats.size())}},
+        *jitModule, "qmlir_calibrate", std::move(signature),
         reference ? JitOptimization::Quick : JitOptimization::Full);
     if (failed(jit)) {
       func.emitError("qnn-calibrate: JIT compilation failed");
@@ -160,28 +172,19 @@ struct QNNCalibratePass : qmlir::impl::QNNCalibrateBase<QNNCalibratePass> {
     size_t n = observers.size();
     std::vector<float> lo(n, std::numeric_limits<float>::infinity());
     std::vector<float> hi(n, -std::numeric_limits<float>::infinity());
-    std::vector<float> input, output;
-    SmallVector<int64_t> outShape;
-    for (const std::string &file : files) {
-      if (std::string error =
-              readF32File(file, inType.getNumElements(), input);
+    std::vector<std::vector<float>> inputs, outputs;
+    for (const InputSample &sample : files) {
+      // min/max would skip a NaN silently: readInputSample rejects it.
+      if (std::string error = readInputSample(sample, inputShapes, inputs);
           !error.empty()) {
         module.emitError("qnn-calibrate: calibration input ") << error;
         return signalPassFailure();
       }
-      // min/max would skip a NaN silently.
-      for (auto [k, v] : llvm::enumerate(input))
-        if (!std::isfinite(v)) {
-          module.emitError("qnn-calibrate: calibration input '")
-              << file << "' has a non-finite value (" << v << ") at element "
-              << k;
-          return signalPassFailure();
-        }
-      if (std::string error = (*jit)->run(input, output, outShape);
-          !error.empty()) {
+      if (std::string error = (*jit)->run(inputs, outputs); !error.empty()) {
         module.emitError("qnn-calibrate: ") << error;
         return signalPassFailure();
       }
+      const std::vector<float> &output = outputs[0];
       for (size_t i = 0; i < n; ++i) {
         lo[i] = std::min(lo[i], output[2 * i]);
         hi[i] = std::max(hi[i], output[2 * i + 1]);

@@ -11,6 +11,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/ExecutionEngine/Orc/LLJIT.h"
@@ -21,8 +22,10 @@
 #include "llvm/Support/TargetSelect.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <utility>
 
 using namespace mlir;
 using namespace mlir::qmlir;
@@ -65,8 +68,7 @@ static llvm::Error runQuickPipeline(llvm::Module *module) {
 }
 
 FailureOr<std::unique_ptr<JitFunction>>
-JitFunction::create(ModuleOp module, StringRef name,
-                    ArrayRef<int64_t> inputShape, JitResult result,
+JitFunction::create(ModuleOp module, StringRef name, JitSignature signature,
                     JitOptimization optimization) {
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
@@ -103,9 +105,8 @@ JitFunction::create(ModuleOp module, StringRef name,
   }
   std::unique_ptr<JitFunction> jit(new JitFunction());
   jit->engine = std::move(*engine);
-  jit->entry = reinterpret_cast<void (*)(void *, void *)>(*entry);
-  jit->inputShape.assign(inputShape.begin(), inputShape.end());
-  jit->result = std::move(result);
+  jit->entry = reinterpret_cast<void *>(*entry);
+  jit->signature = std::move(signature);
   return jit;
 }
 
@@ -113,8 +114,7 @@ JitFunction::~JitFunction() = default;
 
 FailureOr<std::unique_ptr<JitFunction>>
 JitFunction::createFromObject(Location loc, ArrayRef<char> object,
-                              StringRef name, ArrayRef<int64_t> inputShape,
-                              JitResult result) {
+                              StringRef name, JitSignature signature) {
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
   loadOpenMPRuntime();
@@ -140,68 +140,142 @@ JitFunction::createFromObject(Location loc, ArrayRef<char> object,
     return fail(address.takeError());
   std::unique_ptr<JitFunction> fn(new JitFunction());
   fn->objectJit = std::move(*jit);
-  fn->entry = address->toPtr<void (*)(void *, void *)>();
-  fn->inputShape.assign(inputShape.begin(), inputShape.end());
-  fn->result = std::move(result);
+  fn->entry = address->toPtr<void *>();
+  fn->signature = std::move(signature);
   return fn;
 }
 
-std::string JitFunction::run(ArrayRef<float> input, std::vector<float> &output,
-                             SmallVectorImpl<int64_t> &outputShape) const {
-  int64_t rank = inputShape.size();
-  int64_t count = 1;
-  for (int64_t d : inputShape)
-    count *= d;
-  if (static_cast<int64_t>(input.size()) != count)
-    return "input has " + std::to_string(input.size()) +
-           " elements, expected " + std::to_string(count);
-  // Memref descriptors: {allocated, aligned, offset, sizes[r], strides[r]}.
-  std::vector<int64_t> in(3 + 2 * rank);
-  std::vector<float> buffer(input.begin(), input.end());
-  in[0] = in[1] = reinterpret_cast<int64_t>(buffer.data());
-  in[2] = 0;
-  int64_t stride = 1;
-  for (int64_t d = rank - 1; d >= 0; --d) {
-    in[3 + d] = inputShape[d];
-    in[3 + rank + d] = stride;
-    stride *= inputShape[d];
+/// Calls `fn` with the pointers `args` (its C interface takes one pointer
+/// per memref argument and, for returned results, one before them).
+template <size_t... I>
+static void callWithPointers(void *fn, void *const *args,
+                             std::index_sequence<I...>) {
+  using Fn = void (*)(decltype((void)I, (void *)nullptr)...);
+  reinterpret_cast<Fn>(fn)(args[I]...);
+}
+
+template <size_t... N>
+static void dispatchCall(void *fn, ArrayRef<void *> args,
+                         std::index_sequence<N...>) {
+  using Caller = void (*)(void *, void *const *);
+  static constexpr Caller callers[] = {+[](void *f, void *const *a) {
+    callWithPointers(f, a, std::make_index_sequence<N>());
+  }...};
+  callers[args.size()](fn, args.data());
+}
+
+/// A descriptor {allocated, aligned, offset, sizes[r], strides[r]} of the
+/// row-major buffer `data` of `shape`.
+static std::vector<int64_t> descriptor(void *data, ArrayRef<int64_t> shape) {
+  int64_t rank = shape.size();
+  std::vector<int64_t> d(3 + 2 * rank, 0);
+  d[0] = d[1] = reinterpret_cast<int64_t>(data);
+  for (int64_t i = rank - 1, stride = 1; i >= 0; --i) {
+    d[3 + i] = shape[i];
+    d[3 + rank + i] = stride;
+    stride *= shape[i];
   }
-  int64_t resultRank = result.shape.size(), total = 1;
-  for (int64_t d : result.shape)
-    total *= d;
-  std::vector<int64_t> out(3 + 2 * resultRank, 0);
-  if (result.outParam) {
-    // The caller's buffer, row-major: the callee writes into it.
-    output.assign(total, 0.0f);
-    out[0] = out[1] = reinterpret_cast<int64_t>(output.data());
-    for (int64_t d = resultRank - 1, s = 1; d >= 0; --d) {
-      out[3 + d] = result.shape[d];
-      out[3 + resultRank + d] = s;
-      s *= result.shape[d];
+  return d;
+}
+
+static int64_t elementCount(ArrayRef<int64_t> shape) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+std::string JitFunction::run(ArrayRef<std::vector<float>> inputs,
+                             std::vector<std::vector<float>> &outputs) const {
+  const JitSignature &sig = signature;
+  if (inputs.size() != sig.inputs.size())
+    return "the function takes " + std::to_string(sig.inputs.size()) +
+           " inputs, given " + std::to_string(inputs.size());
+  size_t arguments = sig.inputs.size() + (sig.outParams ? sig.results.size()
+                                                        : !sig.results.empty());
+  if (arguments > kMaxArguments)
+    return "the function has " + std::to_string(arguments) +
+           " memref arguments, more than the " + std::to_string(kMaxArguments) +
+           " the JIT calls";
+  // Inputs are copied: the callee may write into its arguments.
+  std::vector<std::vector<float>> buffers;
+  std::vector<std::vector<int64_t>> descriptors;
+  for (auto [i, input] : llvm::enumerate(inputs)) {
+    int64_t count = elementCount(sig.inputs[i]);
+    if (static_cast<int64_t>(input.size()) != count)
+      return "input " + std::to_string(i) + " has " +
+             std::to_string(input.size()) + " elements, expected " +
+             std::to_string(count);
+    buffers.push_back(input);
+  }
+  for (auto [i, buffer] : llvm::enumerate(buffers))
+    descriptors.push_back(descriptor(buffer.data(), sig.inputs[i]));
+  outputs.assign(sig.results.size(), {});
+  SmallVector<void *> args;
+  std::vector<int64_t> resultStruct;
+  if (sig.outParams) {
+    // The caller's buffers, row-major: the callee writes into them.
+    for (auto [i, shape] : llvm::enumerate(sig.results)) {
+      outputs[i].assign(elementCount(shape), 0.0f);
+      descriptors.push_back(descriptor(outputs[i].data(), shape));
     }
-    entry(in.data(), out.data());
-    outputShape.assign(result.shape.begin(), result.shape.end());
+    for (auto &d : descriptors)
+      args.push_back(d.data());
+    dispatchCall(entry, args, std::make_index_sequence<kMaxArguments + 1>());
     return "";
   }
-  entry(out.data(), in.data());
-
-  auto *data = reinterpret_cast<float *>(out[1]) + out[2];
-  outputShape.clear();
-  for (int64_t d = 0; d < resultRank; ++d)
-    outputShape.push_back(out[3 + d]);
-  int64_t expectedStride = 1;
-  for (int64_t d = resultRank - 1; d >= 0; --d) {
-    if (out[3 + d] != 1 && out[3 + resultRank + d] != expectedStride)
-      return "JIT result is not contiguous";
-    expectedStride *= out[3 + d];
+  // Returned results: one struct of descriptors before the arguments.
+  int64_t words = 0;
+  for (const auto &shape : sig.results)
+    words += 3 + 2 * shape.size();
+  resultStruct.assign(std::max<int64_t>(words, 1), 0);
+  if (!sig.results.empty())
+    args.push_back(resultStruct.data());
+  for (auto &d : descriptors)
+    args.push_back(d.data());
+  dispatchCall(entry, args, std::make_index_sequence<kMaxArguments + 1>());
+  std::string error;
+  llvm::SmallPtrSet<void *, 8> toFree;
+  int64_t at = 0;
+  for (auto [i, shape] : llvm::enumerate(sig.results)) {
+    int64_t rank = shape.size();
+    auto *allocated = reinterpret_cast<void *>(resultStruct[at]);
+    auto *data =
+        reinterpret_cast<float *>(resultStruct[at + 1]) + resultStruct[at + 2];
+    bool ok = true;
+    for (int64_t d = rank - 1, expected = 1; d >= 0; --d) {
+      ok &= resultStruct[at + 3 + d] == shape[d];
+      ok &= shape[d] == 1 || resultStruct[at + 3 + rank + d] == expected;
+      expected *= shape[d];
+    }
+    if (ok)
+      outputs[i].assign(data, data + elementCount(shape));
+    else if (error.empty())
+      error = "JIT result " + std::to_string(i) +
+              " differs from the function's result type (shape or layout)";
+    // Two results may be views of one buffer; none is ever an input.
+    if (llvm::none_of(buffers, [&](std::vector<float> &b) {
+          return b.data() == allocated;
+        }))
+      toFree.insert(allocated);
+    at += 3 + 2 * rank;
   }
-  bool asDeclared = ArrayRef<int64_t>(outputShape) == ArrayRef(result.shape);
-  if (asDeclared)
-    output.assign(data, data + total);
-  std::free(reinterpret_cast<void *>(out[0]));
-  if (!asDeclared)
-    return "JIT result shape differs from the function's result type";
-  return "";
+  for (void *p : toFree)
+    std::free(p);
+  return error;
+}
+
+std::string JitFunction::run(ArrayRef<float> input,
+                             std::vector<float> &output) const {
+  if (signature.inputs.size() != 1 || signature.results.size() != 1)
+    return "the function does not take one input and give one result";
+  std::vector<std::vector<float>> outputs;
+  std::vector<std::vector<float>> inputs(1);
+  inputs[0].assign(input.begin(), input.end());
+  std::string error = run(inputs, outputs);
+  if (error.empty())
+    output = std::move(outputs[0]);
+  return error;
 }
 
 std::string qmlir::readF32File(StringRef path, int64_t count,
@@ -236,6 +310,83 @@ std::string qmlir::listInputFiles(StringRef dir,
     return "no inputs (*.bin) in '" + dir.str() + "'";
   std::sort(files.begin(), files.end());
   return "";
+}
+
+std::string qmlir::fileSafeName(StringRef name) {
+  std::string safe = name.str();
+  for (char &c : safe)
+    if (!llvm::isAlnum(c) && c != '-' && c != '_')
+      c = '_';
+  return safe;
+}
+
+std::string qmlir::listInputSamples(StringRef dir,
+                                    ArrayRef<std::string> inputNames,
+                                    std::vector<InputSample> &samples) {
+  std::vector<std::string> files;
+  if (std::string error = listInputFiles(dir, files); !error.empty())
+    return error;
+  samples.clear();
+  if (inputNames.size() == 1) {
+    for (const std::string &f : files)
+      samples.push_back({llvm::sys::path::filename(f).str(), {f}});
+    return "";
+  }
+  llvm::StringSet<> present;
+  for (const std::string &f : files)
+    present.insert(f);
+  std::string first = "." + fileSafeName(inputNames.front()) + ".bin";
+  for (const std::string &f : files) {
+    StringRef file = llvm::sys::path::filename(f);
+    if (!file.ends_with(first) || file.size() == first.size())
+      continue;
+    InputSample sample;
+    sample.name = file.drop_back(first.size()).str();
+    for (const std::string &input : inputNames) {
+      SmallString<128> path(dir);
+      llvm::sys::path::append(path,
+                              sample.name + "." + fileSafeName(input) + ".bin");
+      if (!present.contains(path))
+        return "sample '" + sample.name + "' of '" + dir.str() +
+               "' has no file for input '" + input + "' (expected '" +
+               path.str().str() + "')";
+      sample.files.push_back(path.str().str());
+    }
+    samples.push_back(std::move(sample));
+  }
+  if (samples.empty())
+    return "no samples in '" + dir.str() + "': a model of several inputs " +
+           "reads one file <sample>.<input>.bin per input (here '*" + first +
+           "' and the others)";
+  return "";
+}
+
+std::string qmlir::readInputSample(const InputSample &sample,
+                                   ArrayRef<SmallVector<int64_t>> shapes,
+                                   std::vector<std::vector<float>> &values) {
+  values.assign(shapes.size(), {});
+  for (auto [i, file] : llvm::enumerate(sample.files)) {
+    if (std::string e = readF32File(file, elementCount(shapes[i]), values[i]);
+        !e.empty())
+      return e;
+    for (auto [k, v] : llvm::enumerate(values[i]))
+      if (!std::isfinite(v))
+        return "'" + file + "' has a non-finite value (" +
+               (std::isnan(v) ? "nan"
+                : v > 0       ? "inf"
+                              : "-inf") +
+               ") at element " + std::to_string(k);
+  }
+  return "";
+}
+
+std::string qmlir::tensorName(Operation *op, unsigned i, bool result) {
+  auto names = op->getAttrOfType<ArrayAttr>(result ? "qmlir.output_names"
+                                                   : "qmlir.input_names");
+  if (names && i < names.size())
+    if (auto name = dyn_cast<StringAttr>(names[i]))
+      return name.str();
+  return (result ? "output" : "input") + std::to_string(i);
 }
 
 std::string qmlir::invokeMemRefFunction(ExecutionEngine &engine,

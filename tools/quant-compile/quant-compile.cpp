@@ -146,8 +146,10 @@ namespace {
 
 struct Model {
   OwningOpRef<ModuleOp> module;
-  SmallVector<int64_t> inputShape;
-  SmallVector<int64_t> outputShape;
+  /// @main's f32 arguments and results (the object's and the JIT's
+  /// signature: results as out-params).
+  JitSignature signature;
+  std::vector<std::string> inputNames, outputNames;
 };
 
 /// Lowers for the host (the JIT), or for `triple` / `cpu` / `features`;
@@ -186,8 +188,7 @@ compile(ModuleOp source, const Model &model, TimingScope &parent,
       failed(lower(*module, time, threads, "host", "", "", reference)))
     return failure();
   TimingScope llvmTime = time.nest("LLVM (JIT)");
-  return JitFunction::create(*module, "main", model.inputShape,
-                             JitResult{model.outputShape, /*outParam=*/true},
+  return JitFunction::create(*module, "main", model.signature,
                              reference ? JitOptimization::Quick
                                        : JitOptimization::Full);
 }
@@ -206,17 +207,29 @@ int64_t argmax(ArrayRef<float> v) {
 }
 
 /// Raises `maxError` to the largest |output - expected| where `expected` is
-/// the file of `floatRefDir` named like `inputFile`. Returns an error message
-/// or an empty string.
-std::string compareWithReference(StringRef inputFile, ArrayRef<float> output,
+/// the file of `floatRefDir` for `sample`: named like the sample's file
+/// (one output), or `<sample>.<output>.bin` per output. Returns an error
+/// message or an empty string.
+std::string compareWithReference(const InputSample &sample, bool oneInput,
+                                 ArrayRef<std::string> outputNames,
+                                 ArrayRef<std::vector<float>> outputs,
                                  double &maxError) {
-  std::vector<float> expected;
-  SmallString<128> refPath(floatRefDir);
-  llvm::sys::path::append(refPath, llvm::sys::path::filename(inputFile));
-  if (std::string e = readF32File(refPath, output.size(), expected); !e.empty())
-    return e;
-  for (size_t i = 0; i < output.size(); ++i)
-    maxError = std::max<double>(maxError, std::abs(output[i] - expected[i]));
+  for (auto [i, output] : llvm::enumerate(outputs)) {
+    std::vector<float> expected;
+    SmallString<128> refPath(floatRefDir);
+    if (outputs.size() == 1 && oneInput)
+      llvm::sys::path::append(refPath, sample.name);
+    else if (outputs.size() == 1)
+      llvm::sys::path::append(refPath, sample.name + ".bin");
+    else
+      llvm::sys::path::append(
+          refPath, sample.name + "." + fileSafeName(outputNames[i]) + ".bin");
+    if (std::string e = readF32File(refPath, output.size(), expected);
+        !e.empty())
+      return e;
+    for (size_t k = 0; k < output.size(); ++k)
+      maxError = std::max<double>(maxError, std::abs(output[k] - expected[k]));
+  }
   return "";
 }
 
@@ -261,19 +274,6 @@ std::string checkOptions() {
     if (!openOutputFile(path, &error))
       return error;
   }
-  return "";
-}
-
-/// An error message if `values` (from `file`) holds a NaN or an infinity.
-std::string checkFinite(StringRef file, ArrayRef<float> values) {
-  for (auto [i, v] : llvm::enumerate(values))
-    if (!std::isfinite(v))
-      return ("'" + file + "' has a non-finite value (" +
-              (std::isnan(v) ? "nan"
-               : v > 0       ? "inf"
-                             : "-inf") +
-              ") at element " + Twine(i))
-          .str();
   return "";
 }
 
@@ -325,26 +325,63 @@ int main(int argc, char **argv) {
   auto mainFunc = model.module->lookupSymbol<func::FuncOp>("main");
   if (!mainFunc)
     return fail("the model has no function @main");
-  auto inType = mainFunc.getNumArguments() == 1
-                    ? dyn_cast<RankedTensorType>(mainFunc.getArgumentTypes()[0])
-                    : nullptr;
-  auto outType = mainFunc.getNumResults() == 1
-                     ? dyn_cast<RankedTensorType>(mainFunc.getResultTypes()[0])
-                     : nullptr;
-  if (!inType || !outType || !inType.hasStaticShape() ||
-      !outType.hasStaticShape() ||
-      !inType.getElementType().isF32() || !outType.getElementType().isF32())
-    return fail("@main must take one static f32 tensor and return one "
-                "static f32 tensor");
+  for (auto [i, type] : llvm::enumerate(mainFunc.getArgumentTypes())) {
+    std::string name = tensorName(mainFunc, i, /*result=*/false);
+    auto t = dyn_cast<RankedTensorType>(type);
+    if (!t || !t.hasStaticShape() || !t.getElementType().isF32()) {
+      std::string text;
+      llvm::raw_string_ostream os(text);
+      os << type;
+      return fail("@main's input '" + name + "' is " + text +
+                  ": inputs must be static f32 tensors (fix integer inputs "
+                  "with --input-value, dynamic sizes with --input-shape)");
+    }
+    model.signature.inputs.emplace_back(t.getShape());
+    model.inputNames.push_back(name);
+  }
+  for (auto [i, type] : llvm::enumerate(mainFunc.getResultTypes())) {
+    std::string name = tensorName(mainFunc, i, /*result=*/true);
+    auto t = dyn_cast<RankedTensorType>(type);
+    if (!t || !t.hasStaticShape() || !t.getElementType().isF32()) {
+      std::string text;
+      llvm::raw_string_ostream os(text);
+      os << type;
+      return fail("@main's output '" + name + "' is " + text +
+                  ": outputs must be static f32 tensors");
+    }
+    model.signature.results.emplace_back(t.getShape());
+    model.outputNames.push_back(name);
+  }
+  if (model.signature.inputs.empty() || model.signature.results.empty())
+    return fail("@main must take at least one input and return at least one "
+                "output");
+  if (model.signature.inputs.size() + model.signature.results.size() >
+      JitFunction::kMaxArguments)
+    return fail("@main has more than " + Twine(JitFunction::kMaxArguments) +
+                " inputs and outputs");
+  model.signature.outParams = true;
   importTime.stop();
-  model.inputShape.assign(inType.getShape().begin(), inType.getShape().end());
-  model.outputShape.assign(outType.getShape().begin(),
-                           outType.getShape().end());
-  int64_t inCount = inType.getNumElements();
+  bool oneInput = model.signature.inputs.size() == 1;
 
-  llvm::outs() << "model:       " << inputFile << "  (input " << inType
-               << ", output " << outType << ", "
-               << countFloatMultiplyAdds(mainFunc) << " multiply-adds)\n";
+  {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    auto list = [&](ArrayRef<std::string> names, TypeRange types) {
+      for (auto [i, t] : llvm::enumerate(types)) {
+        if (i)
+          os << ", ";
+        if (names.size() > 1)
+          os << "'" << names[i] << "' ";
+        os << t;
+      }
+    };
+    os << "input" << (oneInput ? " " : "s ");
+    list(model.inputNames, mainFunc.getArgumentTypes());
+    os << ", output" << (model.outputNames.size() == 1 ? " " : "s ");
+    list(model.outputNames, mainFunc.getResultTypes());
+    llvm::outs() << "model:       " << inputFile << "  (" << text << ", "
+                 << countFloatMultiplyAdds(mainFunc) << " multiply-adds)\n";
+  }
 
   // The target of the objects.
   std::string triple, cpu, features;
@@ -405,8 +442,7 @@ int main(int argc, char **argv) {
     if (failed(emit(source, objectPath, (phase + " object").str(), bytes)))
       return failure();
     return JitFunction::createFromObject(source.getLoc(), bytes, entryName,
-                                         model.inputShape,
-                                         JitResult{model.outputShape, true});
+                                         model.signature);
   };
 
   if (!floatOnly && calibDir.empty())
@@ -419,16 +455,16 @@ int main(int argc, char **argv) {
   // Without a float object for this machine to link, the float side of the
   // report is a JIT compilation, of the reference lowering when the
   // report's inputs are few (see preferReferenceLowering).
-  std::vector<std::string> reportFiles;
+  std::vector<InputSample> reportFiles;
   for (StringRef dir : {StringRef(calibDir), StringRef(evalDir)}) {
-    std::vector<std::string> files;
-    if (!dir.empty() && listInputFiles(dir, files).empty())
+    std::vector<InputSample> files;
+    if (!dir.empty() && listInputSamples(dir, model.inputNames, files).empty())
       reportFiles.insert(reportFiles.end(), files.begin(), files.end());
   }
   // The float outputs of the report's inputs, computed on the same thread
   // while the int8 model compiles; an input that fails here is run again
   // by the report, which then reports the error.
-  std::map<std::string, std::vector<float>> floatOutputs;
+  std::map<std::string, std::vector<std::vector<float>>> floatOutputs;
   OwningOpRef<ModuleOp> quantized(cast<ModuleOp>(model.module->clone()));
   std::future<FailureOr<std::unique_ptr<JitFunction>>> floatFuture =
       std::async(std::launch::async, [&] {
@@ -442,13 +478,11 @@ int main(int argc, char **argv) {
         if (failed(jit) || floatOnly)
           return jit;
         TimingScope runTime = rootTime.nest("float outputs");
-        for (const std::string &file : reportFiles) {
-          std::vector<float> input, output;
-          SmallVector<int64_t> shape;
-          if (readF32File(file, inCount, input).empty() &&
-              checkFinite(file, input).empty() &&
-              (*jit)->run(input, output, shape).empty())
-            floatOutputs[file] = std::move(output);
+        for (const InputSample &sample : reportFiles) {
+          std::vector<std::vector<float>> inputs, outputs;
+          if (readInputSample(sample, model.signature.inputs, inputs).empty() &&
+              (*jit)->run(inputs, outputs).empty())
+            floatOutputs[sample.files.front()] = std::move(outputs);
         }
         return jit;
       });
@@ -465,20 +499,21 @@ int main(int argc, char **argv) {
     auto floatJit = floatCompiled();
     if (failed(floatJit))
       return 1;
-    std::vector<std::string> files;
-    if (std::string error = listInputFiles(evalDir, files); !error.empty())
+    std::vector<InputSample> files;
+    if (std::string error = listInputSamples(evalDir, model.inputNames, files);
+        !error.empty())
       return fail(error);
     double maxError = 0.0;
-    for (const std::string &file : files) {
-      std::vector<float> input, output;
-      SmallVector<int64_t> shape;
-      if (std::string e = readF32File(file, inCount, input); !e.empty())
+    for (const InputSample &sample : files) {
+      std::vector<std::vector<float>> inputs, outputs;
+      if (std::string e =
+              readInputSample(sample, model.signature.inputs, inputs);
+          !e.empty())
         return fail(e);
-      if (std::string e = checkFinite(file, input); !e.empty())
+      if (std::string e = (*floatJit)->run(inputs, outputs); !e.empty())
         return fail(e);
-      if (std::string e = (*floatJit)->run(input, output, shape); !e.empty())
-        return fail(e);
-      if (std::string e = compareWithReference(file, output, maxError);
+      if (std::string e = compareWithReference(
+              sample, oneInput, model.outputNames, outputs, maxError);
           !e.empty())
         return fail(e);
     }
@@ -542,50 +577,100 @@ int main(int argc, char **argv) {
       {"calibration", calibDir}};
   if (!evalDir.empty())
     sets.push_back({"evaluation", evalDir});
+  size_t numOutputs = model.signature.results.size();
   for (auto &[setName, dir] : sets) {
-    std::vector<std::string> files;
-    if (std::string error = listInputFiles(dir, files); !error.empty())
+    std::vector<InputSample> files;
+    if (std::string error = listInputSamples(dir, model.inputNames, files);
+        !error.empty())
       return fail(error);
-    Report report;
+    // One report per output; `maxDiff` for single-value outputs, whose
+    // "top-1" would always agree.
+    std::vector<Report> reports(numOutputs);
+    std::vector<double> maxDiff(numOutputs, 0.0);
+    // Single values that stay in [0, 1] are probabilities: the decisions
+    // at 0.5 are compared.
+    std::vector<int64_t> decisionsAgree(numOutputs, 0);
+    std::vector<bool> probability(numOutputs, true);
     double floatRefError = 0.0;
-    for (const std::string &file : files) {
-      std::vector<float> input, fOut, qOut;
-      SmallVector<int64_t> shape;
-      if (std::string e = readF32File(file, inCount, input); !e.empty())
+    for (const InputSample &sample : files) {
+      std::vector<std::vector<float>> inputs, fOut, qOut;
+      if (std::string e =
+              readInputSample(sample, model.signature.inputs, inputs);
+          !e.empty())
         return fail(e);
-      if (std::string e = checkFinite(file, input); !e.empty())
+      // Copied: the calibration and evaluation sets may share files.
+      if (auto it = floatOutputs.find(sample.files.front());
+          it != floatOutputs.end() && it->second.size() == numOutputs)
+        fOut = it->second;
+      else if (std::string e = (*floatJit)->run(inputs, fOut); !e.empty())
         return fail(e);
-      if (auto it = floatOutputs.find(file); it != floatOutputs.end())
-        fOut = std::move(it->second);
-      else if (std::string e = (*floatJit)->run(input, fOut, shape); !e.empty())
+      if (std::string e = (*quantJit)->run(inputs, qOut); !e.empty())
         return fail(e);
-      if (std::string e = (*quantJit)->run(input, qOut, shape); !e.empty())
-        return fail(e);
-      for (size_t i = 0; i < fOut.size(); ++i) {
-        report.signal += double(fOut[i]) * fOut[i];
-        report.noise += double(fOut[i] - qOut[i]) * (fOut[i] - qOut[i]);
+      for (size_t o = 0; o < numOutputs; ++o) {
+        Report &report = reports[o];
+        for (size_t i = 0; i < fOut[o].size(); ++i) {
+          double d = double(fOut[o][i]) - qOut[o][i];
+          report.signal += double(fOut[o][i]) * fOut[o][i];
+          report.noise += d * d;
+          maxDiff[o] = std::max(maxDiff[o], std::abs(d));
+          probability[o] =
+              probability[o] && fOut[o][i] >= 0.0f && fOut[o][i] <= 1.0f;
+        }
+        decisionsAgree[o] +=
+            llvm::all_of(llvm::zip(fOut[o], qOut[o]), [](auto p) {
+              return (std::get<0>(p) > 0.5f) == (std::get<1>(p) > 0.5f);
+            });
+        report.agree += argmax(fOut[o]) == argmax(qOut[o]);
+        ++report.count;
       }
-      report.agree += argmax(fOut) == argmax(qOut);
-      ++report.count;
       if (setName == "evaluation" && !floatRefDir.empty())
-        if (std::string e = compareWithReference(file, fOut, floatRefError);
+        if (std::string e = compareWithReference(
+                sample, oneInput, model.outputNames, fOut, floatRefError);
             !e.empty())
           return fail(e);
       if (dump && setName == "evaluation") {
-        dump->os() << llvm::sys::path::filename(file);
-        for (float v : qOut) {
-          uint32_t bits;
-          std::memcpy(&bits, &v, 4);
-          dump->os() << ' ' << llvm::format_hex_no_prefix(bits, 8);
-        }
+        dump->os() << sample.name;
+        for (const std::vector<float> &out : qOut)
+          for (float v : out) {
+            uint32_t bits;
+            std::memcpy(&bits, &v, 4);
+            dump->os() << ' ' << llvm::format_hex_no_prefix(bits, 8);
+          }
         dump->os() << '\n';
       }
     }
-    llvm::outs() << llvm::format("%-12s %3d inputs: SQNR %6.2f dB, top-1 "
-                                 "agreement %5.1f%% (%d/%d)\n",
-                                 (setName + ":").c_str(), (int)report.count,
-                                 report.sqnr(), 100.0 * report.top1(),
-                                 (int)report.agree, (int)report.count);
+    bool below = false;
+    double minSqnr = setName == "evaluation" ? minEvalSqnr : minCalibSqnr;
+    for (size_t o = 0; o < numOutputs; ++o) {
+      const Report &report = reports[o];
+      std::string label = setName + ":";
+      if (numOutputs > 1)
+        label = setName + " '" + model.outputNames[o] + "':";
+      bool single = model.signature.results[o].size() == 0 ||
+                    llvm::all_of(model.signature.results[o],
+                                 [](int64_t d) { return d == 1; });
+      if (single && probability[o])
+        llvm::outs() << llvm::format(
+            "%-12s %3d inputs: SQNR %6.2f dB, max |int8 - float| %.4g, "
+            "decisions at 0.5 agree %5.1f%% (%d/%d)\n",
+            label.c_str(), (int)report.count, report.sqnr(), maxDiff[o],
+            100.0 * decisionsAgree[o] / std::max<int64_t>(report.count, 1),
+            (int)decisionsAgree[o], (int)report.count);
+      else if (single)
+        llvm::outs() << llvm::format(
+            "%-12s %3d inputs: SQNR %6.2f dB, max |int8 - float| %.4g "
+            "(one value: no top-1)\n",
+            label.c_str(), (int)report.count, report.sqnr(), maxDiff[o]);
+      else
+        llvm::outs() << llvm::format("%-12s %3d inputs: SQNR %6.2f dB, top-1 "
+                                     "agreement %5.1f%% (%d/%d)\n",
+                                     label.c_str(), (int)report.count,
+                                     report.sqnr(), 100.0 * report.top1(),
+                                     (int)report.agree, (int)report.count);
+      // A NaN SQNR (a non-finite model output) fails every gate.
+      below |= !(report.sqnr() >= minSqnr) ||
+               (!single && !(report.top1() >= minTop1));
+    }
     if (setName == "evaluation" && !floatRefDir.empty()) {
       llvm::outs() << llvm::format("float check:  max |compiled - reference| "
                                    "= %.3g (tolerance %.3g)\n",
@@ -596,9 +681,7 @@ int main(int argc, char **argv) {
         ok = false;
       }
     }
-    // A NaN SQNR (a non-finite model output) fails every gate.
-    double minSqnr = setName == "evaluation" ? minEvalSqnr : minCalibSqnr;
-    if (!(report.sqnr() >= minSqnr) || !(report.top1() >= minTop1)) {
+    if (below) {
       llvm::errs() << "quant-compile: " << setName
                    << " accuracy below the threshold (SQNR " << minSqnr
                    << " dB, top-1 " << minTop1 << ")\n";

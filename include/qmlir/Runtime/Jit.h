@@ -19,13 +19,15 @@ class LLJIT;
 
 namespace mlir::qmlir {
 
-/// How a function hands back its static-shaped result: returned (a
-/// descriptor of a buffer the callee allocated, the caller frees it) or as
-/// an out-param (its last argument, a buffer the caller provides: the
-/// convention of `resultsAsOutParams`, no allocation per call).
-struct JitResult {
-  SmallVector<int64_t> shape;
-  bool outParam = false;
+/// The static f32 tensors a function takes and gives back, and how it gives
+/// them back: returned (descriptors of buffers the callee allocated, which
+/// the caller frees) or as out-params (its last arguments, buffers the
+/// caller provides: the convention of `resultsAsOutParams`, no allocation
+/// per call).
+struct JitSignature {
+  SmallVector<SmallVector<int64_t>> inputs;
+  SmallVector<SmallVector<int64_t>> results;
+  bool outParams = false;
 };
 
 /// How much LLVM optimizes a JIT compilation.
@@ -44,16 +46,15 @@ enum class JitOptimization {
 /// JIT compilations: with none, LLVM's O3 tunes for a generic target.
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>> createHostTargetMachine();
 
-/// A JIT-compiled function of one f32 tensor argument and one f32 tensor
-/// result, called through its C interface (`_mlir_ciface_<name>`).
+/// A JIT-compiled function of static f32 tensor arguments and results,
+/// called through its C interface (`_mlir_ciface_<name>`).
 class JitFunction {
 public:
   /// Compiles `module`, already lowered to the LLVM dialect, whose function
   /// `name` was marked `llvm.emit_c_interface` before lowering. Diagnostics
   /// go to the module's context.
   static FailureOr<std::unique_ptr<JitFunction>>
-  create(ModuleOp module, StringRef name, ArrayRef<int64_t> inputShape,
-         JitResult result,
+  create(ModuleOp module, StringRef name, JitSignature signature,
          JitOptimization optimization = JitOptimization::Full);
 
   /// Links `object`, a relocatable object for the host (emitObject), in
@@ -61,22 +62,30 @@ public:
   /// Its other symbols resolve in the process (libc, libm, libomp).
   static FailureOr<std::unique_ptr<JitFunction>>
   createFromObject(Location loc, ArrayRef<char> object, StringRef name,
-                   ArrayRef<int64_t> inputShape, JitResult result);
+                   JitSignature signature);
 
   ~JitFunction();
 
-  /// Runs on `input` (row-major, `inputShape`); fills `output` and its shape.
-  /// Returns an error message on failure, an empty string on success.
-  std::string run(ArrayRef<float> input, std::vector<float> &output,
-                  SmallVectorImpl<int64_t> &outputShape) const;
+  /// Runs on `inputs` (row-major, one per argument of the signature); fills
+  /// `outputs` (one per result). Returns an error message on failure, an
+  /// empty string on success.
+  std::string run(ArrayRef<std::vector<float>> inputs,
+                  std::vector<std::vector<float>> &outputs) const;
+
+  /// The same for a function of one argument and one result.
+  std::string run(ArrayRef<float> input, std::vector<float> &output) const;
+
+  const JitSignature &getSignature() const { return signature; }
+
+  /// The most arguments (inputs and results) a function may take.
+  static constexpr size_t kMaxArguments = 16;
 
 private:
   JitFunction() = default;
   std::unique_ptr<ExecutionEngine> engine;
   std::unique_ptr<llvm::orc::LLJIT> objectJit;
-  void (*entry)(void *, void *) = nullptr;
-  SmallVector<int64_t> inputShape;
-  JitResult result;
+  void *entry = nullptr;
+  JitSignature signature;
 };
 
 /// A dense row-major buffer passed to or returned by a JIT-compiled function.
@@ -107,6 +116,36 @@ std::string readF32File(StringRef path, int64_t count,
 
 /// The `*.bin` files of `dir`, sorted by name, or an error message.
 std::string listInputFiles(StringRef dir, std::vector<std::string> &files);
+
+/// One input sample: a file per function argument.
+struct InputSample {
+  /// The sample's name (the file name, or the stem shared by its files).
+  std::string name;
+  std::vector<std::string> files;
+};
+
+/// The name under which files of a tensor named `name` are looked up:
+/// characters other than letters, digits, '-' and '_' become '_'.
+std::string fileSafeName(StringRef name);
+
+/// The samples of `dir` for a function whose inputs are named `inputNames`,
+/// sorted by name. With one input, each `*.bin` file is a sample. With
+/// several, a sample `S` is the files `S.<input>.bin`, one per input
+/// (fileSafeName), as `scripts/ort_run.js` names several outputs. An error
+/// message, or empty.
+std::string listInputSamples(StringRef dir, ArrayRef<std::string> inputNames,
+                             std::vector<InputSample> &samples);
+
+/// Reads the files of `sample` (f32, `shapes`) into `values`; rejects a
+/// non-finite value. An error message, or empty.
+std::string readInputSample(const InputSample &sample,
+                            ArrayRef<SmallVector<int64_t>> shapes,
+                            std::vector<std::vector<float>> &values);
+
+/// The name of argument `i` (or, `result` true, result `i`) of `func`: from
+/// its `qmlir.input_names` / `qmlir.output_names` attributes (the ONNX
+/// importer records the graph's names), else "input<i>" / "output<i>".
+std::string tensorName(Operation *func, unsigned i, bool result);
 
 } // namespace mlir::qmlir
 

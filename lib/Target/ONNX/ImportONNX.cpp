@@ -25,11 +25,12 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
-#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/Dialect/Tosa/Transforms/Passes.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/Passes.h"
@@ -1039,6 +1040,11 @@ Value Importer::reshape(Value v, ArrayRef<int64_t> shape) {
   auto type = cast<RankedTensorType>(v.getType());
   if (type.getShape() == shape)
     return v;
+  // Constants (weights) are reshaped here, so that transpose() folds them.
+  DenseElementsAttr attr;
+  if (matchPattern(v, m_Constant(&attr)) && type.hasStaticShape())
+    return tosa::ConstOp::create(b, loc, type.clone(shape),
+                                 attr.reshape(type.clone(shape)));
   return tosa::ReshapeOp::create(b, loc, type.clone(shape), v,
                                  shapeValue(shape));
 }
@@ -1048,7 +1054,39 @@ Value Importer::transpose(Value v, ArrayRef<int32_t> perm) {
   SmallVector<int64_t> shape;
   for (int32_t p : perm)
     shape.push_back(type.getDimSize(p));
-  return tosa::TransposeOp::create(b, loc, type.clone(shape), v, perm);
+  auto resultType = type.clone(shape);
+  // A constant (weights) is transposed here: TOSA's folder leaves large
+  // non-splat constants alone, and the quantizer needs constant weights.
+  DenseElementsAttr attr;
+  if (matchPattern(v, m_Constant(&attr)) && type.hasStaticShape() &&
+      type.getElementType().isIntOrFloat() &&
+      type.getElementType().getIntOrFloatBitWidth() % 8 == 0) {
+    if (attr.isSplat())
+      return tosa::ConstOp::create(b, loc, resultType,
+                                   attr.resizeSplat(resultType));
+    int64_t rank = type.getRank(),
+            bytes = type.getElementType().getIntOrFloatBitWidth() / 8;
+    ArrayRef<char> raw = attr.getRawData();
+    std::vector<char> out(raw.size());
+    SmallVector<int64_t> strides(rank, 1), idx(rank, 0);
+    for (int64_t a = rank - 2; a >= 0; --a)
+      strides[a] = strides[a + 1] * type.getDimSize(a + 1);
+    int64_t count = type.getNumElements();
+    for (int64_t i = 0; i < count; ++i) {
+      int64_t src = 0;
+      for (int64_t a = 0; a < rank; ++a)
+        src += idx[a] * strides[perm[a]];
+      std::memcpy(out.data() + i * bytes, raw.data() + src * bytes, bytes);
+      for (int64_t a = rank - 1; a >= 0; --a) {
+        if (++idx[a] < shape[a])
+          break;
+        idx[a] = 0;
+      }
+    }
+    auto folded = DenseElementsAttr::getFromRawBuffer(resultType, out);
+    return tosa::ConstOp::create(b, loc, resultType, folded);
+  }
+  return tosa::TransposeOp::create(b, loc, resultType, v, perm);
 }
 
 Value Importer::rankTo(Value v, int64_t rank) {
@@ -4071,8 +4109,13 @@ FailureOr<OwningOpRef<ModuleOp>> Importer::run() {
     Block *entry = func.addEntryBlock();
     b.setInsertionPointToStart(entry);
     loc = fileLoc;
-    for (auto [vi, arg] : llvm::zip(args, entry->getArguments()))
+    SmallVector<Attribute> inputNames, outputNames;
+    for (auto [vi, arg] : llvm::zip(args, entry->getArguments())) {
       values[vi->name()] = arg;
+      inputNames.push_back(b.getStringAttr(vi->name()));
+    }
+    // The graph's names, for the files of several inputs and outputs.
+    func->setAttr("qmlir.input_names", b.getArrayAttr(inputNames));
 
     // Every node whose operator (or domain) the importer lacks, reported at
     // once before anything is imported; the shape computations are left to
@@ -4133,6 +4176,9 @@ FailureOr<OwningOpRef<ModuleOp>> Importer::run() {
     for (Value v : results)
       resultTypes.push_back(v.getType());
     func.setFunctionType(b.getFunctionType(argTypes, resultTypes));
+    for (const auto &vi : graph.output())
+      outputNames.push_back(b.getStringAttr(vi.name()));
+    func->setAttr("qmlir.output_names", b.getArrayAttr(outputNames));
   } catch (const ImportError &) {
     return failure();
   }
