@@ -73,7 +73,7 @@ static int parseShapes(const char *text, MemRef *refs, float **buffers) {
       return -1;
     float *data = aligned_alloc(64, ((count * 4 + 63) / 64) * 64);
     for (int64_t i = 0; i < count; ++i)
-      data[i] = (float)((i * 7919) % 255) / 255.0f - 0.5f;
+      data[i] = (float)((i * 7919) % 255) / 255.0f;
     int64_t *w = refs[n].words;
     w[0] = w[1] = (int64_t)(intptr_t)data;
     w[2] = 0;

@@ -82,3 +82,11 @@ if (os.path.exists(os.path.join(build_dir, "models",
                                    "onnxruntime-node")) and
         os.path.exists("/usr/bin/convert")):
     config.available_features.add("ppocr")
+
+# The Silero voice-activity detector, onnxruntime (scripts/fetch-models.sh)
+# and real speech (alsa-utils).
+if (os.path.exists(os.path.join(build_dir, "models", "silero_vad_v5.onnx")) and
+        os.path.isdir(os.path.join(build_dir, "npm", "node_modules",
+                                   "onnxruntime-node")) and
+        os.path.isdir("/usr/share/sounds/alsa")):
+    config.available_features.add("vad")
