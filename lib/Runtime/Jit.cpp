@@ -399,18 +399,8 @@ std::string qmlir::invokeMemRefFunction(ExecutionEngine &engine,
   // Descriptors {allocated, aligned, offset, sizes[r], strides[r]}, all
   // 8-byte fields; several results are one struct of descriptors.
   std::vector<std::vector<int64_t>> descriptors;
-  for (JitBuffer &in : inputs) {
-    int64_t rank = in.shape.size();
-    std::vector<int64_t> d(3 + 2 * rank);
-    d[0] = d[1] = reinterpret_cast<int64_t>(in.data.data());
-    int64_t stride = 1;
-    for (int64_t i = rank - 1; i >= 0; --i) {
-      d[3 + i] = in.shape[i];
-      d[3 + rank + i] = stride;
-      stride *= in.shape[i];
-    }
-    descriptors.push_back(std::move(d));
-  }
+  for (JitBuffer &in : inputs)
+    descriptors.push_back(descriptor(in.data.data(), in.shape));
   int64_t resultWords = 0;
   for (int64_t r : resultRanks)
     resultWords += 3 + 2 * r;

@@ -325,33 +325,37 @@ int main(int argc, char **argv) {
   auto mainFunc = model.module->lookupSymbol<func::FuncOp>("main");
   if (!mainFunc)
     return fail("the model has no function @main");
-  for (auto [i, type] : llvm::enumerate(mainFunc.getArgumentTypes())) {
-    std::string name = tensorName(mainFunc, i, /*result=*/false);
-    auto t = dyn_cast<RankedTensorType>(type);
-    if (!t || !t.hasStaticShape() || !t.getElementType().isF32()) {
-      std::string text;
-      llvm::raw_string_ostream os(text);
-      os << type;
-      return fail("@main's input '" + name + "' is " + text +
-                  ": inputs must be static f32 tensors (fix integer inputs "
-                  "with --input-value, dynamic sizes with --input-shape)");
+  // @main's inputs and outputs: static f32 tensors, with their names.
+  auto collect = [&](TypeRange types, bool results,
+                     SmallVectorImpl<SmallVector<int64_t>> &shapes,
+                     std::vector<std::string> &names) -> std::string {
+    for (auto [i, type] : llvm::enumerate(types)) {
+      std::string name = tensorName(mainFunc, i, results);
+      auto t = dyn_cast<RankedTensorType>(type);
+      if (!t || !t.hasStaticShape() || !t.getElementType().isF32()) {
+        std::string text;
+        llvm::raw_string_ostream os(text);
+        os << type;
+        return "@main's " + std::string(results ? "output" : "input") + " '" +
+               name + "' is " + text +
+               (results ? ": outputs must be static f32 tensors"
+                        : ": inputs must be static f32 tensors (fix integer "
+                          "inputs with --input-value, dynamic sizes with "
+                          "--input-shape)");
+      }
+      shapes.emplace_back(t.getShape());
+      names.push_back(name);
     }
-    model.signature.inputs.emplace_back(t.getShape());
-    model.inputNames.push_back(name);
-  }
-  for (auto [i, type] : llvm::enumerate(mainFunc.getResultTypes())) {
-    std::string name = tensorName(mainFunc, i, /*result=*/true);
-    auto t = dyn_cast<RankedTensorType>(type);
-    if (!t || !t.hasStaticShape() || !t.getElementType().isF32()) {
-      std::string text;
-      llvm::raw_string_ostream os(text);
-      os << type;
-      return fail("@main's output '" + name + "' is " + text +
-                  ": outputs must be static f32 tensors");
-    }
-    model.signature.results.emplace_back(t.getShape());
-    model.outputNames.push_back(name);
-  }
+    return "";
+  };
+  if (std::string e = collect(mainFunc.getArgumentTypes(), false,
+                              model.signature.inputs, model.inputNames);
+      !e.empty())
+    return fail(e);
+  if (std::string e = collect(mainFunc.getResultTypes(), true,
+                              model.signature.results, model.outputNames);
+      !e.empty())
+    return fail(e);
   if (model.signature.inputs.empty() || model.signature.results.empty())
     return fail("@main must take at least one input and return at least one "
                 "output");
