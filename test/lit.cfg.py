@@ -49,6 +49,8 @@ try:
         flags = f.read()
     if " avx512_vnni" in flags and " avx512bw" in flags:
         config.available_features.add("host-avx512vnni")
+    if " avx2" in flags:
+        config.available_features.add("host-avx2")
     if " avx_vnni" in flags and " avx2" in flags:
         config.available_features.add("host-avxvnni")
 except OSError:
