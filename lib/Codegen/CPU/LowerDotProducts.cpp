@@ -33,6 +33,10 @@ struct DotProductToIntrinsic
                                 PatternRewriter &rewriter) const override {
     auto srcType = op.getSourceVectorType();
     Type i32 = rewriter.getI32Type();
+    if (kind == DotProductKind::X86AVX2 && op.getKind() == vector::CombiningKind::ADD &&
+        srcType == VectorType::get({lanes, 2}, i32) &&
+        op.getReductionMask() == ArrayRef<bool>{false, true})
+      return rewriteWordPairs(op, rewriter);
     if (op.getKind() != vector::CombiningKind::ADD ||
         srcType != VectorType::get({lanes, 4}, i32) ||
         op.getReductionMask() != ArrayRef<bool>{false, true})
@@ -137,6 +141,49 @@ struct DotProductToIntrinsic
     }
     rewriter.replaceOpWithNewOp<LLVM::CallIntrinsicOp>(
         op, accType, rewriter.getStringAttr(name), ValueRange{acc, a, w});
+    return success();
+  }
+
+  /// acc + reduce-pairs(extsi(a) * extsi(w)) of i16 vectors -> vpmaddwd
+  /// (pairs of i16 products summed exactly into i32) and an add.
+  LogicalResult rewriteWordPairs(vector::MultiDimReductionOp op,
+                                 PatternRewriter &rewriter) const {
+    auto words = VectorType::get({2 * lanes}, rewriter.getI16Type());
+    auto cast = op.getSource().getDefiningOp<vector::ShapeCastOp>();
+    auto mul = cast ? cast.getSource().getDefiningOp<arith::MulIOp>()
+                    : arith::MulIOp();
+    if (!mul)
+      return rewriter.notifyMatchFailure(op, "no product");
+    auto word = [&](Value v) -> Value {
+      auto e = v.getDefiningOp<arith::ExtSIOp>();
+      if (e && e.getIn().getType() == words)
+        return e.getIn();
+      // A sign extension of constant words folded away: the constant, back
+      // in i16, if it fits.
+      DenseIntElementsAttr attr;
+      if (!matchPattern(v, m_Constant(&attr)))
+        return Value();
+      SmallVector<int16_t> values;
+      for (APInt x : attr.getValues<APInt>()) {
+        int64_t y = x.getSExtValue();
+        if (y < INT16_MIN || y > INT16_MAX)
+          return Value();
+        values.push_back(static_cast<int16_t>(y));
+      }
+      return arith::ConstantOp::create(
+          rewriter, op.getLoc(), words,
+          DenseElementsAttr::get(words, ArrayRef<int16_t>(values)));
+    };
+    Value a = word(mul.getLhs()), w = word(mul.getRhs());
+    if (!a || !w)
+      return rewriter.notifyMatchFailure(op, "operands are not extended i16");
+    auto accType = VectorType::get({lanes}, rewriter.getI32Type());
+    Value pairs =
+        LLVM::CallIntrinsicOp::create(
+            rewriter, op.getLoc(), accType,
+            rewriter.getStringAttr("llvm.x86.avx2.pmadd.wd"), ValueRange{a, w})
+            .getResult(0);
+    rewriter.replaceOpWithNewOp<arith::AddIOp>(op, op.getAcc(), pairs);
     return success();
   }
 

@@ -167,10 +167,13 @@ LogicalResult finishSpec(OpTy op, GemmSpec &spec, ArrayRef<int64_t> w,
       spec.weights[k * N + n] = static_cast<int8_t>(v);
       sums[n] += v;
     }
-  // The instruction's activation domain: u8 for vpdpbusd/usdot, s8 for sdot.
-  bool kernelSigned = kind == DotProductKind::AArch64SDot;
+  // The instruction's activation domain: u8 for vpdpbusd/usdot, s8 for sdot;
+  // AVX2 widens the activations to i16 in their own signedness.
+  bool kernelSigned = kind == DotProductKind::AArch64SDot ||
+                      (kind == DotProductKind::X86AVX2 && aQ.isSigned());
   int64_t zp = aQ.getZeroPoint();
   spec.padByte = zp;
+  spec.signedInput = aQ.isSigned();
   spec.flip = aQ.isSigned() != kernelSigned;
   if (spec.flip)
     zp += aQ.isSigned() ? 128 : -128;
@@ -302,8 +305,14 @@ public:
                 const CPUTarget &target, unsigned threads)
       : b(b), loc(loc), spec(spec), kind(target.getDotProductKind()),
         L(target.getDotProductLanes()), threads(threads) {
-    Kp = llvm::alignTo(spec.K, 4);
-    KQ = Kp / 4;
+    // AVX2 has no 4-way byte dot: the activations are widened to i16 in the
+    // panel and the weights packed as i16 pairs, one vpmaddwd (16 exact
+    // multiply-adds) per pair of K.
+    wide = kind == DotProductKind::X86AVX2 && !spec.depthwise;
+    G = wide ? 2 : 4;
+    elemType = wide ? b.getI16Type() : b.getI8Type();
+    Kp = llvm::alignTo(spec.K, G);
+    KQ = Kp / G;
     NV = llvm::divideCeil(spec.N, L);
     // Accumulator budget: 24 of the 32 zmm registers with AVX-512, 12 of
     // the 16 ymm registers with AVX2, 16 of the 32 q registers on AArch64
@@ -318,6 +327,12 @@ public:
     MR = std::min<int64_t>({spec.M, budget / V, maxRows});
     if (kind == DotProductKind::X86AVX512VNNI)
       chooseTile(budget, maxRows);
+    // vpmaddwd: 6 x 2 accumulators, 2 weight vectors and a broadcast fill
+    // 15 of the 16 ymm registers, 12 independent chains.
+    if (wide) {
+      V = std::min<int64_t>(NV, 2);
+      MR = std::min<int64_t>(spec.M, 6);
+    }
     // Few rows in all: wider tiles (see emitRowBlock).
     if (kind == DotProductKind::X86AVX512VNNI && MR < budget / V)
       V = std::clamp<int64_t>(
@@ -325,8 +340,8 @@ public:
           std::max<int64_t>(V, NV));
     // A convolution, or rows whose length is not a multiple of 4, is read
     // through a gathered panel; a matmul's aligned rows in place.
-    packed = spec.conv || spec.K % 4 != 0;
-    if (spec.conv && spec.KH == 1 && spec.KW == 1 && spec.SH == 1 &&
+    packed = spec.conv || spec.K % 4 != 0 || wide;
+    if (!wide && spec.conv && spec.KH == 1 && spec.KW == 1 && spec.SH == 1 &&
         spec.SW == 1 && spec.PT == 0 && spec.PL == 0 && spec.OH == spec.IH &&
         spec.OW == spec.IW && spec.C % 4 == 0)
       packed = false; // A 1x1 convolution is a matmul on NHWC rows.
@@ -337,7 +352,7 @@ public:
     // straight from the input; blocks that touch the border are gathered.
     // Worth it while the padding adds at most a third to the dot products
     // (a 3x3 RGB stem: 36 columns instead of 28).
-    if (packed && spec.conv && spec.DW == 1) {
+    if (packed && !wide && spec.conv && spec.DW == 1) {
       int64_t stride = llvm::alignTo(spec.KW * spec.C, 4);
       if (3 * spec.KH * stride <= 4 * Kp) {
         direct = true;
@@ -526,6 +541,11 @@ private:
   Location loc;
   const GemmSpec &spec;
   DotProductKind kind;
+  /// Wide (AVX2): i16 panel and weights in groups of G = 2 (else bytes in
+  /// groups of 4); elemType is their element type.
+  bool wide = false;
+  int64_t G = 4;
+  Type elemType;
   int64_t L, Kp, KQ, NV, V, MR;
   unsigned threads;
   bool packed;
@@ -654,6 +674,22 @@ memref::GlobalOp KernelBuilder::makeGlobal(ModuleOp module, StringRef name,
 }
 
 Value KernelBuilder::dot(Value acc, Value a, Value w) {
+  if (wide) {
+    // acc[j] += a[2j] * w[2j] + a[2j+1] * w[2j+1] on i16 (exact in i32):
+    // vpmaddwd after qnn-cpu-lower-dot-products.
+    auto words = VectorType::get({2 * L}, b.getI16Type());
+    auto wide32 = VectorType::get({2 * L}, b.getI32Type());
+    Value a16 = vector::BitCastOp::create(b, loc, words, a);
+    Value w16 = vector::BitCastOp::create(b, loc, words, w);
+    Value prod = arith::MulIOp::create(
+        b, loc, arith::ExtSIOp::create(b, loc, wide32, a16),
+        arith::ExtSIOp::create(b, loc, wide32, w16));
+    Value pairs = vector::ShapeCastOp::create(
+        b, loc, VectorType::get({L, 2}, b.getI32Type()), prod);
+    return vector::MultiDimReductionOp::create(b, loc, pairs, acc,
+                                               ArrayRef<bool>{false, true},
+                                               vector::CombiningKind::ADD);
+  }
   // The target-neutral form: acc[j] += sum_i ext(a[4j+i]) * sext(w[4j+i]),
   // with ext = zero extension for a u8 x s8 instruction, sign extension for
   // s8 x s8. qnn-cpu-lower-dot-products turns it into the instruction once
@@ -678,9 +714,23 @@ void KernelBuilder::emitPack(Value input, Value panel, Value m0,
                              int64_t rows) {
   Type i8 = b.getI8Type();
   Value pad = arith::ConstantIntOp::create(b, loc, spec.padByte, 8);
+  // Bytes as the panel holds them: as they are, or widened to i16 in the
+  // input's signedness.
+  auto widen = [&](Value v) -> Value {
+    if (!wide)
+      return v;
+    auto type = VectorType::get(cast<VectorType>(v.getType()).getShape(),
+                                elemType);
+    if (spec.signedInput)
+      return arith::ExtSIOp::create(b, loc, type, v);
+    return arith::ExtUIOp::create(b, loc, type, v);
+  };
+  Value panelPad =
+      arith::ConstantIntOp::create(b, loc, elemType, spec.padByte);
   if (!spec.conv) {
-    // Rows of a matmul whose K is not a multiple of 4: copy and pad.
-    int64_t chunk = std::min<int64_t>(64, llvm::PowerOf2Ceil(Kp));
+    // Rows of a matmul whose K is not a multiple of 4 (or any, widened):
+    // copy and pad.
+    int64_t chunk = std::min<int64_t>(wide ? 32 : 64, llvm::PowerOf2Ceil(Kp));
     auto vt = VectorType::get({chunk}, i8);
     for (int64_t r = 0; r < rows; ++r) {
       Value row = arith::AddIOp::create(b, loc, m0, idx(r));
@@ -688,7 +738,7 @@ void KernelBuilder::emitPack(Value input, Value panel, Value m0,
         Value v = vector::TransferReadOp::create(
             b, loc, vt, input, ValueRange{row, idx(c)}, pad,
             ArrayRef<bool>{false});
-        vector::TransferWriteOp::create(b, loc, v, panel,
+        vector::TransferWriteOp::create(b, loc, widen(v), panel,
                                         ValueRange{idx(r), idx(c)},
                                         ArrayRef<bool>{false});
       }
@@ -698,7 +748,8 @@ void KernelBuilder::emitPack(Value input, Value panel, Value m0,
   // Implicit GEMM: row m = (n, oh, ow), columns (kh, kw, c) gathered tap by
   // tap; a tap outside the image reads the padding byte. A chunk may spill
   // into the next tap's columns: that tap is written after it.
-  int64_t chunk = std::min<int64_t>(64, llvm::PowerOf2Ceil(spec.C));
+  int64_t chunk =
+      std::min<int64_t>(wide ? 32 : 64, llvm::PowerOf2Ceil(spec.C));
   auto vt = VectorType::get({chunk}, i8);
   Value padVec = vector::BroadcastOp::create(b, loc, vt, pad);
   // Few channels (a stem convolution): the KW taps of a kernel row are one
@@ -740,7 +791,7 @@ void KernelBuilder::emitPack(Value input, Value panel, Value m0,
                 ArrayRef<bool>{false});
             v = arith::SelectOp::create(b, loc, valid, v, padVec);
             Value col = arith::AddIOp::create(b, loc, base, idx(c));
-            vector::TransferWriteOp::create(b, loc, v, panel,
+            vector::TransferWriteOp::create(b, loc, widen(v), panel,
                                             ValueRange{idx(r), col},
                                             ArrayRef<bool>{false});
           }
@@ -765,7 +816,7 @@ void KernelBuilder::emitPack(Value input, Value panel, Value m0,
                            arith::MulIOp::create(b, loc, iw0, idx(spec.C))},
                 pad, ArrayRef<bool>{false});
             vector::TransferWriteOp::create(
-                b, loc, v, panel,
+                b, loc, widen(v), panel,
                 ValueRange{idx(r),
                            arith::MulIOp::create(
                                b, loc, kh, idx(direct ? spanStride : span))},
@@ -779,9 +830,9 @@ void KernelBuilder::emitPack(Value input, Value panel, Value m0,
     auto fill = [&](int64_t from, int64_t to) {
       if (to == from)
         return;
-      auto tail = VectorType::get({to - from}, i8);
+      auto tail = VectorType::get({to - from}, elemType);
       vector::TransferWriteOp::create(
-          b, loc, vector::BroadcastOp::create(b, loc, tail, pad), panel,
+          b, loc, vector::BroadcastOp::create(b, loc, tail, panelPad), panel,
           ValueRange{idx(r), idx(from)}, ArrayRef<bool>{true});
     };
     if (direct)
@@ -795,8 +846,8 @@ void KernelBuilder::emitPack(Value input, Value panel, Value m0,
 void KernelBuilder::emitTile(Value a, Value aRow0, Value outRow0, Value nv0,
                              int64_t rows, int64_t vecs, int64_t staticNv0,
                              ArrayRef<Value> rowBases) {
-  Type i8 = b.getI8Type(), i32Type = b.getI32Type();
-  auto wVecType = VectorType::get({4 * L}, i8);
+  Type i32Type = b.getI32Type();
+  auto wVecType = VectorType::get({G * L}, elemType);
   // The accumulators start from the bias.
   SmallVector<Value> init;
   for (int64_t r = 0; r < rows; ++r)
@@ -829,8 +880,8 @@ void KernelBuilder::emitTile(Value a, Value aRow0, Value outRow0, Value nv0,
     return next;
   };
   auto wordAt = [&](Value memref, ValueRange indices) -> Value {
-    Value four = vector::LoadOp::create(b, loc, VectorType::get({4}, i8),
-                                        memref, indices);
+    Value four = vector::LoadOp::create(
+        b, loc, VectorType::get({G}, elemType), memref, indices);
     return vector::ExtractOp::create(
         b, loc,
         vector::BitCastOp::create(b, loc, VectorType::get({1}, i32Type), four),
@@ -839,7 +890,7 @@ void KernelBuilder::emitTile(Value a, Value aRow0, Value outRow0, Value nv0,
   scf::ForOp loop;
   if (rowBases.empty()) {
     loop = emitFor(idx(0), idx(KQ), 1, init, [&](Value kq, ValueRange accs) {
-      Value k = arith::MulIOp::create(b, loc, kq, idx(4));
+      Value k = arith::MulIOp::create(b, loc, kq, idx(G));
       return step(kq, accs, [&](int64_t r) {
         Value row = arith::AddIOp::create(b, loc, aRow0, idx(r));
         return wordAt(a, ValueRange{row, k});
@@ -1171,17 +1222,22 @@ func::FuncOp KernelBuilder::build(ModuleOp module, StringRef name,
     return buildDepthwise(module, name, inType, outType);
   Type i8 = b.getI8Type();
 
-  // Packed weights P[nv][kq][lane][4].
-  SmallVector<int8_t> packedW(NV * KQ * L * 4, 0);
+  // Packed weights P[nv][kq][lane][G] (bytes, or i16 when wide).
+  SmallVector<int16_t> packedW(NV * KQ * L * G, 0);
   for (int64_t k = 0; k < spec.K; ++k)
     for (int64_t n = 0; n < spec.N; ++n) {
       int64_t kc = columnOf(k);
-      packedW[((n / L) * KQ + kc / 4) * L * 4 + (n % L) * 4 + kc % 4] =
+      packedW[((n / L) * KQ + kc / G) * L * G + (n % L) * G + kc % G] =
           spec.weights[k * spec.N + n];
     }
-  auto wType = MemRefType::get({NV, KQ, 4 * L}, i8);
-  auto wAttr = DenseElementsAttr::get(
-      RankedTensorType::get(wType.getShape(), i8), ArrayRef<int8_t>(packedW));
+  auto wType = MemRefType::get({NV, KQ, G * L}, elemType);
+  auto wTensorType = RankedTensorType::get(wType.getShape(), elemType);
+  DenseElementsAttr wAttr =
+      wide ? DenseElementsAttr::get(wTensorType, ArrayRef<int16_t>(packedW))
+           : DenseElementsAttr::get(
+                 wTensorType,
+                 ArrayRef<int8_t>(llvm::to_vector(llvm::map_range(
+                     packedW, [](int16_t v) { return int8_t(v); }))));
   auto wGlobal = makeGlobal(module, (name + "_weights").str(), wType, wAttr);
 
   func::FuncOp func = createFunction(module, name, inType, outType);
@@ -1195,8 +1251,9 @@ func::FuncOp KernelBuilder::build(ModuleOp module, StringRef name,
   int64_t chunks = std::max<unsigned>(threads, 1);
   Value panels;
   if (packed)
-    panels = memref::AllocaOp::create(
-        b, loc, MemRefType::get({chunks, MR, Kp}, i8), b.getI64IntegerAttr(64));
+    panels = memref::AllocaOp::create(b, loc,
+                                      MemRefType::get({chunks, MR, Kp}, elemType),
+                                      b.getI64IntegerAttr(64));
   Value panel;
   Value scratches;
   if (MR > 1)
@@ -1234,11 +1291,14 @@ func::FuncOp KernelBuilder::build(ModuleOp module, StringRef name,
   // of about kBlockBytes at a time over all rows (each block read from
   // memory once instead of once per row block). Gathered convolutions keep
   // one block: their gather would be repeated per block.
-  // A single row block has no reuse to gain.
+  // A single row block has no reuse to gain. (A widened matmul's panel is
+  // a cheap copy, repeated per block.)
   constexpr int64_t kBlockBytes = 256 * 1024;
   int64_t blockVecs = NV;
-  if (!packed && spec.M > MR && NV * L * Kp > 2 * kBlockBytes)
-    blockVecs = std::max<int64_t>(V, kBlockBytes / (L * Kp) / V * V);
+  int64_t vecBytes = L * Kp * (wide ? 2 : 1);
+  if ((!packed || (wide && !spec.conv)) && spec.M > MR &&
+      NV * vecBytes > 2 * kBlockBytes)
+    blockVecs = std::max<int64_t>(V, kBlockBytes / vecBytes / V * V);
   int64_t blocks = llvm::divideCeil(NV, blockVecs);
   // Direct mode: the input and the panel as 1-D memrefs of one type.
   auto flatType = MemRefType::get(

@@ -26,3 +26,36 @@ func.func @dot8(%acc: vector<8xi32>, %a: vector<32xi8>, %w: vector<32xi8>) -> ve
   %4 = vector.multi_reduction <add>, %3, %acc [1] : vector<8x4xi32> to vector<8xi32>
   return %4 : vector<8xi32>
 }
+
+// AVX2 pairs of i16 (the widened GEMM kernels): one vpmaddwd and an add.
+// The byte form above is not a pair reduction, and an AVX-VNNI target keeps
+// the pair form as it is (its kernels never produce it).
+// AVX2-LABEL: func.func @pairs8
+// AVX2-SAME: (%[[ACC:.*]]: vector<8xi32>, %[[A:.*]]: vector<16xi16>, %[[W:.*]]: vector<16xi16>)
+// AVX2: %[[P:.*]] = llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"(%[[A]], %[[W]]) : (vector<16xi16>, vector<16xi16>) -> vector<8xi32>
+// AVX2: %[[R:.*]] = arith.addi %[[ACC]], %[[P]] : vector<8xi32>
+// AVX2: return %[[R]]
+// VNNI-LABEL: func.func @pairs8
+// VNNI: vector.multi_reduction
+func.func @pairs8(%acc: vector<8xi32>, %a: vector<16xi16>, %w: vector<16xi16>) -> vector<8xi32> {
+  %0 = arith.extsi %a : vector<16xi16> to vector<16xi32>
+  %1 = arith.extsi %w : vector<16xi16> to vector<16xi32>
+  %2 = arith.muli %0, %1 : vector<16xi32>
+  %3 = vector.shape_cast %2 : vector<16xi32> to vector<8x2xi32>
+  %4 = vector.multi_reduction <add>, %3, %acc [1] : vector<8x2xi32> to vector<8xi32>
+  return %4 : vector<8xi32>
+}
+
+// Pairs of zero-extended i16 are not what vpmaddwd computes on values past
+// 2^15: left as they are.
+// AVX2-LABEL: func.func @pairs8_unsigned
+// AVX2-NOT: llvm.call_intrinsic
+// AVX2: vector.multi_reduction
+func.func @pairs8_unsigned(%acc: vector<8xi32>, %a: vector<16xi16>, %w: vector<16xi16>) -> vector<8xi32> {
+  %0 = arith.extui %a : vector<16xi16> to vector<16xi32>
+  %1 = arith.extsi %w : vector<16xi16> to vector<16xi32>
+  %2 = arith.muli %0, %1 : vector<16xi32>
+  %3 = vector.shape_cast %2 : vector<16xi32> to vector<8x2xi32>
+  %4 = vector.multi_reduction <add>, %3, %acc [1] : vector<8x2xi32> to vector<8xi32>
+  return %4 : vector<8xi32>
+}

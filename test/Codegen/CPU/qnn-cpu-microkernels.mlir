@@ -3,7 +3,7 @@
 // RUN: quant-opt %s --split-input-file --qnn-cpu-microkernels="target-triple=aarch64-unknown-linux-gnu target-features=+neon,+dotprod" | FileCheck %s --check-prefix=SDOT
 // RUN: quant-opt %s --split-input-file --qnn-cpu-microkernels="target-triple=x86_64-unknown-linux-gnu target-features=+sse4.2" | FileCheck %s --check-prefix=NONE
 // RUN: quant-opt %s --split-input-file --qnn-cpu-microkernels="target-triple=x86_64-unknown-linux-gnu target-features=+avx2,+avxvnni" | FileCheck %s --check-prefix=YMM
-// RUN: quant-opt %s --split-input-file --qnn-cpu-microkernels="target-triple=x86_64-unknown-linux-gnu target-features=+avx2" | FileCheck %s --check-prefix=YMM
+// RUN: quant-opt %s --split-input-file --qnn-cpu-microkernels="target-triple=x86_64-unknown-linux-gnu target-features=+avx2" | FileCheck %s --check-prefix=AVX2
 // RUN: quant-opt %s --split-input-file --qnn-cpu-microkernels="target-triple=x86_64-unknown-linux-gnu target-features=+avx512f,+avx512bw,+avx512vnni threads=2 parallel-macs=0" | FileCheck %s --check-prefix=PAR
 
 // Two threads: one panel per thread, the row blocks split in two chunks.
@@ -48,12 +48,30 @@
 // SDOT: arith.xori %{{.*}}, %c-2139062144_i32 : i32
 // SDOT: arith.extsi %{{.*}} : vector<16xi8> to vector<16xi32>
 
-// AVX-VNNI and AVX2 (ymm, 16 registers): 8 lanes of 4 bytes; the packed
-// weights are [N/8][K/4][8 x 4 bytes].
+// AVX-VNNI (ymm, 16 registers): 8 lanes of 4 bytes; the packed weights are
+// [N/8][K/4][8 x 4 bytes].
 // YMM-LABEL: func.func @matmul
 // YMM: call @__qnn_kernel_0
 // YMM: @__qnn_kernel_0_weights : memref<3x2x32xi8>
 // YMM: vector<32xi8>
+
+// AVX2 (no byte dot): weights packed as i16 pairs [N/8][K/2][8 x 2 x i16]
+// (K = 7 padded to 8 with zero weights), the rows widened to i16 in the
+// panel (u8: zero extension, no xor; bias' = -58 + 2^31), and one pair
+// reduction (vpmaddwd) per K pair.
+// AVX2-DAG: @__qnn_kernel_0_bias : memref<24xi32> = dense<[2147483590,
+// AVX2-DAG: @__qnn_kernel_0_weights : memref<3x4x16xi16>
+// AVX2-LABEL: func.func @matmul
+// AVX2: call @__qnn_kernel_0
+// AVX2: func.func private @__qnn_kernel_0
+// AVX2: memref.alloca() {alignment = 64 : i64} : memref<1x5x8xi16>
+// AVX2: arith.extui %{{.*}} : vector<8xi8> to vector<8xi16>
+// AVX2: vector.transfer_write %{{.*}} : vector<8xi16>, memref<5x8xi16
+// AVX2-NOT: arith.xori
+// AVX2: vector.load %{{.*}} : memref<3x4x16xi16>, vector<16xi16>
+// AVX2: vector.load %{{.*}} : memref<5x8xi16, {{.*}}>, vector<2xi16>
+// AVX2: arith.extsi %{{.*}} : vector<16xi16> to vector<16xi32>
+// AVX2: vector.multi_reduction <add>, %{{.*}}, %{{.*}} [1] : vector<8x2xi32> to vector<8xi32>
 
 // Without a dot-product instruction (SSE only) the op is left to
 // convert-qnn-to-linalg.
