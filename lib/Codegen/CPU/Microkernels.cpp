@@ -714,52 +714,68 @@ void KernelBuilder::emitPack(Value input, Value panel, Value m0,
                              int64_t rows) {
   Type i8 = b.getI8Type();
   Value pad = arith::ConstantIntOp::create(b, loc, spec.padByte, 8);
-  // Bytes as the panel holds them: as they are, or widened to i16 in the
-  // input's signedness.
-  auto widen = [&](Value v) -> Value {
-    if (!wide)
-      return v;
-    auto type = VectorType::get(cast<VectorType>(v.getType()).getShape(),
-                                elemType);
-    if (spec.signedInput)
-      return arith::ExtSIOp::create(b, loc, type, v);
-    return arith::ExtUIOp::create(b, loc, type, v);
-  };
   Value panelPad =
       arith::ConstantIntOp::create(b, loc, elemType, spec.padByte);
+  // Copies `len` bytes from `src` at `at` (the last index an offset along
+  // the innermost dimension) to panel row `r` from column `col`: in pieces
+  // of powers of two, each inside both memrefs (no masked load or store,
+  // which AVX2 would scalarize), widened to i16 in the input's signedness
+  // when wide; where `valid` is false, the padding byte instead.
+  int64_t maxPiece = wide ? 32 : 64;
+  auto copy = [&](Value src, ValueRange at, int64_t len, Value r, Value col,
+                  Value valid) {
+    for (int64_t off = 0; off < len;) {
+      int64_t piece = std::min<int64_t>(
+          maxPiece, int64_t(1) << llvm::Log2_64(uint64_t(len - off)));
+      SmallVector<Value> indices(at.begin(), at.end());
+      indices.back() = arith::AddIOp::create(b, loc, at.back(), idx(off));
+      auto bytes = VectorType::get({piece}, i8);
+      Value v = vector::TransferReadOp::create(b, loc, bytes, src, indices,
+                                               pad, ArrayRef<bool>{true});
+      if (valid)
+        v = arith::SelectOp::create(
+            b, loc, valid, v, vector::BroadcastOp::create(b, loc, bytes, pad));
+      if (wide) {
+        auto words = VectorType::get({piece}, elemType);
+        v = spec.signedInput
+                ? arith::ExtSIOp::create(b, loc, words, v).getResult()
+                : arith::ExtUIOp::create(b, loc, words, v).getResult();
+      }
+      vector::TransferWriteOp::create(
+          b, loc, v, panel,
+          ValueRange{r, arith::AddIOp::create(b, loc, col, idx(off))},
+          ArrayRef<bool>{true});
+      off += piece;
+    }
+  };
+  // The columns [from, to) of panel row r that meet zero weights (past K,
+  // or past each kernel row's span in direct mode): defined bytes.
+  auto fill = [&](int64_t r, int64_t from, int64_t to) {
+    if (to == from)
+      return;
+    auto tail = VectorType::get({to - from}, elemType);
+    vector::TransferWriteOp::create(
+        b, loc, vector::BroadcastOp::create(b, loc, tail, panelPad), panel,
+        ValueRange{idx(r), idx(from)}, ArrayRef<bool>{true});
+  };
   if (!spec.conv) {
-    // Rows of a matmul whose K is not a multiple of 4 (or any, widened):
+    // Rows of a matmul whose K is not a multiple of 4 (or any row, widened):
     // copy and pad.
-    int64_t chunk = std::min<int64_t>(wide ? 32 : 64, llvm::PowerOf2Ceil(Kp));
-    auto vt = VectorType::get({chunk}, i8);
     for (int64_t r = 0; r < rows; ++r) {
       Value row = arith::AddIOp::create(b, loc, m0, idx(r));
-      for (int64_t c = 0; c < Kp; c += chunk) {
-        Value v = vector::TransferReadOp::create(
-            b, loc, vt, input, ValueRange{row, idx(c)}, pad,
-            ArrayRef<bool>{false});
-        vector::TransferWriteOp::create(b, loc, widen(v), panel,
-                                        ValueRange{idx(r), idx(c)},
-                                        ArrayRef<bool>{false});
-      }
+      copy(input, ValueRange{row, idx(0)}, spec.K, idx(r), idx(0), Value());
+      fill(r, spec.K, Kp);
     }
     return;
   }
   // Implicit GEMM: row m = (n, oh, ow), columns (kh, kw, c) gathered tap by
-  // tap; a tap outside the image reads the padding byte. A chunk may spill
-  // into the next tap's columns: that tap is written after it.
-  int64_t chunk =
-      std::min<int64_t>(wide ? 32 : 64, llvm::PowerOf2Ceil(spec.C));
-  auto vt = VectorType::get({chunk}, i8);
-  Value padVec = vector::BroadcastOp::create(b, loc, vt, pad);
+  // tap; a tap outside the image reads the padding byte.
   // Few channels (a stem convolution): the KW taps of a kernel row are one
   // contiguous span of KW * C input bytes, copied at once when it lies
   // inside the image (a 3x3 RGB stem: 3 copies per row instead of 9).
   int64_t span = spec.KW * spec.C;
   bool spans = spec.DW == 1 && spec.KW > 1 && spec.C < 16 && span <= 64;
   Value rowsView;
-  auto spanType =
-      VectorType::get({static_cast<int64_t>(llvm::PowerOf2Ceil(span))}, i8);
   if (spans)
     rowsView = memref::CollapseShapeOp::create(
         b, loc, input, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
@@ -770,6 +786,10 @@ void KernelBuilder::emitPack(Value input, Value panel, Value m0,
     emitFor(idx(0), idx(spec.KH), 1, {}, [&](Value kh, ValueRange) {
       Value ih = arith::AddIOp::create(
           b, loc, ih0, arith::MulIOp::create(b, loc, kh, idx(spec.DH)));
+      // Panel column of kernel row kh: kh * KW * C, or in direct mode
+      // kh * spanStride.
+      Value rowCol =
+          arith::MulIOp::create(b, loc, kh, idx(direct ? spanStride : span));
       auto tapLoop = [&] {
         emitFor(idx(0), idx(spec.KW), 1, {}, [&](Value kw, ValueRange) {
           // Index arithmetic is signed here: ih, iw may be negative.
@@ -778,23 +798,10 @@ void KernelBuilder::emitPack(Value input, Value panel, Value m0,
           Value valid = arith::AndIOp::create(b, loc, inRange(ih, spec.IH),
                                               inRange(iw, spec.IW));
           Value ihc = clampIndex(ih, spec.IH), iwc = clampIndex(iw, spec.IW);
-          // Panel column of tap (kh, kw): (kh * KW + kw) * C, or in direct
-          // mode kh * spanStride + kw * C.
-          Value base = arith::AddIOp::create(
-              b, loc,
-              arith::MulIOp::create(b, loc, kh,
-                                    idx(direct ? spanStride : span)),
-              arith::MulIOp::create(b, loc, kw, idx(spec.C)));
-          for (int64_t c = 0; c < spec.C; c += chunk) {
-            Value v = vector::TransferReadOp::create(
-                b, loc, vt, input, ValueRange{n, ihc, iwc, idx(c)}, pad,
-                ArrayRef<bool>{false});
-            v = arith::SelectOp::create(b, loc, valid, v, padVec);
-            Value col = arith::AddIOp::create(b, loc, base, idx(c));
-            vector::TransferWriteOp::create(b, loc, widen(v), panel,
-                                            ValueRange{idx(r), col},
-                                            ArrayRef<bool>{false});
-          }
+          Value col = arith::AddIOp::create(
+              b, loc, rowCol, arith::MulIOp::create(b, loc, kw, idx(spec.C)));
+          copy(input, ValueRange{n, ihc, iwc, idx(0)}, spec.C, idx(r), col,
+               valid);
           return SmallVector<Value>{};
         });
       };
@@ -808,38 +815,19 @@ void KernelBuilder::emitPack(Value input, Value panel, Value m0,
       emitIf(
           inside,
           [&] {
-            // The bytes past the span belong to the next kernel row (or the
-            // padding columns), written after this one.
-            Value v = vector::TransferReadOp::create(
-                b, loc, spanType, rowsView,
-                ValueRange{n, ih,
-                           arith::MulIOp::create(b, loc, iw0, idx(spec.C))},
-                pad, ArrayRef<bool>{false});
-            vector::TransferWriteOp::create(
-                b, loc, widen(v), panel,
-                ValueRange{idx(r),
-                           arith::MulIOp::create(
-                               b, loc, kh, idx(direct ? spanStride : span))},
-                ArrayRef<bool>{false});
+            copy(rowsView,
+                 ValueRange{n, ih,
+                            arith::MulIOp::create(b, loc, iw0, idx(spec.C))},
+                 span, idx(r), rowCol, Value());
           },
           tapLoop);
       return SmallVector<Value>{};
     });
-    // The columns past each kernel row's span (direct mode) or past K meet
-    // zero weights; give them defined bytes.
-    auto fill = [&](int64_t from, int64_t to) {
-      if (to == from)
-        return;
-      auto tail = VectorType::get({to - from}, elemType);
-      vector::TransferWriteOp::create(
-          b, loc, vector::BroadcastOp::create(b, loc, tail, panelPad), panel,
-          ValueRange{idx(r), idx(from)}, ArrayRef<bool>{true});
-    };
     if (direct)
       for (int64_t kh = 0; kh < spec.KH; ++kh)
-        fill(kh * spanStride + span, (kh + 1) * spanStride);
+        fill(r, kh * spanStride + span, (kh + 1) * spanStride);
     else
-      fill(spec.K, Kp);
+      fill(r, spec.K, Kp);
   }
 }
 
