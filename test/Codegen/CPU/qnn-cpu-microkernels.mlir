@@ -65,8 +65,15 @@
 // AVX2: call @__qnn_kernel_0
 // AVX2: func.func private @__qnn_kernel_0
 // AVX2: memref.alloca() {alignment = 64 : i64} : memref<1x5x8xi16>
-// AVX2: arith.extui %{{.*}} : vector<8xi8> to vector<8xi16>
-// AVX2: vector.transfer_write %{{.*}} : vector<8xi16>, memref<5x8xi16
+// A row's 7 bytes are copied as 4 + 2 + 1 (no masked access), then the
+// padding column 7 gets the zero point.
+// AVX2: vector.transfer_read %{{.*}} {in_bounds = [true]} : memref<5x7xi8>, vector<4xi8>
+// AVX2: arith.extui %{{.*}} : vector<4xi8> to vector<4xi16>
+// AVX2: vector.transfer_write %{{.*}} {in_bounds = [true]} : vector<4xi16>, memref<5x8xi16
+// AVX2: vector<2xi16>, memref<5x8xi16
+// AVX2: vector<1xi16>, memref<5x8xi16
+// AVX2: %[[ZP:.*]] = vector.broadcast %c3_i16 : i16 to vector<1xi16>
+// AVX2: vector.transfer_write %[[ZP]], %{{.*}}[%{{.*}}, %c7] {in_bounds = [true]} : vector<1xi16>, memref<5x8xi16
 // AVX2-NOT: arith.xori
 // AVX2: vector.load %{{.*}} : memref<3x4x16xi16>, vector<16xi16>
 // AVX2: vector.load %{{.*}} : memref<5x8xi16, {{.*}}>, vector<2xi16>
