@@ -19,6 +19,7 @@
 #include "qmlir/Target/ONNX.h"
 
 #include "qmlir/Dialect/QNN/IR/QNNOps.h"
+#include "qmlir/Dialect/QNN/Transforms/Passes.h"
 #include "qmlir/Support/Requantize.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -4184,8 +4185,10 @@ FailureOr<OwningOpRef<ModuleOp>> Importer::run() {
   }
   if (failed(verify(*module)))
     return failure();
-  // Cancel the layout transposes between consecutive NHWC ops.
+  // Weights rearranged at run time become constants; then cancel the layout
+  // transposes between consecutive NHWC ops.
   PassManager pm(ctx);
+  pm.addNestedPass<func::FuncOp>(createQNNFoldConstantDataMovement());
   pm.addNestedPass<func::FuncOp>(tosa::createTosaReduceTransposes());
   pm.addPass(createCanonicalizerPass());
   if (failed(pm.run(*module)))

@@ -35,6 +35,10 @@ void populateSinkTransposesPatterns(RewritePatternSet &patterns);
 /// reshape + tile (qnn-resize-as-tile).
 void populateResizeAsTilePatterns(RewritePatternSet &patterns);
 
+/// Patterns evaluating tosa.slice / concat / reshape / transpose of
+/// constants (qnn-fold-constant-data-movement).
+void populateFoldConstantDataMovementPatterns(RewritePatternSet &patterns);
+
 #define GEN_PASS_REGISTRATION
 #include "qmlir/Dialect/QNN/Transforms/Passes.h.inc"
 

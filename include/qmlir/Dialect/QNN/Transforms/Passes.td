@@ -126,6 +126,37 @@ def QNNQuantize : Pass<"qnn-quantize", "func::FuncOp"> {
                            "arith::ArithDialect", "tensor::TensorDialect"];
 }
 
+def QNNFoldConstantDataMovement
+    : Pass<"qnn-fold-constant-data-movement", "func::FuncOp"> {
+  let summary = "Evaluate slices, concatenations, reshapes and transposes of constants";
+  let description = [{
+    Exported models rearrange weights at run time: an LSTM cell exported
+    from PyTorch slices its stacked gate weights and concatenates them in
+    another gate order; importers reshape and transpose matmul weights.
+    TOSA's folders leave non-splat constants alone, so such weights would
+    reach `qnn-quantize` as computed tensors (it quantizes constant weights
+    only) and the compiled model would copy them on every inference. This
+    pass evaluates `tosa.slice`, `tosa.concat`, `tosa.reshape` and
+    `tosa.transpose` whose operands are all constants (any element type of
+    whole bytes; results up to 64 MiB) into `tosa.const`. The ONNX importer
+    runs it on every imported model.
+
+    Before:
+    ```mlir
+    %w = "tosa.const"() <{values = dense<...> : tensor<512x128xf32>}> : () -> tensor<512x128xf32>
+    %a = tosa.slice %w, %start0, %size : (tensor<512x128xf32>, !tosa.shape<2>, !tosa.shape<2>) -> tensor<128x128xf32>
+    %b = tosa.slice %w, %start1, %size : (tensor<512x128xf32>, !tosa.shape<2>, !tosa.shape<2>) -> tensor<128x128xf32>
+    %c = tosa.concat %b, %a {axis = 0 : i32} : (tensor<128x128xf32>, tensor<128x128xf32>) -> tensor<256x128xf32>
+    %t = tosa.transpose %c {perms = array<i32: 1, 0>} : (tensor<256x128xf32>) -> tensor<128x256xf32>
+    ```
+    After:
+    ```mlir
+    %t = "tosa.const"() <{values = dense<...> : tensor<128x256xf32>}> : () -> tensor<128x256xf32>
+    ```
+  }];
+  let dependentDialects = ["tosa::TosaDialect"];
+}
+
 def QNNSinkTransposes : Pass<"qnn-sink-transposes", "func::FuncOp"> {
   let summary = "Move layout transposes through elementwise ops until they cancel";
   let description = [{
