@@ -33,8 +33,12 @@ struct DotProductToIntrinsic
                                 PatternRewriter &rewriter) const override {
     auto srcType = op.getSourceVectorType();
     Type i32 = rewriter.getI32Type();
-    if (kind == DotProductKind::X86AVX2 && op.getKind() == vector::CombiningKind::ADD &&
-        srcType == VectorType::get({lanes, 2}, i32) &&
+    if (kind == DotProductKind::X86AVX2 &&
+        op.getKind() == vector::CombiningKind::ADD && srcType.getRank() == 2 &&
+        srcType.getDimSize(0) % lanes == 0 &&
+        llvm::isPowerOf2_64(srcType.getDimSize(0) / lanes) &&
+        srcType.getDimSize(1) == 2 &&
+        srcType.getElementType() == i32 &&
         op.getReductionMask() == ArrayRef<bool>{false, true})
       return rewriteWordPairs(op, rewriter);
     if (op.getKind() != vector::CombiningKind::ADD ||
@@ -144,20 +148,27 @@ struct DotProductToIntrinsic
     return success();
   }
 
-  /// acc + reduce-pairs(extsi(a) * extsi(w)) of i16 vectors -> vpmaddwd
-  /// (pairs of i16 products summed exactly into i32) and an add.
+  /// acc + reduce-pairs(ext(a) * ext(w)), a and w i16 (sign-extended) or u8
+  /// (zero-extended; widened to i16 here) -> one vpmaddwd (pairs of i16
+  /// products summed exactly into i32) per 8 result lanes, and an add.
   LogicalResult rewriteWordPairs(vector::MultiDimReductionOp op,
                                  PatternRewriter &rewriter) const {
-    auto words = VectorType::get({2 * lanes}, rewriter.getI16Type());
+    Location loc = op.getLoc();
+    int64_t results = op.getSourceVectorType().getDimSize(0);
+    auto words = VectorType::get({2 * results}, rewriter.getI16Type());
     auto cast = op.getSource().getDefiningOp<vector::ShapeCastOp>();
     auto mul = cast ? cast.getSource().getDefiningOp<arith::MulIOp>()
                     : arith::MulIOp();
     if (!mul)
       return rewriter.notifyMatchFailure(op, "no product");
     auto word = [&](Value v) -> Value {
-      auto e = v.getDefiningOp<arith::ExtSIOp>();
-      if (e && e.getIn().getType() == words)
+      if (auto e = v.getDefiningOp<arith::ExtSIOp>();
+          e && e.getIn().getType() == words)
         return e.getIn();
+      if (auto e = v.getDefiningOp<arith::ExtUIOp>();
+          e && e.getIn().getType() ==
+                   VectorType::get({2 * results}, rewriter.getI8Type()))
+        return arith::ExtUIOp::create(rewriter, loc, words, e.getIn());
       // A sign extension of constant words folded away: the constant, back
       // in i16, if it fits.
       DenseIntElementsAttr attr;
@@ -171,19 +182,41 @@ struct DotProductToIntrinsic
         values.push_back(static_cast<int16_t>(y));
       }
       return arith::ConstantOp::create(
-          rewriter, op.getLoc(), words,
+          rewriter, loc, words,
           DenseElementsAttr::get(words, ArrayRef<int16_t>(values)));
     };
     Value a = word(mul.getLhs()), w = word(mul.getRhs());
     if (!a || !w)
       return rewriter.notifyMatchFailure(op, "operands are not extended i16");
-    auto accType = VectorType::get({lanes}, rewriter.getI32Type());
-    Value pairs =
-        LLVM::CallIntrinsicOp::create(
-            rewriter, op.getLoc(), accType,
-            rewriter.getStringAttr("llvm.x86.avx2.pmadd.wd"), ValueRange{a, w})
-            .getResult(0);
-    rewriter.replaceOpWithNewOp<arith::AddIOp>(op, op.getAcc(), pairs);
+    auto partType = VectorType::get({lanes}, rewriter.getI32Type());
+    SmallVector<Value> parts;
+    for (int64_t p = 0; p < results / lanes; ++p) {
+      auto slice = [&](Value v) -> Value {
+        if (results == lanes)
+          return v;
+        return vector::ExtractStridedSliceOp::create(
+            rewriter, loc, v, ArrayRef<int64_t>{2 * lanes * p},
+            ArrayRef<int64_t>{2 * lanes}, ArrayRef<int64_t>{1});
+      };
+      parts.push_back(LLVM::CallIntrinsicOp::create(
+                          rewriter, loc, partType,
+                          rewriter.getStringAttr("llvm.x86.avx2.pmadd.wd"),
+                          ValueRange{slice(a), slice(w)})
+                          .getResult(0));
+    }
+    // Concatenated in halves (the part count is a power of two).
+    while (parts.size() > 1) {
+      SmallVector<Value> joined;
+      for (size_t i = 0; i < parts.size(); i += 2) {
+        int64_t n = llvm::cast<VectorType>(parts[i].getType()).getNumElements();
+        joined.push_back(vector::ShuffleOp::create(
+            rewriter, loc, parts[i], parts[i + 1],
+            llvm::to_vector(llvm::seq<int64_t>(0, 2 * n))));
+      }
+      parts = std::move(joined);
+    }
+    Value sum = parts.front();
+    rewriter.replaceOpWithNewOp<arith::AddIOp>(op, op.getAcc(), sum);
     return success();
   }
 

@@ -1435,16 +1435,65 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
   // divides 4 * DW only every SW-th one, kept at index x / SW.
   int64_t ES = (4 * spec.DW) % spec.SW == 0 ? spec.SW : 1;
   int64_t XJ = ((spec.OW - 1) * spec.SW + (G - 1) * 4 * spec.DW) / ES + 1;
-  // Weights [kh * G + g][channel][4 taps], taps past KW zero.
-  SmallVector<int8_t> w(spec.KH * G * Cp * 4, 0);
+  // Weights [kh * G + g][channel][4 taps], taps past KW zero; as i16 for
+  // AVX2, whose kernel widens the 4 input bytes of a lane and sums pairs of
+  // products with vpmaddwd (exact), the two pair sums of a channel added
+  // once per output.
+  bool pairs = kind == DotProductKind::X86AVX2;
+  Type wElem = pairs ? b.getI16Type() : i8;
+  SmallVector<int16_t> w(spec.KH * G * Cp * 4, 0);
   for (int64_t kh = 0; kh < spec.KH; ++kh)
     for (int64_t kw = 0; kw < spec.KW; ++kw)
       for (int64_t c = 0; c < spec.C; ++c)
-        w[((kh * G + kw / 4) * Cp + c) * 4 + kw % 4] = static_cast<int8_t>(
+        w[((kh * G + kw / 4) * Cp + c) * 4 + kw % 4] = static_cast<int16_t>(
             spec.depthwiseWeights[(kh * spec.KW + kw) * spec.C + c]);
-  auto wType = MemRefType::get({spec.KH * G, Cp * 4}, i8);
-  auto wAttr = DenseElementsAttr::get(
-      RankedTensorType::get(wType.getShape(), i8), ArrayRef<int8_t>(w));
+  auto wType = MemRefType::get({spec.KH * G, Cp * 4}, wElem);
+  auto wTensorType = RankedTensorType::get(wType.getShape(), wElem);
+  DenseElementsAttr wAttr =
+      pairs ? DenseElementsAttr::get(wTensorType, ArrayRef<int16_t>(w))
+            : DenseElementsAttr::get(
+                  wTensorType,
+                  ArrayRef<int8_t>(llvm::to_vector(llvm::map_range(
+                      w, [](int16_t v) { return int8_t(v); }))));
+  auto wVecType = VectorType::get({4 * L}, wElem);
+  auto pairAccType = VectorType::get({2 * L}, b.getI32Type());
+  // A dot of 4 taps into `acc`: the instruction's form (acc the channel
+  // vector), or the pair form (acc two pair sums per channel).
+  auto tapDot = [&](Value acc, Value z, Value wv) -> Value {
+    if (!pairs)
+      return dot(acc, vector::BitCastOp::create(b, loc, accType(), z),
+                 vector::BitCastOp::create(b, loc, accType(), wv));
+    auto wide32 = VectorType::get({4 * L}, b.getI32Type());
+    Value prod = arith::MulIOp::create(
+        b, loc, arith::ExtUIOp::create(b, loc, wide32, z),
+        arith::ExtSIOp::create(b, loc, wide32, wv));
+    Value groups = vector::ShapeCastOp::create(
+        b, loc, VectorType::get({2 * L, 2}, b.getI32Type()), prod);
+    return vector::MultiDimReductionOp::create(b, loc, groups, acc,
+                                               ArrayRef<bool>{false, true},
+                                               vector::CombiningKind::ADD);
+  };
+  // The accumulator that starts from `biasVec`, and the channel vector it
+  // ends as.
+  auto startAcc = [&](Value biasVec) -> Value {
+    if (!pairs)
+      return biasVec;
+    return arith::ConstantOp::create(
+        b, loc, pairAccType, DenseElementsAttr::get(pairAccType, int32_t(0)));
+  };
+  auto finishAcc = [&](Value acc, Value biasVec) -> Value {
+    if (!pairs)
+      return acc;
+    SmallVector<int64_t> even, odd;
+    for (int64_t i = 0; i < L; ++i) {
+      even.push_back(2 * i);
+      odd.push_back(2 * i + 1);
+    }
+    Value sum = arith::AddIOp::create(
+        b, loc, vector::ShuffleOp::create(b, loc, acc, acc, even),
+        vector::ShuffleOp::create(b, loc, acc, acc, odd));
+    return arith::AddIOp::create(b, loc, biasVec, sum);
+  };
   auto wGlobal = makeGlobal(module, (name + "_weights").str(), wType, wAttr);
   // Border rows (windows that leave the image) read kernel rows of padding
   // from a padding row in slot R of the ring, with the code of the other
@@ -1673,10 +1722,8 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
     Value c4 = arith::MulIOp::create(b, loc, c, idx(4));
     wv.clear();
     for (int64_t t = 0; t < spec.KH * G; ++t)
-      wv.push_back(vector::BitCastOp::create(
-          b, loc, accType(),
-          vector::LoadOp::create(b, loc, quadType, dw,
-                                 ValueRange{idx(t), c4})));
+      wv.push_back(vector::LoadOp::create(b, loc, wVecType, dw,
+                                          ValueRange{idx(t), c4}));
     biasVec = vector::LoadOp::create(b, loc, accType(), bias, ValueRange{c});
   };
   // `wide`: 4 channel vectors from c0 (in bounds), else one.
@@ -1721,18 +1768,18 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
         for (int64_t o = 0; o < count; ++o) {
           Value ow = arith::AddIOp::create(b, loc, ow0, idx(o));
           Value j0 = arith::MulIOp::create(b, loc, ow, idx(spec.SW / ES));
-          Value acc = biasVec;
+          Value acc = startAcc(biasVec);
           for (int64_t kh = 0; kh < spec.KH; ++kh)
             for (int64_t g = 0; g < G; ++g) {
               Value j =
                   arith::AddIOp::create(b, loc, j0, idx(g * 4 * spec.DW / ES));
               Value z = vector::LoadOp::create(b, loc, quadType, ring,
                                                ValueRange{slots[kh], j, zc});
-              acc = dot(acc, vector::BitCastOp::create(b, loc, accType(), z),
-                        wv[kh * G + g]);
+              acc = tapDot(acc, z, wv[kh * G + g]);
             }
-          emitStore(acc, arith::AddIOp::create(b, loc, outRow0, ow), c,
-                    inBounds, /*hasBias=*/true);
+          emitStore(finishAcc(acc, biasVec),
+                    arith::AddIOp::create(b, loc, outRow0, ow), c, inBounds,
+                    /*hasBias=*/true);
         }
       };
       // Kernel rows [khLo, khHi] of this output row are inside the image.
@@ -1781,7 +1828,8 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
           Value ow = arith::AddIOp::create(b, loc, ow0, idx(o));
           Value j0 = arith::MulIOp::create(b, loc, ow, idx(spec.SW / ES));
           Value acc =
-              emitFor(khLo, khEnd, 1, {rowBias}, [&](Value kh, ValueRange a) {
+              emitFor(khLo, khEnd, 1, {startAcc(rowBias)}, [&](Value kh,
+                                                               ValueRange a) {
                 Value slot = arith::RemUIOp::create(
                     b, loc,
                     arith::AddIOp::create(
@@ -1797,16 +1845,15 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
                   Value t = arith::AddIOp::create(
                       b, loc, arith::MulIOp::create(b, loc, kh, idx(G)),
                       idx(g));
-                  Value w = vector::LoadOp::create(b, loc, quadType, dw,
+                  Value w = vector::LoadOp::create(b, loc, wVecType, dw,
                                                    ValueRange{t, c4});
-                  sum =
-                      dot(sum, vector::BitCastOp::create(b, loc, accType(), z),
-                          vector::BitCastOp::create(b, loc, accType(), w));
+                  sum = tapDot(sum, z, w);
                 }
                 return SmallVector<Value>{sum};
               }).getResult(0);
-          emitStore(acc, arith::AddIOp::create(b, loc, outRow0, ow), c,
-                    inBounds, /*hasBias=*/true);
+          emitStore(finishAcc(acc, rowBias),
+                    arith::AddIOp::create(b, loc, outRow0, ow), c, inBounds,
+                    /*hasBias=*/true);
         }
       };
       // `step` output columns per iteration (the last ones after the loop).

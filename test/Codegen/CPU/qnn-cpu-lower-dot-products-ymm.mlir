@@ -59,3 +59,26 @@ func.func @pairs8_unsigned(%acc: vector<8xi32>, %a: vector<16xi16>, %w: vector<1
   %4 = vector.multi_reduction <add>, %3, %acc [1] : vector<8x2xi32> to vector<8xi32>
   return %4 : vector<8xi32>
 }
+
+// The AVX2 depthwise form: 4 input bytes per channel zero-extended, i16
+// weights, pair sums for 16 lanes (two per channel): widened to i16 once,
+// two vpmaddwd on the halves, concatenated.
+// AVX2-LABEL: func.func @pairs16_bytes
+// AVX2-SAME: (%[[ACC:.*]]: vector<16xi32>, %[[Z:.*]]: vector<32xi8>, %[[W:.*]]: vector<32xi16>)
+// AVX2: %[[Z16:.*]] = arith.extui %[[Z]] : vector<32xi8> to vector<32xi16>
+// AVX2: %[[ZL:.*]] = vector.extract_strided_slice %[[Z16]] {offsets = [0], sizes = [16], strides = [1]}
+// AVX2: %[[WL:.*]] = vector.extract_strided_slice %[[W]] {offsets = [0], sizes = [16], strides = [1]}
+// AVX2: %[[L:.*]] = llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"(%[[ZL]], %[[WL]])
+// AVX2: %[[ZH:.*]] = vector.extract_strided_slice %[[Z16]] {offsets = [16], sizes = [16], strides = [1]}
+// AVX2: %[[WH:.*]] = vector.extract_strided_slice %[[W]] {offsets = [16], sizes = [16], strides = [1]}
+// AVX2: %[[H:.*]] = llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"(%[[ZH]], %[[WH]])
+// AVX2: %[[LH:.*]] = vector.shuffle %[[L]], %[[H]] [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]
+// AVX2: arith.addi %[[ACC]], %[[LH]] : vector<16xi32>
+func.func @pairs16_bytes(%acc: vector<16xi32>, %z: vector<32xi8>, %w: vector<32xi16>) -> vector<16xi32> {
+  %0 = arith.extui %z : vector<32xi8> to vector<32xi32>
+  %1 = arith.extsi %w : vector<32xi16> to vector<32xi32>
+  %2 = arith.muli %0, %1 : vector<32xi32>
+  %3 = vector.shape_cast %2 : vector<32xi32> to vector<16x2xi32>
+  %4 = vector.multi_reduction <add>, %3, %acc [1] : vector<16x2xi32> to vector<16xi32>
+  return %4 : vector<16xi32>
+}
