@@ -98,6 +98,9 @@ void qmlir::buildLowerToLLVMPipeline(
   pm.addNestedPass<func::FuncOp>(createQNNResizeAsTile());
   pm.addNestedPass<func::FuncOp>(createQNNTransposeConvAsConv());
   pm.addNestedPass<func::FuncOp>(createQNNSinkTransposes());
+  // The NCHW input of an image model into NHWC as vector interleaves.
+  if (options.vectorize)
+    pm.addNestedPass<func::FuncOp>(createQNNCPUInterleaveChannels());
   pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
   // Contractions the target has a microkernel for; then the remaining
   // quantized ops and casts to integer linalg, the float graph from TOSA.

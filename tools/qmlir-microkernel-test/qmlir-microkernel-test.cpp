@@ -769,8 +769,83 @@ int main() {
     if (mismatches || tables != 1 || referenceTables != 0)
       ++failures;
   }
+  // NCHW -> NHWC interleaves of few channels (qnn-cpu-interleave-channels):
+  // quantized to u8 (the quantization moved before the interleave) and in
+  // f32; ragged widths (blocks of 32 bytes and power-of-two pieces),
+  // batches, 2 to 4 channels.
+  struct InterleaveCase {
+    int64_t n, c, h, w;
+    bool quantized;
+  };
+  const InterleaveCase interleaves[] = {{1, 3, 5, 37, true},
+                                        {2, 4, 3, 70, true},
+                                        {1, 2, 2, 9, true},
+                                        {1, 3, 4, 29, false},
+                                        {2, 4, 2, 16, false}};
+  int64_t interleaveCount = 0;
+  for (const InterleaveCase &l : interleaves) {
+    std::string dims = std::to_string(l.n) + "x" + std::to_string(l.c) + "x" +
+                       std::to_string(l.h) + "x" + std::to_string(l.w) + "x";
+    std::string odims = std::to_string(l.n) + "x" + std::to_string(l.h) +
+                        "x" + std::to_string(l.w) + "x" +
+                        std::to_string(l.c) + "x";
+    std::string q = "!quant.uniform<u8:f32, 0.0078125:128>";
+    std::string out = l.quantized ? "tensor<" + odims + "i8>"
+                                  : "tensor<" + odims + "f32>";
+    std::string source =
+        "func.func @main(%x: tensor<" + dims + "f32>) -> " + out +
+        " attributes {llvm.emit_c_interface} {\n"
+        "  %t = tosa.transpose %x {perms = array<i32: 0, 2, 3, 1>} : "
+        "(tensor<" + dims + "f32>) -> tensor<" + odims + "f32>\n";
+    if (l.quantized)
+      source += "  %q = quant.qcast %t : tensor<" + odims +
+                "f32> to tensor<" + odims + q +
+                ">\n  %s = quant.scast %q : tensor<" + odims + q +
+                "> to " + out + "\n  return %s : " + out + "\n}\n";
+    else
+      source += "  return %t : " + out + "\n}\n";
+    JitBuffer input;
+    input.shape = {l.n, l.c, l.h, l.w};
+    input.elementBytes = 4;
+    int64_t count = l.n * l.c * l.h * l.w;
+    input.data.resize(count * 4);
+    std::uniform_real_distribution<float> value(-1.2f, 1.2f);
+    for (int64_t i = 0; i < count; ++i) {
+      float v = value(rng);
+      std::memcpy(&input.data[i * 4], &v, 4);
+    }
+    int64_t bytes = l.quantized ? 1 : 4;
+    JitBuffer vectorOut, referenceOut;
+    int64_t unused = 0;
+    std::string error =
+        runLowered(source, true, 1, input, 4, bytes, vectorOut, unused);
+    if (error.empty())
+      error = runLowered(source, false, 1, input, 4, bytes, referenceOut,
+                         unused);
+    llvm::outs() << "microkernel-test: interleave " << dims.substr(
+                        0, dims.size() - 1)
+                 << (l.quantized ? " u8" : " f32") << ": ";
+    ++interleaveCount;
+    if (!error.empty()) {
+      llvm::outs() << "ERROR " << error << "\n";
+      ++failures;
+      continue;
+    }
+    int64_t n = vectorOut.data.size() / bytes, mismatches = 0;
+    if (referenceOut.data.size() != vectorOut.data.size() || n != count)
+      mismatches = count;
+    else
+      for (int64_t i = 0; i < n; ++i)
+        mismatches += std::memcmp(&vectorOut.data[i * bytes],
+                                  &referenceOut.data[i * bytes], bytes) != 0;
+    values += n;
+    llvm::outs() << n << " values, " << mismatches << " mismatches\n";
+    if (mismatches)
+      ++failures;
+  }
   llvm::outs() << "microkernel-test: "
-               << cases.size() + std::size(lookups) << " cases, " << values
-               << " values, " << failures << " failures\n";
+               << cases.size() + std::size(lookups) + interleaveCount
+               << " cases, " << values << " values, " << failures
+               << " failures\n";
   return failures ? 1 : 0;
 }

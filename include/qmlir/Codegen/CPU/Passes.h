@@ -54,6 +54,11 @@ void populateQNNToCPUMicrokernelPatterns(
 /// Patterns turning the target-neutral 4-way dot products of the
 /// microkernels (a multi-reduction of a product of extended i8 vectors) into
 /// `vpdpbusd` / `usdot` / `sdot` intrinsic calls for `target`.
+/// Patterns lowering NCHW -> NHWC transposes of few channels to vector
+/// interleaves, a per-tensor quantization of them moved first
+/// (qnn-cpu-interleave-channels).
+void populateInterleaveChannelsPatterns(RewritePatternSet &patterns);
+
 void populateLowerDotProductPatterns(RewritePatternSet &patterns,
                                      const CPUTarget &target);
 
