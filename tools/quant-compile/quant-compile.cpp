@@ -88,8 +88,9 @@ static cl::opt<double>
                 cl::desc("Fail if the evaluation-set SQNR (dB) is below this"),
                 cl::init(-1e30));
 static cl::opt<double> minTop1("min-top1",
-                               cl::desc("Fail if a top-1 agreement (0..1) is "
-                                        "below this"),
+                               cl::desc("Fail if a top-1 agreement (or a "
+                                        "sequence's per-position argmax "
+                                        "agreement, 0..1) is below this"),
                                cl::init(0.0));
 static cl::opt<std::string>
     emitQuantizedIR("emit-quantized-ir",
@@ -204,6 +205,39 @@ struct Report {
 
 int64_t argmax(ArrayRef<float> v) {
   return std::max_element(v.begin(), v.end()) - v.begin();
+}
+
+/// What agreement the report measures on an output, from its shape.
+enum class OutputKind {
+  /// One value: max |int8 - float|, and the decisions at 0.5 when it is a
+  /// probability.
+  Single,
+  /// [1, T, K]: a sequence of class scores (a CTC recognizer): the argmax
+  /// of each of the T positions.
+  Sequence,
+  /// [N, 1, H, W]: a one-channel map (a text detector's probabilities):
+  /// the decision at 0.5 of every element when it is a probability.
+  Map,
+  /// Shaped like an input (a recurrent state, an image): max
+  /// |int8 - float|, no argmax.
+  LikeInput,
+  /// Anything else: the top-1 of the whole output.
+  Classes,
+};
+
+OutputKind getOutputKind(ArrayRef<int64_t> shape,
+                         ArrayRef<SmallVector<int64_t>> inputShapes) {
+  if (llvm::all_of(shape, [](int64_t d) { return d == 1; }))
+    return OutputKind::Single;
+  if (llvm::any_of(inputShapes, [&](const SmallVector<int64_t> &in) {
+        return ArrayRef<int64_t>(in) == shape;
+      }))
+    return OutputKind::LikeInput;
+  if (shape.size() == 3 && shape[0] == 1 && shape[1] > 1 && shape[2] > 1)
+    return OutputKind::Sequence;
+  if (shape.size() == 4 && shape[1] == 1)
+    return OutputKind::Map;
+  return OutputKind::Classes;
 }
 
 /// Raises `maxError` to the largest |output - expected| where `expected` is
@@ -595,6 +629,13 @@ int main(int argc, char **argv) {
     // at 0.5 are compared.
     std::vector<int64_t> decisionsAgree(numOutputs, 0);
     std::vector<bool> probability(numOutputs, true);
+    // Sequences: positions whose argmax agrees; maps: elements whose
+    // decision at 0.5 agrees.
+    std::vector<int64_t> partsAgree(numOutputs, 0), parts(numOutputs, 0);
+    std::vector<OutputKind> kinds;
+    for (size_t o = 0; o < numOutputs; ++o)
+      kinds.push_back(getOutputKind(model.signature.results[o],
+                                    model.signature.inputs));
     double floatRefError = 0.0;
     for (const InputSample &sample : files) {
       std::vector<std::vector<float>> inputs, fOut, qOut;
@@ -626,6 +667,19 @@ int main(int argc, char **argv) {
             });
         report.agree += argmax(fOut[o]) == argmax(qOut[o]);
         ++report.count;
+        if (kinds[o] == OutputKind::Sequence) {
+          int64_t k = model.signature.results[o].back();
+          for (size_t at = 0; at + k <= fOut[o].size(); at += k) {
+            partsAgree[o] +=
+                argmax(ArrayRef<float>(fOut[o]).slice(at, k)) ==
+                argmax(ArrayRef<float>(qOut[o]).slice(at, k));
+            ++parts[o];
+          }
+        } else if (kinds[o] == OutputKind::Map) {
+          for (size_t i = 0; i < fOut[o].size(); ++i)
+            partsAgree[o] += (fOut[o][i] > 0.5f) == (qOut[o][i] > 0.5f);
+          parts[o] += fOut[o].size();
+        }
       }
       if (setName == "evaluation" && !floatRefDir.empty())
         if (std::string e = compareWithReference(
@@ -650,10 +704,27 @@ int main(int argc, char **argv) {
       std::string label = setName + ":";
       if (numOutputs > 1)
         label = setName + " '" + model.outputNames[o] + "':";
-      bool single = model.signature.results[o].size() == 0 ||
-                    llvm::all_of(model.signature.results[o],
-                                 [](int64_t d) { return d == 1; });
-      if (single && probability[o])
+      OutputKind kind = kinds[o];
+      bool single = kind == OutputKind::Single;
+      double partShare =
+          parts[o] ? double(partsAgree[o]) / double(parts[o]) : 0.0;
+      if (kind == OutputKind::Sequence)
+        llvm::outs() << llvm::format(
+            "%-12s %3d inputs: SQNR %6.2f dB, per-position argmax agreement "
+            "%5.1f%% (%lld/%lld positions)\n",
+            label.c_str(), (int)report.count, report.sqnr(),
+            100.0 * partShare, (long long)partsAgree[o], (long long)parts[o]);
+      else if (kind == OutputKind::Map && probability[o])
+        llvm::outs() << llvm::format(
+            "%-12s %3d inputs: SQNR %6.2f dB, max |int8 - float| %.4g, "
+            "decisions at 0.5 agree %5.2f%% of %lld values\n",
+            label.c_str(), (int)report.count, report.sqnr(), maxDiff[o],
+            100.0 * partShare, (long long)parts[o]);
+      else if (kind == OutputKind::Map || kind == OutputKind::LikeInput)
+        llvm::outs() << llvm::format(
+            "%-12s %3d inputs: SQNR %6.2f dB, max |int8 - float| %.4g\n",
+            label.c_str(), (int)report.count, report.sqnr(), maxDiff[o]);
+      else if (single && probability[o])
         llvm::outs() << llvm::format(
             "%-12s %3d inputs: SQNR %6.2f dB, max |int8 - float| %.4g, "
             "decisions at 0.5 agree %5.1f%% (%d/%d)\n",
@@ -672,8 +743,14 @@ int main(int argc, char **argv) {
                                      report.sqnr(), 100.0 * report.top1(),
                                      (int)report.agree, (int)report.count);
       // A NaN SQNR (a non-finite model output) fails every gate.
+      // The agreement gate: the top-1 of a classifier, the positions of a
+      // sequence.
+      double agreement = kind == OutputKind::Sequence ? partShare
+                                                      : report.top1();
       below |= !(report.sqnr() >= minSqnr) ||
-               (!single && !(report.top1() >= minTop1));
+               ((kind == OutputKind::Classes ||
+                 kind == OutputKind::Sequence) &&
+                !(agreement >= minTop1));
     }
     if (setName == "evaluation" && !floatRefDir.empty()) {
       llvm::outs() << llvm::format("float check:  max |compiled - reference| "

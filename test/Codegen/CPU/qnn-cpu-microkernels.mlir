@@ -160,7 +160,7 @@ func.func @stem(%x: tensor<1x9x9x3x!quant.uniform<u8:f32, 0.1:128>>) -> tensor<1
 // CHECK: arith.select %{{.*}}, %{{.*}}, %c3{{(_[0-9]+)?}} : index
 // CHECK: vector.load %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}] : memref<4x6x64xi8, strided<[384, 64, 1], offset: ?>>, vector<64xi8>
 // CHECK: vector.multi_reduction <add>, %{{.*}}, %{{.*}} [1] : vector<16x4xi32> to vector<16xi32>
-// AVX2: the same ring of bytes (8 channels x 4 pixels per entry), i16
+// With AVX2, the same ring of bytes (8 channels x 4 pixels per entry), i16
 // weights; per dot the 32 bytes are zero-extended and pairs of products
 // summed into 16 lanes (vpmaddwd after qnn-cpu-lower-dot-products), the
 // two pair sums of each channel added once per output.
