@@ -25,6 +25,7 @@
 #include "mlir/Support/Timing.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -71,6 +72,42 @@ static cl::opt<std::string>
 static cl::opt<double> floatTolerance(
     "float-tolerance", cl::desc("Max abs error allowed against --float-ref"),
     cl::init(1e-4));
+static cl::opt<double> floatRelTolerance(
+    "float-rel-tolerance",
+    cl::desc("Also accept a float check whose largest error, per output, is "
+             "at most this fraction of the output's largest reference "
+             "magnitude (for outputs of large scale, e.g. logits)"),
+    cl::init(-1.0));
+
+/// The float check against --float-ref: the largest absolute error and,
+/// per output, the largest error relative to its largest reference
+/// magnitude.
+struct FloatCheck {
+  double maxError = 0.0;
+  std::vector<double> outputError, outputScale;
+  double maxRelative() const {
+    double r = 0.0;
+    for (size_t o = 0; o < outputError.size(); ++o)
+      r = std::max(r, outputScale[o] > 0 ? outputError[o] / outputScale[o]
+                                         : (outputError[o] > 0 ? INFINITY
+                                                               : 0.0));
+    return r;
+  }
+  bool passes() const {
+    return maxError <= floatTolerance ||
+           (floatRelTolerance >= 0 && maxRelative() <= floatRelTolerance);
+  }
+  /// ", relative R (tolerance T)" when --float-rel-tolerance is given.
+  std::string relativeNote() const {
+    if (floatRelTolerance < 0)
+      return "";
+    std::string note;
+    llvm::raw_string_ostream os(note);
+    os << llvm::format(", relative %.3g (tolerance %.3g)", maxRelative(),
+                       floatRelTolerance.getValue());
+    return note;
+  }
+};
 static cl::opt<std::string> rounding("rounding",
                                      cl::desc("single_round (x*M rounded "
                                               "once, ties up), double_round "
@@ -247,7 +284,9 @@ OutputKind getOutputKind(ArrayRef<int64_t> shape,
 std::string compareWithReference(const InputSample &sample, bool oneInput,
                                  ArrayRef<std::string> outputNames,
                                  ArrayRef<std::vector<float>> outputs,
-                                 double &maxError) {
+                                 FloatCheck &check) {
+  check.outputError.resize(outputs.size(), 0.0);
+  check.outputScale.resize(outputs.size(), 0.0);
   for (auto [i, output] : llvm::enumerate(outputs)) {
     std::vector<float> expected;
     SmallString<128> refPath(floatRefDir);
@@ -261,8 +300,13 @@ std::string compareWithReference(const InputSample &sample, bool oneInput,
     if (std::string e = readF32File(refPath, output.size(), expected);
         !e.empty())
       return e;
-    for (size_t k = 0; k < output.size(); ++k)
-      maxError = std::max<double>(maxError, std::abs(output[k] - expected[k]));
+    for (size_t k = 0; k < output.size(); ++k) {
+      double d = std::abs(double(output[k]) - expected[k]);
+      check.maxError = std::max(check.maxError, d);
+      check.outputError[i] = std::max(check.outputError[i], d);
+      check.outputScale[i] =
+          std::max(check.outputScale[i], std::abs(double(expected[k])));
+    }
   }
   return "";
 }
@@ -281,6 +325,8 @@ std::string checkOptions() {
     return "--min-top1 takes a fraction in [0, 1]";
   if (!(floatTolerance >= 0.0))
     return "--float-tolerance takes a non-negative number";
+  if (!(floatRelTolerance >= 0.0) && floatRelTolerance.getNumOccurrences())
+    return "--float-rel-tolerance takes a non-negative fraction";
   StringRef entry = entryName;
   if (entry.empty() || llvm::isDigit(entry.front()) ||
       !llvm::all_of(entry, [](char c) { return llvm::isAlnum(c) || c == '_'; }))
@@ -541,7 +587,7 @@ int main(int argc, char **argv) {
     if (std::string error = listInputSamples(evalDir, model.inputNames, files);
         !error.empty())
       return fail(error);
-    double maxError = 0.0;
+    FloatCheck check;
     for (const InputSample &sample : files) {
       std::vector<std::vector<float>> inputs, outputs;
       if (std::string e =
@@ -551,15 +597,16 @@ int main(int argc, char **argv) {
       if (std::string e = (*floatJit)->run(inputs, outputs); !e.empty())
         return fail(e);
       if (std::string e = compareWithReference(
-              sample, oneInput, model.outputNames, outputs, maxError);
+              sample, oneInput, model.outputNames, outputs, check);
           !e.empty())
         return fail(e);
     }
     llvm::outs() << llvm::format("float check:  %d inputs, max |compiled - "
-                                 "reference| = %.3g (tolerance %.3g)\n",
-                                 (int)files.size(), maxError,
-                                 floatTolerance.getValue());
-    return maxError <= floatTolerance ? 0 : 1;
+                                 "reference| = %.3g (tolerance %.3g)",
+                                 (int)files.size(), check.maxError,
+                                 floatTolerance.getValue())
+                 << check.relativeNote() << "\n";
+    return check.passes() ? 0 : 1;
   }
 
   // Quantization.
@@ -616,6 +663,13 @@ int main(int argc, char **argv) {
   if (!evalDir.empty())
     sets.push_back({"evaluation", evalDir});
   size_t numOutputs = model.signature.results.size();
+  // Each input's range over the calibration set, and over the evaluation
+  // set: evaluation inputs beyond what calibration saw are reported (their
+  // activations may clip at the calibrated ranges).
+  size_t numInputs = model.signature.inputs.size();
+  std::vector<std::pair<float, float>> calibRange(
+      numInputs, {INFINITY, -INFINITY}),
+      evalRange(numInputs, {INFINITY, -INFINITY});
   for (auto &[setName, dir] : sets) {
     std::vector<InputSample> files;
     if (std::string error = listInputSamples(dir, model.inputNames, files);
@@ -636,13 +690,19 @@ int main(int argc, char **argv) {
     for (size_t o = 0; o < numOutputs; ++o)
       kinds.push_back(getOutputKind(model.signature.results[o],
                                     model.signature.inputs));
-    double floatRefError = 0.0;
+    FloatCheck floatRef;
     for (const InputSample &sample : files) {
       std::vector<std::vector<float>> inputs, fOut, qOut;
       if (std::string e =
               readInputSample(sample, model.signature.inputs, inputs);
           !e.empty())
         return fail(e);
+      auto &ranges = setName == "evaluation" ? evalRange : calibRange;
+      for (size_t i = 0; i < numInputs && i < inputs.size(); ++i)
+        for (float v : inputs[i]) {
+          ranges[i].first = std::min(ranges[i].first, v);
+          ranges[i].second = std::max(ranges[i].second, v);
+        }
       // Copied: the calibration and evaluation sets may share files.
       if (auto it = floatOutputs.find(sample.files.front());
           it != floatOutputs.end() && it->second.size() == numOutputs)
@@ -683,7 +743,7 @@ int main(int argc, char **argv) {
       }
       if (setName == "evaluation" && !floatRefDir.empty())
         if (std::string e = compareWithReference(
-                sample, oneInput, model.outputNames, fOut, floatRefError);
+                sample, oneInput, model.outputNames, fOut, floatRef);
             !e.empty())
           return fail(e);
       if (dump && setName == "evaluation") {
@@ -752,11 +812,26 @@ int main(int argc, char **argv) {
                  kind == OutputKind::Sequence) &&
                 !(agreement >= minTop1));
     }
+    // Evaluation inputs more than 10 % of the calibrated span beyond it.
+    for (size_t i = 0; setName == "evaluation" && i < numInputs; ++i) {
+      auto [lo, hi] = calibRange[i];
+      auto [elo, ehi] = evalRange[i];
+      double slack = 0.1 * (double(hi) - lo);
+      if (elo < lo - slack || ehi > hi + slack)
+        llvm::outs() << llvm::format(
+            "warning: evaluation input%s spans [%.4g, %.4g], beyond the "
+            "calibration set's [%.4g, %.4g]: activations may clip at the "
+            "calibrated ranges\n",
+            numInputs > 1 ? (" '" + model.inputNames[i] + "'").c_str() : "",
+            elo, ehi, lo, hi);
+    }
     if (setName == "evaluation" && !floatRefDir.empty()) {
       llvm::outs() << llvm::format("float check:  max |compiled - reference| "
-                                   "= %.3g (tolerance %.3g)\n",
-                                   floatRefError, floatTolerance.getValue());
-      if (!(floatRefError <= floatTolerance)) {
+                                   "= %.3g (tolerance %.3g)",
+                                   floatRef.maxError,
+                                   floatTolerance.getValue())
+                   << floatRef.relativeNote() << "\n";
+      if (!floatRef.passes()) {
         llvm::errs() << "quant-compile: float outputs differ from the "
                         "reference\n";
         ok = false;
