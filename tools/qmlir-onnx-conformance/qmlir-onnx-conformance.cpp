@@ -196,7 +196,8 @@ std::string compare(const JitBuffer &got, const JitBuffer &expected,
 /// a result's shape (Resize's scales and sizes, Reshape's shape, the axes
 /// of reductions, (un)squeezes and CumSum, Slice's starts/ends/axes/steps,
 /// pads, split sizes, Expand's shape, Tile's repeats, ConstantOfShape's
-/// shape, the sequence lengths of recurrent ops; qmlir compiles static
+/// shape, Range's start, limit and delta, the sequence lengths of
+/// recurrent ops; qmlir compiles static
 /// shapes), and Pad's constant value. They are bound to the data
 /// set's values before import.
 llvm::StringSet<> compileTimeInputs(const onnx::ModelProto &model) {
@@ -220,6 +221,8 @@ llvm::StringSet<> compileTimeInputs(const onnx::ModelProto &model) {
       positions = {1};
     else if (op == "ConstantOfShape")
       positions = {0};
+    else if (op == "Range")
+      positions = {0, 1, 2}; // start, limit, delta: they fix the length
     else if (op == "Pad")
       positions = {1, 2}; // pads and the constant value
     else if (op == "RNN" || op == "GRU" || op == "LSTM")

@@ -615,6 +615,7 @@ private:
   Value input(int64_t i);
   RankedTensorType inputType(int64_t i);
   std::optional<DenseElementsAttr> constantInput(int64_t i);
+  void importRange();
   SmallVector<int64_t> constantInts(int64_t i);
   SmallVector<double> constantFloats(int64_t i);
   RankedTensorType outputType(int64_t i = 0);
@@ -2844,6 +2845,64 @@ void Importer::importTile() {
     boolValues.insert(node->output(0));
 }
 
+void Importer::importRange() {
+  // The length depends on the values: they must be compile-time constants
+  // (a constant, an initializer, or an input fixed with --input-value).
+  auto start = constantInput(0), limit = constantInput(1),
+       delta = constantInput(2);
+  if (!start || !limit || !delta)
+    unsupported("Range with a run-time start, limit or delta (the length of "
+                "its result depends on their values)");
+  if (start->getNumElements() != 1 || limit->getNumElements() != 1 ||
+      delta->getNumElements() != 1)
+    failNode("Range's start, limit and delta must be scalars");
+  Type elem = start->getElementType();
+  if (!isa<FloatType>(elem) && !elem.isInteger(32) && !elem.isInteger(64))
+    unsupported("Range of this element type (floats, i32, i64 are "
+                "supported)");
+  auto scalar = [&](DenseElementsAttr a) -> double {
+    if (isa<FloatType>(elem))
+      return (*a.getValues<APFloat>().begin()).convertToDouble();
+    return double((*a.getValues<APInt>().begin()).getSExtValue());
+  };
+  double s0 = scalar(*start), l0 = scalar(*limit), d0 = scalar(*delta);
+  if (d0 == 0 || !std::isfinite(s0) || !std::isfinite(l0) ||
+      !std::isfinite(d0))
+    failNode("Range needs a finite start and limit and a non-zero delta");
+  // ONNX: max(ceil((limit - start) / delta), 0) elements, start + i * delta.
+  double count = std::max(std::ceil((l0 - s0) / d0), 0.0);
+  if (count == 0)
+    unsupported("an empty Range (TOSA has no tensor with no elements)");
+  if (count > double(int64_t(1) << 24))
+    unsupported("a Range of more than 2^24 elements");
+  auto type = RankedTensorType::get({int64_t(count)}, elem);
+  DenseElementsAttr values;
+  if (isa<FloatType>(elem)) {
+    // Accumulated in the element type, as the ONNX reference does
+    // (start, start + delta, ...).
+    auto f = cast<FloatType>(elem);
+    SmallVector<APFloat> v;
+    APFloat x = *start->getValues<APFloat>().begin();
+    APFloat step = *delta->getValues<APFloat>().begin();
+    bool lost;
+    x.convert(f.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
+    step.convert(f.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
+    for (int64_t i = 0; i < int64_t(count); ++i) {
+      v.push_back(x);
+      x.add(step, APFloat::rmNearestTiesToEven);
+    }
+    values = DenseElementsAttr::get(type, v);
+  } else {
+    SmallVector<APInt> v;
+    int64_t x = int64_t(s0), step = int64_t(d0);
+    for (int64_t i = 0; i < int64_t(count); ++i, x += step)
+      v.push_back(APInt(elem.getIntOrFloatBitWidth(), uint64_t(x),
+                        /*isSigned=*/true));
+    values = DenseElementsAttr::get(type, v);
+  }
+  setOutput(tosa::ConstOp::create(b, loc, type, values));
+}
+
 void Importer::importConstantOfShape() {
   if (!constantInput(0))
     unsupported("the shape input that is not a constant (it must be)");
@@ -3987,6 +4046,7 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     t["Expand"] = [](Importer &im) { im.importExpand(); };
     t["Tile"] = [](Importer &im) { im.importTile(); };
     t["ConstantOfShape"] = [](Importer &im) { im.importConstantOfShape(); };
+    t["Range"] = [](Importer &im) { im.importRange(); };
     t["Mod"] = [](Importer &im) { im.importMod(); };
     t["Gather"] = [](Importer &im) { im.importGather(/*elements=*/false); };
     t["GatherElements"] = [](Importer &im) {
