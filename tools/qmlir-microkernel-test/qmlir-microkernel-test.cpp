@@ -35,8 +35,8 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/TargetSelect.h"
-#include "llvm/TargetParser/Host.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/TargetParser/Host.h"
 
 #include <random>
 
@@ -722,8 +722,7 @@ int main() {
                  << mismatches << " mismatches, " << kernels << " kernel\n";
     if (mismatches || kernels != (c.wideWeights ? 0 : 1) ||
         parallelKernels != kernels ||
-        llvm::any_of(variantKernels,
-                     [&](int64_t k) { return k != kernels; }))
+        llvm::any_of(variantKernels, [&](int64_t k) { return k != kernels; }))
       ++failures;
   }
   // Byte lookup tables: every byte value, odd sizes (64-lane tails).
@@ -786,21 +785,20 @@ int main() {
   for (const InterleaveCase &l : interleaves) {
     std::string dims = std::to_string(l.n) + "x" + std::to_string(l.c) + "x" +
                        std::to_string(l.h) + "x" + std::to_string(l.w) + "x";
-    std::string odims = std::to_string(l.n) + "x" + std::to_string(l.h) +
-                        "x" + std::to_string(l.w) + "x" +
-                        std::to_string(l.c) + "x";
+    std::string odims = std::to_string(l.n) + "x" + std::to_string(l.h) + "x" +
+                        std::to_string(l.w) + "x" + std::to_string(l.c) + "x";
     std::string q = "!quant.uniform<u8:f32, 0.0078125:128>";
-    std::string out = l.quantized ? "tensor<" + odims + "i8>"
-                                  : "tensor<" + odims + "f32>";
+    std::string out =
+        l.quantized ? "tensor<" + odims + "i8>" : "tensor<" + odims + "f32>";
     std::string source =
         "func.func @main(%x: tensor<" + dims + "f32>) -> " + out +
         " attributes {llvm.emit_c_interface} {\n"
         "  %t = tosa.transpose %x {perms = array<i32: 0, 2, 3, 1>} : "
-        "(tensor<" + dims + "f32>) -> tensor<" + odims + "f32>\n";
+        "(tensor<" +
+        dims + "f32>) -> tensor<" + odims + "f32>\n";
     if (l.quantized)
-      source += "  %q = quant.qcast %t : tensor<" + odims +
-                "f32> to tensor<" + odims + q +
-                ">\n  %s = quant.scast %q : tensor<" + odims + q +
+      source += "  %q = quant.qcast %t : tensor<" + odims + "f32> to tensor<" +
+                odims + q + ">\n  %s = quant.scast %q : tensor<" + odims + q +
                 "> to " + out + "\n  return %s : " + out + "\n}\n";
     else
       source += "  return %t : " + out + "\n}\n";
@@ -820,10 +818,10 @@ int main() {
     std::string error =
         runLowered(source, true, 1, input, 4, bytes, vectorOut, unused);
     if (error.empty())
-      error = runLowered(source, false, 1, input, 4, bytes, referenceOut,
-                         unused);
-    llvm::outs() << "microkernel-test: interleave " << dims.substr(
-                        0, dims.size() - 1)
+      error =
+          runLowered(source, false, 1, input, 4, bytes, referenceOut, unused);
+    llvm::outs() << "microkernel-test: interleave "
+                 << dims.substr(0, dims.size() - 1)
                  << (l.quantized ? " u8" : " f32") << ": ";
     ++interleaveCount;
     if (!error.empty()) {

@@ -88,9 +88,9 @@ struct FloatCheck {
   double maxRelative() const {
     double r = 0.0;
     for (size_t o = 0; o < outputError.size(); ++o)
-      r = std::max(r, outputScale[o] > 0 ? outputError[o] / outputScale[o]
-                                         : (outputError[o] > 0 ? INFINITY
-                                                               : 0.0));
+      r = std::max(r, outputScale[o] > 0
+                          ? outputError[o] / outputScale[o]
+                          : (outputError[o] > 0 ? INFINITY : 0.0));
     return r;
   }
   bool passes() const {
@@ -667,8 +667,8 @@ int main(int argc, char **argv) {
   // set: evaluation inputs beyond what calibration saw are reported (their
   // activations may clip at the calibrated ranges).
   size_t numInputs = model.signature.inputs.size();
-  std::vector<std::pair<float, float>> calibRange(
-      numInputs, {INFINITY, -INFINITY}),
+  std::vector<std::pair<float, float>> calibRange(numInputs,
+                                                  {INFINITY, -INFINITY}),
       evalRange(numInputs, {INFINITY, -INFINITY});
   for (auto &[setName, dir] : sets) {
     std::vector<InputSample> files;
@@ -688,8 +688,8 @@ int main(int argc, char **argv) {
     std::vector<int64_t> partsAgree(numOutputs, 0), parts(numOutputs, 0);
     std::vector<OutputKind> kinds;
     for (size_t o = 0; o < numOutputs; ++o)
-      kinds.push_back(getOutputKind(model.signature.results[o],
-                                    model.signature.inputs));
+      kinds.push_back(
+          getOutputKind(model.signature.results[o], model.signature.inputs));
     FloatCheck floatRef;
     for (const InputSample &sample : files) {
       std::vector<std::vector<float>> inputs, fOut, qOut;
@@ -730,9 +730,8 @@ int main(int argc, char **argv) {
         if (kinds[o] == OutputKind::Sequence) {
           int64_t k = model.signature.results[o].back();
           for (size_t at = 0; at + k <= fOut[o].size(); at += k) {
-            partsAgree[o] +=
-                argmax(ArrayRef<float>(fOut[o]).slice(at, k)) ==
-                argmax(ArrayRef<float>(qOut[o]).slice(at, k));
+            partsAgree[o] += argmax(ArrayRef<float>(fOut[o]).slice(at, k)) ==
+                             argmax(ArrayRef<float>(qOut[o]).slice(at, k));
             ++parts[o];
           }
         } else if (kinds[o] == OutputKind::Map) {
@@ -772,8 +771,8 @@ int main(int argc, char **argv) {
         llvm::outs() << llvm::format(
             "%-12s %3d inputs: SQNR %6.2f dB, per-position argmax agreement "
             "%5.1f%% (%lld/%lld positions)\n",
-            label.c_str(), (int)report.count, report.sqnr(),
-            100.0 * partShare, (long long)partsAgree[o], (long long)parts[o]);
+            label.c_str(), (int)report.count, report.sqnr(), 100.0 * partShare,
+            (long long)partsAgree[o], (long long)parts[o]);
       else if (kind == OutputKind::Map && probability[o])
         llvm::outs() << llvm::format(
             "%-12s %3d inputs: SQNR %6.2f dB, max |int8 - float| %.4g, "
@@ -805,11 +804,10 @@ int main(int argc, char **argv) {
       // A NaN SQNR (a non-finite model output) fails every gate.
       // The agreement gate: the top-1 of a classifier, the positions of a
       // sequence.
-      double agreement = kind == OutputKind::Sequence ? partShare
-                                                      : report.top1();
+      double agreement =
+          kind == OutputKind::Sequence ? partShare : report.top1();
       below |= !(report.sqnr() >= minSqnr) ||
-               ((kind == OutputKind::Classes ||
-                 kind == OutputKind::Sequence) &&
+               ((kind == OutputKind::Classes || kind == OutputKind::Sequence) &&
                 !(agreement >= minTop1));
     }
     // Evaluation inputs more than 10 % of the calibrated span beyond it.
@@ -828,8 +826,7 @@ int main(int argc, char **argv) {
     if (setName == "evaluation" && !floatRefDir.empty()) {
       llvm::outs() << llvm::format("float check:  max |compiled - reference| "
                                    "= %.3g (tolerance %.3g)",
-                                   floatRef.maxError,
-                                   floatTolerance.getValue())
+                                   floatRef.maxError, floatTolerance.getValue())
                    << floatRef.relativeNote() << "\n";
       if (!floatRef.passes()) {
         llvm::errs() << "quant-compile: float outputs differ from the "

@@ -92,8 +92,8 @@ struct InterleaveTranspose : OpRewritePattern<tosa::TransposeOp> {
     // A quantization of it moves before it first.
     if (op->hasOneUse())
       if (auto q = dyn_cast<quant::QuantizeCastOp>(*op->user_begin());
-          q && isa<quant::UniformQuantizedType>(
-                   getElementTypeOrSelf(q.getType())))
+          q &&
+          isa<quant::UniformQuantizedType>(getElementTypeOrSelf(q.getType())))
         return rewriter.notifyMatchFailure(op, "quantized after");
     auto inType = cast<RankedTensorType>(op.getInput1().getType());
     Type elem = inType.getElementType();
@@ -107,8 +107,8 @@ struct InterleaveTranspose : OpRewritePattern<tosa::TransposeOp> {
     };
     Value x = op.getInput1();
     auto flatType = RankedTensorType::get({N, H, W * C}, elem);
-    Value init = tensor::EmptyOp::create(rewriter, loc, flatType.getShape(),
-                                         elem);
+    Value init =
+        tensor::EmptyOp::create(rewriter, loc, flatType.getShape(), elem);
     Value pad = arith::ConstantOp::create(rewriter, loc, elem,
                                           rewriter.getZeroAttr(elem));
     // Pieces of W: blocks, then powers of two for the rest (each in

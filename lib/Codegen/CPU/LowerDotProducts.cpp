@@ -37,8 +37,7 @@ struct DotProductToIntrinsic
         op.getKind() == vector::CombiningKind::ADD && srcType.getRank() == 2 &&
         srcType.getDimSize(0) % lanes == 0 &&
         llvm::isPowerOf2_64(srcType.getDimSize(0) / lanes) &&
-        srcType.getDimSize(1) == 2 &&
-        srcType.getElementType() == i32 &&
+        srcType.getDimSize(1) == 2 && srcType.getElementType() == i32 &&
         op.getReductionMask() == ArrayRef<bool>{false, true})
       return rewriteWordPairs(op, rewriter);
     if (op.getKind() != vector::CombiningKind::ADD ||

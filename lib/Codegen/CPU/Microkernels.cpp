@@ -329,9 +329,11 @@ public:
       chooseTile(budget, maxRows);
     // vpmaddwd: 6 x 2 accumulators, 2 weight vectors and a broadcast fill
     // 15 of the 16 ymm registers, 12 independent chains.
+    // A single column vector (N <= 8, the first layers of small CNNs):
+    // 12 rows, 12 chains again (14 registers).
     if (wide) {
       V = std::min<int64_t>(NV, 2);
-      MR = std::min<int64_t>(spec.M, 6);
+      MR = std::min<int64_t>(spec.M, V == 1 ? 12 : 6);
     }
     // Few rows in all: wider tiles (see emitRowBlock).
     if (kind == DotProductKind::X86AVX512VNNI && MR < budget / V)
@@ -714,8 +716,7 @@ void KernelBuilder::emitPack(Value input, Value panel, Value m0,
                              int64_t rows) {
   Type i8 = b.getI8Type();
   Value pad = arith::ConstantIntOp::create(b, loc, spec.padByte, 8);
-  Value panelPad =
-      arith::ConstantIntOp::create(b, loc, elemType, spec.padByte);
+  Value panelPad = arith::ConstantIntOp::create(b, loc, elemType, spec.padByte);
   // Copies `len` bytes from `src` at `at` (the last index an offset along
   // the innermost dimension) to panel row `r` from column `col`: in pieces
   // of powers of two, each inside both memrefs (no masked load or store,
@@ -730,8 +731,8 @@ void KernelBuilder::emitPack(Value input, Value panel, Value m0,
       SmallVector<Value> indices(at.begin(), at.end());
       indices.back() = arith::AddIOp::create(b, loc, at.back(), idx(off));
       auto bytes = VectorType::get({piece}, i8);
-      Value v = vector::TransferReadOp::create(b, loc, bytes, src, indices,
-                                               pad, ArrayRef<bool>{true});
+      Value v = vector::TransferReadOp::create(b, loc, bytes, src, indices, pad,
+                                               ArrayRef<bool>{true});
       if (valid)
         v = arith::SelectOp::create(
             b, loc, valid, v, vector::BroadcastOp::create(b, loc, bytes, pad));
@@ -868,8 +869,8 @@ void KernelBuilder::emitTile(Value a, Value aRow0, Value outRow0, Value nv0,
     return next;
   };
   auto wordAt = [&](Value memref, ValueRange indices) -> Value {
-    Value four = vector::LoadOp::create(
-        b, loc, VectorType::get({G}, elemType), memref, indices);
+    Value four = vector::LoadOp::create(b, loc, VectorType::get({G}, elemType),
+                                        memref, indices);
     return vector::ExtractOp::create(
         b, loc,
         vector::BitCastOp::create(b, loc, VectorType::get({1}, i32Type), four),
@@ -1239,9 +1240,9 @@ func::FuncOp KernelBuilder::build(ModuleOp module, StringRef name,
   int64_t chunks = std::max<unsigned>(threads, 1);
   Value panels;
   if (packed)
-    panels = memref::AllocaOp::create(b, loc,
-                                      MemRefType::get({chunks, MR, Kp}, elemType),
-                                      b.getI64IntegerAttr(64));
+    panels = memref::AllocaOp::create(
+        b, loc, MemRefType::get({chunks, MR, Kp}, elemType),
+        b.getI64IntegerAttr(64));
   Value panel;
   Value scratches;
   if (MR > 1)
@@ -1452,9 +1453,8 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
   DenseElementsAttr wAttr =
       pairs ? DenseElementsAttr::get(wTensorType, ArrayRef<int16_t>(w))
             : DenseElementsAttr::get(
-                  wTensorType,
-                  ArrayRef<int8_t>(llvm::to_vector(llvm::map_range(
-                      w, [](int16_t v) { return int8_t(v); }))));
+                  wTensorType, ArrayRef<int8_t>(llvm::to_vector(llvm::map_range(
+                                   w, [](int16_t v) { return int8_t(v); }))));
   auto wVecType = VectorType::get({4 * L}, wElem);
   auto pairAccType = VectorType::get({2 * L}, b.getI32Type());
   // A dot of 4 taps into `acc`: the instruction's form (acc the channel
@@ -1464,9 +1464,9 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
       return dot(acc, vector::BitCastOp::create(b, loc, accType(), z),
                  vector::BitCastOp::create(b, loc, accType(), wv));
     auto wide32 = VectorType::get({4 * L}, b.getI32Type());
-    Value prod = arith::MulIOp::create(
-        b, loc, arith::ExtUIOp::create(b, loc, wide32, z),
-        arith::ExtSIOp::create(b, loc, wide32, wv));
+    Value prod =
+        arith::MulIOp::create(b, loc, arith::ExtUIOp::create(b, loc, wide32, z),
+                              arith::ExtSIOp::create(b, loc, wide32, wv));
     Value groups = vector::ShapeCastOp::create(
         b, loc, VectorType::get({2 * L, 2}, b.getI32Type()), prod);
     return vector::MultiDimReductionOp::create(b, loc, groups, acc,
@@ -1722,8 +1722,8 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
     Value c4 = arith::MulIOp::create(b, loc, c, idx(4));
     wv.clear();
     for (int64_t t = 0; t < spec.KH * G; ++t)
-      wv.push_back(vector::LoadOp::create(b, loc, wVecType, dw,
-                                          ValueRange{idx(t), c4}));
+      wv.push_back(
+          vector::LoadOp::create(b, loc, wVecType, dw, ValueRange{idx(t), c4}));
     biasVec = vector::LoadOp::create(b, loc, accType(), bias, ValueRange{c});
   };
   // `wide`: 4 channel vectors from c0 (in bounds), else one.
@@ -1828,29 +1828,31 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
           Value ow = arith::AddIOp::create(b, loc, ow0, idx(o));
           Value j0 = arith::MulIOp::create(b, loc, ow, idx(spec.SW / ES));
           Value acc =
-              emitFor(khLo, khEnd, 1, {startAcc(rowBias)}, [&](Value kh,
-                                                               ValueRange a) {
-                Value slot = arith::RemUIOp::create(
-                    b, loc,
-                    arith::AddIOp::create(
-                        b, loc, base,
-                        arith::MulIOp::create(b, loc, kh, idx(spec.DH))),
-                    idx(R));
-                Value sum = a[0];
-                for (int64_t g = 0; g < G; ++g) {
-                  Value j = arith::AddIOp::create(b, loc, j0,
-                                                  idx(g * 4 * spec.DW / ES));
-                  Value z = vector::LoadOp::create(b, loc, quadType, ring,
-                                                   ValueRange{slot, j, zc});
-                  Value t = arith::AddIOp::create(
-                      b, loc, arith::MulIOp::create(b, loc, kh, idx(G)),
-                      idx(g));
-                  Value w = vector::LoadOp::create(b, loc, wVecType, dw,
-                                                   ValueRange{t, c4});
-                  sum = tapDot(sum, z, w);
-                }
-                return SmallVector<Value>{sum};
-              }).getResult(0);
+              emitFor(
+                  khLo, khEnd, 1, {startAcc(rowBias)},
+                  [&](Value kh, ValueRange a) {
+                    Value slot = arith::RemUIOp::create(
+                        b, loc,
+                        arith::AddIOp::create(
+                            b, loc, base,
+                            arith::MulIOp::create(b, loc, kh, idx(spec.DH))),
+                        idx(R));
+                    Value sum = a[0];
+                    for (int64_t g = 0; g < G; ++g) {
+                      Value j = arith::AddIOp::create(
+                          b, loc, j0, idx(g * 4 * spec.DW / ES));
+                      Value z = vector::LoadOp::create(b, loc, quadType, ring,
+                                                       ValueRange{slot, j, zc});
+                      Value t = arith::AddIOp::create(
+                          b, loc, arith::MulIOp::create(b, loc, kh, idx(G)),
+                          idx(g));
+                      Value w = vector::LoadOp::create(b, loc, wVecType, dw,
+                                                       ValueRange{t, c4});
+                      sum = tapDot(sum, z, w);
+                    }
+                    return SmallVector<Value>{sum};
+                  })
+                  .getResult(0);
           emitStore(finishAcc(acc, rowBias),
                     arith::AddIOp::create(b, loc, outRow0, ow), c, inBounds,
                     /*hasBias=*/true);

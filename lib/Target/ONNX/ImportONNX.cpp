@@ -2866,8 +2866,7 @@ void Importer::importRange() {
     return double((*a.getValues<APInt>().begin()).getSExtValue());
   };
   double s0 = scalar(*start), l0 = scalar(*limit), d0 = scalar(*delta);
-  if (d0 == 0 || !std::isfinite(s0) || !std::isfinite(l0) ||
-      !std::isfinite(d0))
+  if (d0 == 0 || !std::isfinite(s0) || !std::isfinite(l0) || !std::isfinite(d0))
     failNode("Range needs a finite start and limit and a non-zero delta");
   // ONNX: max(ceil((limit - start) / delta), 0) elements, start + i * delta.
   double count = std::max(std::ceil((l0 - s0) / d0), 0.0);

@@ -180,8 +180,8 @@ struct FoldConstantReshape : OpRewritePattern<tosa::ReshapeOp> {
     if (failed(in) || !outType || !outType.hasStaticShape())
       return rewriter.notifyMatchFailure(op, "not a static constant reshape");
     if (in->attr.isSplat()) {
-      rewriter.replaceOpWithNewOp<tosa::ConstOp>(
-          op, outType, in->attr.resizeSplat(outType));
+      rewriter.replaceOpWithNewOp<tosa::ConstOp>(op, outType,
+                                                 in->attr.resizeSplat(outType));
       return success();
     }
     replaceWithConstant(rewriter, op, in->data());
