@@ -14,7 +14,8 @@
 // qnn-cpu-lower-table-lookups turns the vectorized lookups (vector.gather
 // from the table) into the target's byte-permute instructions: AVX-512 VBMI
 // vpermi2b (two 128-entry halves and a select on the index's top bit),
-// AArch64 tbl/tbx over four 64-entry quarters. Other targets keep the
+// AVX2 vpshufb over the sixteen 16-byte rows (selected by the index's high
+// nibble), AArch64 tbl/tbx over four 64-entry quarters. Other targets keep the
 // generic gather (same values, slower).
 //
 //===----------------------------------------------------------------------===//
@@ -281,6 +282,61 @@ struct LowerTableGather : OpRewritePattern<vector::GatherOp> {
                   .getResult(0);
         }
         result = width == 16 ? r
+                             : vector::InsertStridedSliceOp::create(
+                                   rewriter, loc, r, result, {c}, {1})
+                                   .getResult();
+      }
+      rewriter.replaceOp(op, narrow(result, width));
+      return success();
+    }
+    if (target.isX86 && target.avx2) {
+      // Chunks of 32 lanes: for each 16-byte row s of the table (in both
+      // 128-bit lanes), vpshufb by the low nibble, kept where the high
+      // nibble is s (16 shuffles, compares and blends per 32 bytes, against
+      // a scalar load and insert per byte).
+      auto v32 = VectorType::get({32}, rewriter.getI8Type());
+      int64_t width = llvm::alignTo(n, 32);
+      auto wide = VectorType::get({width}, rewriter.getI8Type());
+      Value idx = widen(bytes, width);
+      auto splat = [&](int64_t v) -> Value {
+        return arith::ConstantOp::create(
+            rewriter, loc, v32,
+            DenseElementsAttr::get(
+                v32, rewriter.getI8IntegerAttr(static_cast<int8_t>(v))));
+      };
+      SmallVector<int64_t> twice;
+      for (int64_t i = 0; i < 32; ++i)
+        twice.push_back(i % 16);
+      SmallVector<Value> rows;
+      for (int64_t row = 0; row < 16; ++row) {
+        Value r = load(16 * row, 16);
+        rows.push_back(vector::ShuffleOp::create(rewriter, loc, r, r, twice));
+      }
+      Value result = arith::ConstantOp::create(rewriter, loc, wide,
+                                               rewriter.getZeroAttr(wide));
+      for (int64_t c = 0; c < width; c += 32) {
+        Value chunk = width == 32 ? idx
+                                  : vector::ExtractStridedSliceOp::create(
+                                        rewriter, loc, idx, {c}, {32}, {1})
+                                        .getResult();
+        Value low = arith::AndIOp::create(rewriter, loc, chunk, splat(15));
+        Value high = arith::ShRUIOp::create(rewriter, loc, chunk, splat(4));
+        Value r;
+        for (int64_t row = 0; row < 16; ++row) {
+          Value p = LLVM::CallIntrinsicOp::create(
+                        rewriter, loc, v32,
+                        rewriter.getStringAttr("llvm.x86.avx2.pshuf.b"),
+                        ValueRange{rows[row], low})
+                        .getResult(0);
+          if (!r) {
+            r = p;
+            continue;
+          }
+          Value here = arith::CmpIOp::create(
+              rewriter, loc, arith::CmpIPredicate::eq, high, splat(row));
+          r = arith::SelectOp::create(rewriter, loc, here, p, r);
+        }
+        result = width == 32 ? r
                              : vector::InsertStridedSliceOp::create(
                                    rewriter, loc, r, result, {c}, {1})
                                    .getResult();

@@ -244,7 +244,10 @@ def QNNCPULowerTableLookups : Pass<"qnn-cpu-lower-table-lookups", "ModuleOp"> {
     `vector.gather` of bytes from the 256-byte table at zero-extended byte
     indices. On x86 with AVX-512 VBMI it becomes two
     `llvm.x86.avx512.vpermi2var.qi.512` (each looks up 64 lanes in one
-    128-byte half of the table) and a select on the index's top bit; on
+    128-byte half of the table) and a select on the index's top bit; with
+    AVX2, per 32 lanes, sixteen `llvm.x86.avx2.pshuf.b` (one per 16-byte
+    row of the table, in both 128-bit lanes, by the index's low nibble),
+    each kept where the index's high nibble is its row; on
     AArch64, per 16 lanes, one `tbl4` and three `tbx4` over the four
     64-byte quarters. Elsewhere the gather stays (LLVM scalarizes it: same
     values, slower). Runs after buffer deallocation, like
