@@ -220,6 +220,29 @@ struct LowerTableGather : OpRewritePattern<vector::GatherOp> {
         mask[i] = i;
       return vector::ShuffleOp::create(rewriter, loc, v, v, mask);
     };
+    // The lookup in chunks of `width` lanes (the last one padded), each
+    // looked up by `lookup(chunk)`, replacing `op`.
+    auto inChunks = [&](int64_t width,
+                        llvm::function_ref<Value(Value)> lookup) {
+      int64_t total = llvm::alignTo(n, width);
+      auto wide = VectorType::get({total}, rewriter.getI8Type());
+      Value idx = widen(bytes, total);
+      Value result = arith::ConstantOp::create(rewriter, loc, wide,
+                                               rewriter.getZeroAttr(wide));
+      for (int64_t c = 0; c < total; c += width) {
+        Value chunk = total == width
+                          ? idx
+                          : vector::ExtractStridedSliceOp::create(
+                                rewriter, loc, idx, {c}, {width}, {1})
+                                .getResult();
+        Value r = lookup(chunk);
+        result = total == width ? r
+                                : vector::InsertStridedSliceOp::create(
+                                      rewriter, loc, r, result, {c}, {1})
+                                      .getResult();
+      }
+      rewriter.replaceOp(op, narrow(result, total));
+    };
 
     if (target.isX86 && target.avx512vbmi && n <= 64) {
       auto v64 = VectorType::get({64}, rewriter.getI8Type());
@@ -242,22 +265,13 @@ struct LowerTableGather : OpRewritePattern<vector::GatherOp> {
       return success();
     }
     if (target.isAArch64) {
-      // Chunks of 16 lanes (the register width), the last one padded.
+      // Chunks of 16 lanes (the register width).
       auto v16 = VectorType::get({16}, rewriter.getI8Type());
-      int64_t width = llvm::alignTo(n, 16);
-      auto wide = VectorType::get({width}, rewriter.getI8Type());
-      Value idx = widen(bytes, width);
       SmallVector<Value> quarters[4];
       for (int64_t q = 0; q < 4; ++q)
         for (int64_t k = 0; k < 4; ++k)
           quarters[q].push_back(load(q * 64 + k * 16, 16));
-      Value result = arith::ConstantOp::create(rewriter, loc, wide,
-                                               rewriter.getZeroAttr(wide));
-      for (int64_t c = 0; c < width; c += 16) {
-        Value chunk = width == 16 ? idx
-                                  : vector::ExtractStridedSliceOp::create(
-                                        rewriter, loc, idx, {c}, {16}, {1})
-                                        .getResult();
+      inChunks(16, [&](Value chunk) {
         // tbl gives 0 outside [0, 64); each tbx fills the lanes whose index
         // minus 64 * q falls in its quarter and keeps the others.
         SmallVector<Value> args(quarters[0]);
@@ -281,12 +295,8 @@ struct LowerTableGather : OpRewritePattern<vector::GatherOp> {
                   rewriter.getStringAttr("llvm.aarch64.neon.tbx4.v16i8"), tbx)
                   .getResult(0);
         }
-        result = width == 16 ? r
-                             : vector::InsertStridedSliceOp::create(
-                                   rewriter, loc, r, result, {c}, {1})
-                                   .getResult();
-      }
-      rewriter.replaceOp(op, narrow(result, width));
+        return r;
+      });
       return success();
     }
     if (target.isX86 && target.avx2) {
@@ -295,9 +305,6 @@ struct LowerTableGather : OpRewritePattern<vector::GatherOp> {
       // nibble is s (16 shuffles, compares and blends per 32 bytes, against
       // a scalar load and insert per byte).
       auto v32 = VectorType::get({32}, rewriter.getI8Type());
-      int64_t width = llvm::alignTo(n, 32);
-      auto wide = VectorType::get({width}, rewriter.getI8Type());
-      Value idx = widen(bytes, width);
       auto splat = [&](int64_t v) -> Value {
         return arith::ConstantOp::create(
             rewriter, loc, v32,
@@ -312,13 +319,7 @@ struct LowerTableGather : OpRewritePattern<vector::GatherOp> {
         Value r = load(16 * row, 16);
         rows.push_back(vector::ShuffleOp::create(rewriter, loc, r, r, twice));
       }
-      Value result = arith::ConstantOp::create(rewriter, loc, wide,
-                                               rewriter.getZeroAttr(wide));
-      for (int64_t c = 0; c < width; c += 32) {
-        Value chunk = width == 32 ? idx
-                                  : vector::ExtractStridedSliceOp::create(
-                                        rewriter, loc, idx, {c}, {32}, {1})
-                                        .getResult();
+      inChunks(32, [&](Value chunk) {
         Value low = arith::AndIOp::create(rewriter, loc, chunk, splat(15));
         Value high = arith::ShRUIOp::create(rewriter, loc, chunk, splat(4));
         Value r;
@@ -336,12 +337,8 @@ struct LowerTableGather : OpRewritePattern<vector::GatherOp> {
               rewriter, loc, arith::CmpIPredicate::eq, high, splat(row));
           r = arith::SelectOp::create(rewriter, loc, here, p, r);
         }
-        result = width == 32 ? r
-                             : vector::InsertStridedSliceOp::create(
-                                   rewriter, loc, r, result, {c}, {1})
-                                   .getResult();
-      }
-      rewriter.replaceOp(op, narrow(result, width));
+        return r;
+      });
       return success();
     }
     return rewriter.notifyMatchFailure(op, "no byte permute on this target");

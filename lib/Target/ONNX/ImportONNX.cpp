@@ -1057,37 +1057,12 @@ Value Importer::transpose(Value v, ArrayRef<int32_t> perm) {
   for (int32_t p : perm)
     shape.push_back(type.getDimSize(p));
   auto resultType = type.clone(shape);
-  // A constant (weights) is transposed here: TOSA's folder leaves large
-  // non-splat constants alone, and the quantizer needs constant weights.
+  // A constant (weights) is transposed here, so that the rest of the import
+  // sees it constant (TOSA's folder leaves large non-splat transposes alone).
   DenseElementsAttr attr;
-  if (matchPattern(v, m_Constant(&attr)) && type.hasStaticShape() &&
-      type.getElementType().isIntOrFloat() &&
-      type.getElementType().getIntOrFloatBitWidth() % 8 == 0) {
-    if (attr.isSplat())
-      return tosa::ConstOp::create(b, loc, resultType,
-                                   attr.resizeSplat(resultType));
-    int64_t rank = type.getRank(),
-            bytes = type.getElementType().getIntOrFloatBitWidth() / 8;
-    ArrayRef<char> raw = attr.getRawData();
-    std::vector<char> out(raw.size());
-    SmallVector<int64_t> strides(rank, 1), idx(rank, 0);
-    for (int64_t a = rank - 2; a >= 0; --a)
-      strides[a] = strides[a + 1] * type.getDimSize(a + 1);
-    int64_t count = type.getNumElements();
-    for (int64_t i = 0; i < count; ++i) {
-      int64_t src = 0;
-      for (int64_t a = 0; a < rank; ++a)
-        src += idx[a] * strides[perm[a]];
-      std::memcpy(out.data() + i * bytes, raw.data() + src * bytes, bytes);
-      for (int64_t a = rank - 1; a >= 0; --a) {
-        if (++idx[a] < shape[a])
-          break;
-        idx[a] = 0;
-      }
-    }
-    auto folded = DenseElementsAttr::getFromRawBuffer(resultType, out);
-    return tosa::ConstOp::create(b, loc, resultType, folded);
-  }
+  if (matchPattern(v, m_Constant(&attr)) && type.hasStaticShape())
+    if (DenseElementsAttr folded = transposeConstant(attr, perm))
+      return tosa::ConstOp::create(b, loc, resultType, folded);
   return tosa::TransposeOp::create(b, loc, resultType, v, perm);
 }
 

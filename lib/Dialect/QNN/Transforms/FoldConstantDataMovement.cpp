@@ -49,18 +49,16 @@ struct RawConstant {
   }
 };
 
-FailureOr<RawConstant> getRawConstant(Value v) {
+FailureOr<RawConstant> getRawConstant(DenseElementsAttr attr) {
   RawConstant c;
-  c.type = dyn_cast<RankedTensorType>(v.getType());
-  if (!c.type || !c.type.hasStaticShape() ||
-      !matchPattern(v, m_Constant(&c.attr)))
+  c.attr = attr;
+  c.type = dyn_cast<RankedTensorType>(attr.getType());
+  if (!c.type || !c.type.hasStaticShape())
     return failure();
   Type elem = c.type.getElementType();
   if (!elem.isIntOrFloat() || elem.getIntOrFloatBitWidth() % 8 != 0)
     return failure();
   c.bytes = elem.getIntOrFloatBitWidth() / 8;
-  if (c.type.getNumElements() * c.bytes > kMaxFoldedBytes)
-    return failure();
   if (c.attr.isSplat()) {
     ArrayRef<char> one = c.attr.getRawData();
     c.expanded.resize(c.type.getNumElements() * c.bytes);
@@ -68,6 +66,19 @@ FailureOr<RawConstant> getRawConstant(Value v) {
       std::memcpy(c.expanded.data() + i * c.bytes, one.data(), c.bytes);
   }
   return c;
+}
+
+/// The constant `v`, within the size this pass folds.
+FailureOr<RawConstant> getRawConstant(Value v) {
+  DenseElementsAttr attr;
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  if (!type || !type.hasStaticShape() ||
+      !type.getElementType().isIntOrFloat() ||
+      type.getNumElements() * type.getElementTypeBitWidth() / 8 >
+          kMaxFoldedBytes ||
+      !matchPattern(v, m_Constant(&attr)))
+    return failure();
+  return getRawConstant(attr);
 }
 
 SmallVector<int64_t> stridesOf(ArrayRef<int64_t> shape) {
@@ -197,16 +208,8 @@ struct FoldConstantTranspose : OpRewritePattern<tosa::TransposeOp> {
     auto outType = dyn_cast<RankedTensorType>(op.getType());
     if (failed(in) || !outType || !outType.hasStaticShape())
       return rewriter.notifyMatchFailure(op, "not a static constant transpose");
-    ArrayRef<int32_t> perms = op.getPerms();
-    SmallVector<int64_t> strides = stridesOf(in->type.getShape());
-    replaceWithConstant(
-        rewriter, op,
-        gather(*in, outType.getShape(), [&](ArrayRef<int64_t> index) {
-          int64_t src = 0;
-          for (auto [i, p] : llvm::zip(index, perms))
-            src += i * strides[p];
-          return src;
-        }));
+    rewriter.replaceOpWithNewOp<tosa::ConstOp>(
+        op, outType, transposeConstant(in->attr, op.getPerms()));
     return success();
   }
 };
@@ -223,6 +226,30 @@ struct QNNFoldConstantDataMovementPass
 };
 
 } // namespace
+
+DenseElementsAttr qmlir::transposeConstant(DenseElementsAttr attr,
+                                           ArrayRef<int32_t> perms) {
+  auto type = dyn_cast<RankedTensorType>(attr.getType());
+  if (!type || static_cast<int64_t>(perms.size()) != type.getRank())
+    return {};
+  SmallVector<int64_t> shape;
+  for (int32_t p : perms)
+    shape.push_back(type.getDimSize(p));
+  auto outType = type.clone(shape);
+  if (attr.isSplat())
+    return attr.resizeSplat(outType);
+  FailureOr<RawConstant> in = getRawConstant(attr);
+  if (failed(in))
+    return {};
+  SmallVector<int64_t> strides = stridesOf(type.getShape());
+  std::vector<char> out = gather(*in, shape, [&](ArrayRef<int64_t> index) {
+    int64_t src = 0;
+    for (auto [i, p] : llvm::zip(index, perms))
+      src += i * strides[p];
+    return src;
+  });
+  return DenseElementsAttr::getFromRawBuffer(outType, out);
+}
 
 void qmlir::populateFoldConstantDataMovementPatterns(
     RewritePatternSet &patterns) {

@@ -39,6 +39,11 @@ void populateResizeAsTilePatterns(RewritePatternSet &patterns);
 /// constants (qnn-fold-constant-data-movement).
 void populateFoldConstantDataMovementPatterns(RewritePatternSet &patterns);
 
+/// `attr` (static shape) transposed by `perms`: a splat resized, whole-byte
+/// elements moved; null for sub-byte elements.
+DenseElementsAttr transposeConstant(DenseElementsAttr attr,
+                                    ArrayRef<int32_t> perms);
+
 #define GEN_PASS_REGISTRATION
 #include "qmlir/Dialect/QNN/Transforms/Passes.h.inc"
 
