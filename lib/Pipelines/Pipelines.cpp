@@ -33,6 +33,7 @@ void qmlir::buildPTQPipeline(OpPassManager &pm,
   QNNQuantizeOptions quantize;
   quantize.perChannel = options.perChannel;
   quantize.rounding = options.rounding;
+  quantize.weightBits = options.weightBits;
   pm.addNestedPass<func::FuncOp>(createQNNQuantize(quantize));
   pm.addPass(createCanonicalizerPass());
 }

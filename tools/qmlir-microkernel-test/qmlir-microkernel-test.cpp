@@ -38,6 +38,7 @@
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/TargetParser/Host.h"
 
+#include <algorithm>
 #include <random>
 
 using namespace mlir;
@@ -60,6 +61,12 @@ struct Case {
   int64_t weightZp = 0;
   bool i32Output = false;
   std::string rounding = "double_round";
+  /// Weights of this many bits (W - zp within +-(2^(bits-1) - 1)): 7 takes
+  /// the AVX2 byte-pair kernel (vpmaddubsw), 8 its i16 kernel.
+  int64_t weightBits = 8;
+  /// Every weight +64 (even channels) or -64 (odd ones) and every input
+  /// byte 255: each vpmaddubsw pair sums to +-32640, the edge of i16.
+  bool extremes = false;
   /// Weights spanning all of u8 with weightZp: W - zp leaves i8, so the op
   /// must stay on the reference lowering.
   bool wideWeights = false;
@@ -93,20 +100,42 @@ std::string shapeOf(std::initializer_list<int64_t> dims) {
 }
 
 /// The module of one case; `inShape` receives the input shape.
+/// `pairsFit`: whether every two same-signed weights of a channel (minus
+/// its zero point) sum to at most 128 in magnitude, the bound under which
+/// AVX2 takes vpmaddubsw.
 std::string buildSource(const Case &c, std::mt19937_64 &rng,
-                        SmallVectorImpl<int64_t> &inShape) {
-  std::uniform_int_distribution<int> w8(-127, 127);
+                        SmallVectorImpl<int64_t> &inShape, bool &pairsFit) {
+  int wMax = (1 << (c.weightBits - 1)) - 1;
+  std::uniform_int_distribution<int> w8(-wMax, wMax);
   // u8 weights: W - zp within i8 unless the case wants them wider.
   std::uniform_int_distribution<int> u8(
-      c.wideWeights ? 0 : std::max<int>(0, c.weightZp - 128),
-      c.wideWeights ? 255 : std::min<int>(255, c.weightZp + 127));
+      c.wideWeights ? 0 : std::max<int>(0, c.weightZp - wMax),
+      c.wideWeights ? 255 : std::min<int>(255, c.weightZp + wMax));
   int64_t outChannels = c.conv ? c.F : c.N;
   int64_t K = c.conv ? c.KH * c.KW * (c.depthwise ? 1 : c.C) : c.K;
   std::string wElem, wStorage = c.weightZp ? "u8" : "i8";
   std::vector<int64_t> weights;
   int64_t count = K * outChannels;
-  for (int64_t i = 0; i < count; ++i)
-    weights.push_back(c.weightZp ? u8(rng) : w8(rng));
+  for (int64_t i = 0; i < count; ++i) {
+    int64_t channel = c.conv ? i / K : i % outChannels;
+    weights.push_back(c.extremes ? (channel % 2 ? -64 : 64)
+                      : c.weightZp ? u8(rng)
+                                   : w8(rng));
+  }
+  pairsFit = true;
+  for (int64_t n = 0; n < outChannels; ++n) {
+    std::vector<int64_t> pos, neg;
+    for (int64_t i = 0; i < count; ++i)
+      if ((c.conv ? i / K : i % outChannels) == n) {
+        int64_t v = weights[i] - c.weightZp;
+        (v > 0 ? pos : neg).push_back(std::abs(v));
+      }
+    for (std::vector<int64_t> *side : {&pos, &neg}) {
+      std::sort(side->rbegin(), side->rend());
+      if (side->size() >= 2 && (*side)[0] + (*side)[1] > 128)
+        pairsFit = false;
+    }
+  }
   if (c.perChannel) {
     std::string scales;
     for (int64_t n = 0; n < outChannels; ++n)
@@ -213,7 +242,8 @@ std::string runLowered(const std::string &source, bool microkernels,
                        unsigned threads,
                        const JitBuffer &input, int64_t resultRank,
                        int64_t resultBytes, JitBuffer &result,
-                       int64_t &kernels, StringRef x86Features = "") {
+                       int64_t &kernels, StringRef x86Features = "",
+                       int64_t *bytePairDots = nullptr) {
   DialectRegistry registry;
   registerAllDialects(registry);
   registerAllTranslations(registry);
@@ -239,6 +269,13 @@ std::string runLowered(const std::string &source, bool microkernels,
     if (f.getSymName().starts_with("__qnn_kernel"))
       ++kernels;
   });
+  if (bytePairDots) {
+    *bytePairDots = 0;
+    module->walk([&](LLVM::CallIntrinsicOp call) {
+      if (call.getIntrin() == "llvm.x86.avx2.pmadd.ub.sw")
+        ++*bytePairDots;
+    });
+  }
   // Byte lookup tables (256-byte constant globals) count as kernels too.
   module->walk([&](LLVM::GlobalOp g) {
     auto array = dyn_cast<LLVM::LLVMArrayType>(g.getGlobalType());
@@ -417,6 +454,61 @@ int main() {
     Case c = conv(6, 9, 16, 8, 3, 3);
     c.PT = c.PB = c.PL = c.PR = 1, c.i32Output = true, c.inputZp = 4;
     cases.push_back(c);
+  }
+
+  // 7-bit weights: on AVX2 the byte-pair kernel (vpmaddubsw + vpmaddwd by
+  // ones, the activations in groups of 4 bytes, flipped when signed) in
+  // place of the i16 one; ragged shapes, K = 1, large K, column blocks,
+  // N <= 8 (one column vector), per-tensor weights with a zero point,
+  // signed inputs, convolutions gathered and in place, i32 results, and
+  // pair sums at the edge of i16.
+  {
+    auto seven = [&](Case c) {
+      c.weightBits = 7;
+      c.name += " (7-bit weights)";
+      cases.push_back(c);
+    };
+    Case c = mm(7, 13, 33);
+    c.inputZp = 255;
+    seven(c);
+    seven(mm(1, 1, 1));
+    c = mm(13, 64, 64);
+    c.signedInput = true, c.inputZp = -5, c.rounding = "half_even";
+    seven(c);
+    c = mm(25, 2048, 70);
+    c.inputZp = 17, c.rounding = "single_round";
+    seven(c);
+    c = mm(13, 1024, 600);
+    c.inputZp = 60;
+    seven(c);
+    c = mm(30, 36, 8);
+    c.inputZp = 3;
+    seven(c);
+    c = mm(6, 40, 129);
+    c.perChannel = false, c.weightZp = 100, c.inputZp = 9;
+    seven(c);
+    c = conv(20, 21, 3, 32, 3, 3);
+    c.batch = 2, c.inputZp = 128;
+    seven(c);
+    c = conv(9, 10, 8, 24, 3, 3);
+    c.DH = 2, c.DW = 1, c.PT = 2, c.PB = 0, c.PL = 0, c.PR = 1;
+    c.signedInput = true, c.inputZp = -7;
+    seven(c);
+    c = conv(16, 15, 17, 20, 3, 3);
+    c.DH = 2, c.PT = 1, c.PB = 2, c.PL = 1, c.PR = 0, c.signedInput = true;
+    c.inputZp = 5;
+    seven(c);
+    c = conv(7, 7, 32, 40, 1, 1);
+    c.batch = 2, c.inputZp = 11, c.i32Output = true;
+    seven(c);
+    c = mm(12, 40, 24);
+    c.extremes = true, c.i32Output = true;
+    c.name += " (pair sums +-32640)";
+    seven(c);
+    c = conv(6, 6, 12, 16, 3, 3);
+    c.PT = c.PB = c.PL = c.PR = 1, c.extremes = true, c.i32Output = true;
+    c.inputZp = 0, c.name += " (pair sums +-32640)";
+    seven(c);
   }
 
   // Wide tiles for few rows: the last 2 rows of 14 in tiles of 8 vectors
@@ -660,13 +752,16 @@ int main() {
     variants.push_back({"avx-vnni", "+avx2,+fma,+avxvnni"});
   if (has("avx2") && (has("avxvnni") || has("avx512vnni")))
     variants.push_back({"avx2", "+avx2,+fma"});
+  bool hostAVX2Only =
+      has("avx2") && !has("avxvnni") && !has("avx512vnni");
   std::string variantNames;
   for (auto &v : variants)
     variantNames += ("; " + v.first).str();
   int64_t failures = 0, values = 0;
   for (const Case &c : cases) {
     SmallVector<int64_t> inShape;
-    std::string source = buildSource(c, rng, inShape);
+    bool pairsFit = false;
+    std::string source = buildSource(c, rng, inShape, pairsFit);
     JitBuffer input;
     input.shape.assign(inShape.begin(), inShape.end());
     input.elementBytes = 1;
@@ -676,12 +771,19 @@ int main() {
     std::uniform_int_distribution<int> byte(0, 255);
     input.data.resize(count);
     for (char &v : input.data)
-      v = static_cast<char>(byte(rng));
+      v = static_cast<char>(c.extremes ? 255 : byte(rng));
     int64_t resultBytes = c.i32Output ? 4 : 1;
     JitBuffer kernelOut, parallelOut, referenceOut;
     int64_t kernels = 0, parallelKernels = 0, referenceKernels = 0;
-    std::string error = runLowered(source, true, 1, input, inShape.size(),
-                                   resultBytes, kernelOut, kernels);
+    // vpmaddubsw in the AVX2 kernels: exactly where the weights are 7-bit.
+    int64_t hostPairs = 0;
+    std::string error =
+        runLowered(source, true, 1, input, inShape.size(), resultBytes,
+                   kernelOut, kernels, "", &hostPairs);
+    bool pairsWrong = false;
+    bool wantPairs = pairsFit && !c.depthwise && !c.wideWeights;
+    if (hostAVX2Only && (hostPairs > 0) != wantPairs)
+      pairsWrong = true;
     if (error.empty())
       error = runLowered(source, true, 2, input, inShape.size(), resultBytes,
                          parallelOut, parallelKernels);
@@ -692,9 +794,14 @@ int main() {
     // ymm) and AVX2 (vpmaddwd on i16 panels), 8 lanes.
     std::vector<JitBuffer> variantOut(variants.size());
     std::vector<int64_t> variantKernels(variants.size(), 0);
-    for (size_t v = 0; v < variants.size() && error.empty(); ++v)
+    for (size_t v = 0; v < variants.size() && error.empty(); ++v) {
+      int64_t pairs = 0;
       error = runLowered(source, true, 1, input, inShape.size(), resultBytes,
-                         variantOut[v], variantKernels[v], variants[v].second);
+                         variantOut[v], variantKernels[v], variants[v].second,
+                         &pairs);
+      if (variants[v].first == "avx2" && (pairs > 0) != wantPairs)
+        pairsWrong = true;
+    }
     llvm::outs() << "microkernel-test: " << c.name << ": ";
     if (!error.empty()) {
       llvm::outs() << "ERROR " << error << "\n";
@@ -719,8 +826,10 @@ int main() {
     }
     values += n;
     llvm::outs() << n << " values (1 and 2 threads" << variantNames << "), "
-                 << mismatches << " mismatches, " << kernels << " kernel\n";
-    if (mismatches || kernels != (c.wideWeights ? 0 : 1) ||
+                 << mismatches << " mismatches, " << kernels << " kernel"
+                 << (pairsWrong ? ", AVX2 byte-pair kernel use wrong" : "")
+                 << "\n";
+    if (mismatches || kernels != (c.wideWeights ? 0 : 1) || pairsWrong ||
         parallelKernels != kernels ||
         llvm::any_of(variantKernels, [&](int64_t k) { return k != kernels; }))
       ++failures;

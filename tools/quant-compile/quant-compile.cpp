@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "qmlir/Codegen/CPU/Target.h"
 #include "qmlir/InitAll.h"
 #include "qmlir/Pipelines/Pipelines.h"
 #include "qmlir/Runtime/Jit.h"
@@ -116,6 +117,12 @@ static cl::opt<std::string> rounding("rounding",
 static cl::opt<bool> perChannel("per-channel",
                                 cl::desc("Per-channel weight scales"),
                                 cl::init(true));
+static cl::opt<std::string> weightBits(
+    "weight-bits",
+    cl::desc("Weight precision, 2 to 8 bits (7: the exact vpmaddubsw "
+             "kernels of x86 CPUs without VNNI, faster than their 8-bit "
+             "ones, at some accuracy cost)"),
+    cl::init("8"));
 static cl::opt<double>
     minCalibSqnr("min-calib-sqnr",
                  cl::desc("Fail if the calibration-set SQNR (dB) is below this"),
@@ -498,6 +505,23 @@ int main(int argc, char **argv) {
   bool hostObject =
       cpu == "host" && llvm::Triple(llvm::sys::getProcessTriple()).getArch() ==
                            llvm::Triple::x86_64;
+  // Weight precision. Where the kernels run on AVX2 without VNNI, 7-bit
+  // weights let vpmaddubsw sum two u8 x s8 products in i16 exactly: say so.
+  unsigned bits = 8;
+  if (weightBits.getValue().size() != 1 || weightBits[0] < '2' ||
+      weightBits[0] > '8')
+    return fail("--weight-bits must be 2 to 8, got '" + weightBits.getValue() +
+                "'");
+  bits = weightBits[0] - '0';
+  bool avx2Only = false;
+  {
+    std::string error;
+    FailureOr<CPUTarget> codeTarget =
+        target.empty() ? FailureOr<CPUTarget>(CPUTarget::host())
+                       : CPUTarget::get(triple, cpu, features, error);
+    avx2Only = vectorize && succeeded(codeTarget) &&
+               codeTarget->getDotProductKind() == DotProductKind::X86AVX2;
+  }
   unsigned objectThreads = std::max(1u, threads.getValue());
   auto emit = [&](ModuleOp source, StringRef path, StringRef phase,
                   SmallVectorImpl<char> &bytes) -> LogicalResult {
@@ -619,6 +643,7 @@ int main(int argc, char **argv) {
     options.calibDir = calibDir;
     options.perChannel = perChannel;
     options.rounding = rounding;
+    options.weightBits = bits;
     buildPTQPipeline(pm, options);
     if (failed(pm.run(*quantized)))
       return fail("quantization failed");
@@ -630,9 +655,15 @@ int main(int argc, char **argv) {
     matmuls += name == "qnn.matmul";
   });
   llvm::outs() << "quantized:   " << convs << " qnn.conv2d, " << matmuls
-               << " qnn.matmul (u8 activations per tensor, i8 weights "
-               << (perChannel ? "per channel" : "per tensor") << ", "
-               << rounding << ")\n";
+               << " qnn.matmul (u8 activations per tensor, "
+               << (bits == 8 ? std::string("i8")
+                             : std::to_string(bits) + "-bit")
+               << " weights " << (perChannel ? "per channel" : "per tensor")
+               << ", " << rounding << ")\n";
+  if (avx2Only && bits == 8 && convs + matmuls > 0)
+    llvm::outs() << "note:        the code's CPU has AVX2 but no VNNI: "
+                    "--weight-bits 7 takes its faster exact kernels "
+                    "(vpmaddubsw), at some accuracy cost\n";
   if (!emitQuantizedIR.empty()) {
     std::string error;
     auto file = openOutputFile(emitQuantizedIR, &error);

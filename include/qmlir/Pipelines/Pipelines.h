@@ -91,6 +91,11 @@ struct PTQPipelineOptions : public PassPipelineOptions<PTQPipelineOptions> {
                      "once, ties up), double_round (gemmlowp/TFLite) or "
                      "half_even"),
       llvm::cl::init("single_round")};
+  Option<unsigned> weightBits{
+      *this, "weight-bits",
+      llvm::cl::desc("Weight precision, 2 to 8 bits (7: exact vpmaddubsw "
+                     "kernels on AVX2)"),
+      llvm::cl::init(8)};
 };
 
 /// fold batch norm -> insert observers -> calibrate (JIT) -> quantize.

@@ -156,6 +156,11 @@ struct DotProductToIntrinsic
     int64_t results = op.getSourceVectorType().getDimSize(0);
     auto words = VectorType::get({2 * results}, rewriter.getI16Type());
     auto cast = op.getSource().getDefiningOp<vector::ShapeCastOp>();
+    if (auto ext = cast ? cast.getSource().getDefiningOp<arith::ExtSIOp>()
+                        : arith::ExtSIOp())
+      if (auto inner =
+              ext.getIn().getDefiningOp<vector::MultiDimReductionOp>())
+        return rewriteBytePairs(op, inner, rewriter);
     auto mul = cast ? cast.getSource().getDefiningOp<arith::MulIOp>()
                     : arith::MulIOp();
     if (!mul)
@@ -216,6 +221,98 @@ struct DotProductToIntrinsic
     }
     Value sum = parts.front();
     rewriter.replaceOpWithNewOp<arith::AddIOp>(op, op.getAcc(), sum);
+    return success();
+  }
+
+  /// acc + reduce-pairs(extsi(reduce-pairs(extui(a) * extsi(w)) : i16)),
+  /// a u8 and w s8 whose pair sums fit i16 (the kernel builder checked the
+  /// weights) -> vpmaddubsw (u8 x s8 pairs into i16) and vpmaddwd by ones
+  /// (pairs of those into i32) per 8 result lanes, and an add.
+  LogicalResult rewriteBytePairs(vector::MultiDimReductionOp op,
+                                 vector::MultiDimReductionOp inner,
+                                 PatternRewriter &rewriter) const {
+    Location loc = op.getLoc();
+    int64_t results = op.getSourceVectorType().getDimSize(0);
+    Type i8 = rewriter.getI8Type(), i16 = rewriter.getI16Type();
+    auto bytes = VectorType::get({4 * results}, i8);
+    DenseIntElementsAttr zero;
+    auto innerCast = inner.getSource().getDefiningOp<vector::ShapeCastOp>();
+    auto mul = innerCast ? innerCast.getSource().getDefiningOp<arith::MulIOp>()
+                         : arith::MulIOp();
+    if (inner.getKind() != vector::CombiningKind::ADD ||
+        inner.getSourceVectorType() !=
+            VectorType::get({2 * results, 2}, i16) ||
+        inner.getReductionMask() != ArrayRef<bool>{false, true} ||
+        !matchPattern(inner.getAcc(), m_Constant(&zero)) ||
+        !zero.isSplat() || !zero.getSplatValue<APInt>().isZero() || !mul)
+      return rewriter.notifyMatchFailure(op, "not a pair of byte pairs");
+    // The bytes behind an extension, or a constant extension folded away.
+    auto byteSource = [&](Value v, bool isSigned) -> Value {
+      Value in;
+      if (auto e = v.getDefiningOp<arith::ExtSIOp>(); e && isSigned)
+        in = e.getIn();
+      else if (auto e = v.getDefiningOp<arith::ExtUIOp>(); e && !isSigned)
+        in = e.getIn();
+      if (in && in.getType() == bytes)
+        return in;
+      DenseIntElementsAttr attr;
+      if (!matchPattern(v, m_Constant(&attr)))
+        return Value();
+      SmallVector<int8_t> values;
+      for (APInt x : attr.getValues<APInt>()) {
+        int64_t y = x.getSExtValue();
+        if (isSigned ? (y < -128 || y > 127) : (y < 0 || y > 255))
+          return Value();
+        values.push_back(static_cast<int8_t>(y));
+      }
+      return arith::ConstantOp::create(
+          rewriter, loc, bytes,
+          DenseElementsAttr::get(bytes, ArrayRef<int8_t>(values)));
+    };
+    Value a = byteSource(mul.getLhs(), false);
+    Value w = byteSource(mul.getRhs(), true);
+    if (!a || !w) {
+      a = byteSource(mul.getRhs(), false);
+      w = byteSource(mul.getLhs(), true);
+    }
+    if (!a || !w)
+      return rewriter.notifyMatchFailure(op, "operands are not extended i8");
+    auto partType = VectorType::get({lanes}, rewriter.getI32Type());
+    auto halfType = VectorType::get({2 * lanes}, i16);
+    Value ones = arith::ConstantOp::create(
+        rewriter, loc, halfType,
+        DenseElementsAttr::get(halfType, rewriter.getI16IntegerAttr(1)));
+    SmallVector<Value> parts;
+    for (int64_t p = 0; p < results / lanes; ++p) {
+      auto slice = [&](Value v) -> Value {
+        if (results == lanes)
+          return v;
+        return vector::ExtractStridedSliceOp::create(
+            rewriter, loc, v, ArrayRef<int64_t>{4 * lanes * p},
+            ArrayRef<int64_t>{4 * lanes}, ArrayRef<int64_t>{1});
+      };
+      Value halves = LLVM::CallIntrinsicOp::create(
+                         rewriter, loc, halfType,
+                         rewriter.getStringAttr("llvm.x86.avx2.pmadd.ub.sw"),
+                         ValueRange{slice(a), slice(w)})
+                         .getResult(0);
+      parts.push_back(LLVM::CallIntrinsicOp::create(
+                          rewriter, loc, partType,
+                          rewriter.getStringAttr("llvm.x86.avx2.pmadd.wd"),
+                          ValueRange{halves, ones})
+                          .getResult(0));
+    }
+    while (parts.size() > 1) {
+      SmallVector<Value> joined;
+      for (size_t i = 0; i < parts.size(); i += 2) {
+        int64_t n = llvm::cast<VectorType>(parts[i].getType()).getNumElements();
+        joined.push_back(vector::ShuffleOp::create(
+            rewriter, loc, parts[i], parts[i + 1],
+            llvm::to_vector(llvm::seq<int64_t>(0, 2 * n))));
+      }
+      parts = std::move(joined);
+    }
+    rewriter.replaceOpWithNewOp<arith::AddIOp>(op, op.getAcc(), parts.front());
     return success();
   }
 

@@ -65,6 +65,10 @@ struct GemmSpec {
   int64_t padByte = 0;
   /// W'[k][n], row-major [K][N].
   SmallVector<int8_t> weights;
+  /// AVX2 on byte pairs: every two same-signed weights of a column sum to at
+  /// most 128 in magnitude (7-bit weights), so a u8 x s8 pair sum of
+  /// vpmaddubsw cannot saturate and the kernel keeps bytes in groups of 4.
+  bool bytePairs = false;
   /// Depthwise convolution (N = C channels, one filter each): W'[kh][kw][c]
   /// in i32, and the input's signedness.
   bool depthwise = false;
@@ -167,10 +171,32 @@ LogicalResult finishSpec(OpTy op, GemmSpec &spec, ArrayRef<int64_t> w,
       spec.weights[k * N + n] = static_cast<int8_t>(v);
       sums[n] += v;
     }
-  // The instruction's activation domain: u8 for vpdpbusd/usdot, s8 for sdot;
-  // AVX2 widens the activations to i16 in their own signedness.
-  bool kernelSigned = kind == DotProductKind::AArch64SDot ||
-                      (kind == DotProductKind::X86AVX2 && aQ.isSigned());
+  // AVX2: vpmaddubsw sums two u8 x s8 products into i16 with saturation;
+  // exact when the two largest positive weights of every column and the
+  // two most negative ones sum to at most 128 in magnitude (255 * 128 =
+  // 32640), whatever weights end up paired.
+  if (kind == DotProductKind::X86AVX2) {
+    spec.bytePairs = true;
+    for (int64_t n = 0; n < N && spec.bytePairs; ++n) {
+      int64_t pos[2] = {0, 0}, neg[2] = {0, 0};
+      for (int64_t k = 0; k < K; ++k) {
+        int64_t v = spec.weights[k * N + n];
+        int64_t *top = v > 0 ? pos : neg;
+        int64_t m = v > 0 ? v : -v;
+        if (m > top[0])
+          top[1] = top[0], top[0] = m;
+        else if (m > top[1])
+          top[1] = m;
+      }
+      spec.bytePairs = pos[0] + pos[1] <= 128 && neg[0] + neg[1] <= 128;
+    }
+  }
+  // The instruction's activation domain: u8 for vpdpbusd/usdot/vpmaddubsw,
+  // s8 for sdot; the AVX2 i16 kernel widens the activations to i16 in their
+  // own signedness.
+  bool kernelSigned =
+      kind == DotProductKind::AArch64SDot ||
+      (kind == DotProductKind::X86AVX2 && !spec.bytePairs && aQ.isSigned());
   int64_t zp = aQ.getZeroPoint();
   spec.padByte = zp;
   spec.signedInput = aQ.isSigned();
@@ -308,7 +334,8 @@ public:
     // AVX2 has no 4-way byte dot: the activations are widened to i16 in the
     // panel and the weights packed as i16 pairs, one vpmaddwd (16 exact
     // multiply-adds) per pair of K.
-    wide = kind == DotProductKind::X86AVX2 && !spec.depthwise;
+    wide = kind == DotProductKind::X86AVX2 && !spec.depthwise &&
+           !spec.bytePairs;
     G = wide ? 2 : 4;
     elemType = wide ? b.getI16Type() : b.getI8Type();
     Kp = llvm::alignTo(spec.K, G);
@@ -334,6 +361,13 @@ public:
     if (wide) {
       V = std::min<int64_t>(NV, 2);
       MR = std::min<int64_t>(spec.M, V == 1 ? 12 : 6);
+    }
+    // vpmaddubsw, vpmaddwd by ones: 4 x 2 accumulators, the ones, a
+    // broadcast and the products (weights read from memory by the
+    // multiply); 6 x 2 spills. One column vector: 8 rows.
+    if (spec.bytePairs) {
+      V = std::min<int64_t>(NV, 2);
+      MR = std::min<int64_t>(spec.M, V == 1 ? 8 : 4);
     }
     // Few rows in all: wider tiles (see emitRowBlock).
     if (kind == DotProductKind::X86AVX512VNNI && MR < budget / V)
@@ -689,6 +723,34 @@ Value KernelBuilder::dot(Value acc, Value a, Value w) {
     Value pairs = vector::ShapeCastOp::create(
         b, loc, VectorType::get({L, 2}, b.getI32Type()), prod);
     return vector::MultiDimReductionOp::create(b, loc, pairs, acc,
+                                               ArrayRef<bool>{false, true},
+                                               vector::CombiningKind::ADD);
+  }
+  if (spec.bytePairs) {
+    // acc[j] += (a[4j] w[4j] + a[4j+1] w[4j+1]) + (a[4j+2] w[4j+2] +
+    // a[4j+3] w[4j+3]), u8 x s8 pairs summed in i16 (exact: the weights
+    // passed finishSpec's bound), then in i32: vpmaddubsw and a vpmaddwd
+    // by ones after qnn-cpu-lower-dot-products.
+    auto bytes = VectorType::get({4 * L}, b.getI8Type());
+    auto words = VectorType::get({4 * L}, b.getI16Type());
+    auto halves = VectorType::get({2 * L}, b.getI16Type());
+    Value a16 = arith::ExtUIOp::create(
+        b, loc, words, vector::BitCastOp::create(b, loc, bytes, a));
+    Value w16 = arith::ExtSIOp::create(
+        b, loc, words, vector::BitCastOp::create(b, loc, bytes, w));
+    Value pairs16 = vector::ShapeCastOp::create(
+        b, loc, VectorType::get({2 * L, 2}, b.getI16Type()),
+        arith::MulIOp::create(b, loc, a16, w16));
+    Value zero = arith::ConstantOp::create(
+        b, loc, cast<TypedAttr>(b.getZeroAttr(halves)));
+    Value sums = vector::MultiDimReductionOp::create(
+        b, loc, pairs16, zero, ArrayRef<bool>{false, true},
+        vector::CombiningKind::ADD);
+    Value pairs32 = vector::ShapeCastOp::create(
+        b, loc, VectorType::get({L, 2}, b.getI32Type()),
+        arith::ExtSIOp::create(
+            b, loc, VectorType::get({2 * L}, b.getI32Type()), sums));
+    return vector::MultiDimReductionOp::create(b, loc, pairs32, acc,
                                                ArrayRef<bool>{false, true},
                                                vector::CombiningKind::ADD);
   }

@@ -82,3 +82,79 @@ func.func @pairs16_bytes(%acc: vector<16xi32>, %z: vector<32xi8>, %w: vector<32x
   %4 = vector.multi_reduction <add>, %3, %acc [1] : vector<16x2xi32> to vector<16xi32>
   return %4 : vector<16xi32>
 }
+
+// The AVX2 byte-pair form (7-bit weights): u8 x s8 pairs summed in i16,
+// then pairs of those in i32 -> vpmaddubsw, vpmaddwd by ones, an add.
+// AVX2-LABEL: func.func @bytepairs8
+// AVX2-SAME: (%[[ACC:.*]]: vector<8xi32>, %[[A:.*]]: vector<32xi8>, %[[W:.*]]: vector<32xi8>)
+// AVX2-DAG: %[[ONES:.*]] = arith.constant dense<1> : vector<16xi16>
+// AVX2: %[[H:.*]] = llvm.call_intrinsic "llvm.x86.avx2.pmadd.ub.sw"(%[[A]], %[[W]]) : (vector<32xi8>, vector<32xi8>) -> vector<16xi16>
+// AVX2: %[[P:.*]] = llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"(%[[H]], %[[ONES]]) : (vector<16xi16>, vector<16xi16>) -> vector<8xi32>
+// AVX2: %[[R:.*]] = arith.addi %[[ACC]], %[[P]] : vector<8xi32>
+// AVX2: return %[[R]]
+func.func @bytepairs8(%acc: vector<8xi32>, %a: vector<32xi8>, %w: vector<32xi8>) -> vector<8xi32> {
+  %z = arith.constant dense<0> : vector<16xi16>
+  %0 = arith.extui %a : vector<32xi8> to vector<32xi16>
+  %1 = arith.extsi %w : vector<32xi8> to vector<32xi16>
+  %2 = arith.muli %0, %1 : vector<32xi16>
+  %3 = vector.shape_cast %2 : vector<32xi16> to vector<16x2xi16>
+  %4 = vector.multi_reduction <add>, %3, %z [1] : vector<16x2xi16> to vector<16xi16>
+  %5 = arith.extsi %4 : vector<16xi16> to vector<16xi32>
+  %6 = vector.shape_cast %5 : vector<16xi32> to vector<8x2xi32>
+  %7 = vector.multi_reduction <add>, %6, %acc [1] : vector<8x2xi32> to vector<8xi32>
+  return %7 : vector<8xi32>
+}
+
+// 16 result lanes: two halves of 32 bytes, concatenated.
+// AVX2-LABEL: func.func @bytepairs16
+// AVX2: vector.extract_strided_slice %{{.*}} {offsets = [0], sizes = [32], strides = [1]} : vector<64xi8> to vector<32xi8>
+// AVX2: llvm.call_intrinsic "llvm.x86.avx2.pmadd.ub.sw"
+// AVX2: llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"
+// AVX2: vector.extract_strided_slice %{{.*}} {offsets = [32], sizes = [32], strides = [1]} : vector<64xi8> to vector<32xi8>
+// AVX2: llvm.call_intrinsic "llvm.x86.avx2.pmadd.ub.sw"
+// AVX2: llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"
+// AVX2: vector.shuffle %{{.*}}, %{{.*}} [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15] : vector<8xi32>, vector<8xi32>
+func.func @bytepairs16(%acc: vector<16xi32>, %a: vector<64xi8>, %w: vector<64xi8>) -> vector<16xi32> {
+  %z = arith.constant dense<0> : vector<32xi16>
+  %0 = arith.extui %a : vector<64xi8> to vector<64xi16>
+  %1 = arith.extsi %w : vector<64xi8> to vector<64xi16>
+  %2 = arith.muli %0, %1 : vector<64xi16>
+  %3 = vector.shape_cast %2 : vector<64xi16> to vector<32x2xi16>
+  %4 = vector.multi_reduction <add>, %3, %z [1] : vector<32x2xi16> to vector<32xi16>
+  %5 = arith.extsi %4 : vector<32xi16> to vector<32xi32>
+  %6 = vector.shape_cast %5 : vector<32xi32> to vector<16x2xi32>
+  %7 = vector.multi_reduction <add>, %6, %acc [1] : vector<16x2xi32> to vector<16xi32>
+  return %7 : vector<16xi32>
+}
+
+// Not vpmaddubsw: signed activations (its first operand is unsigned), and an
+// i16 sum that starts from something other than zero.
+// AVX2-LABEL: func.func @bytepairs_signed
+// AVX2-NOT: llvm.call_intrinsic
+// AVX2: return
+// AVX2-LABEL: func.func @bytepairs_acc
+// AVX2-NOT: llvm.call_intrinsic
+// AVX2: return
+func.func @bytepairs_signed(%acc: vector<8xi32>, %a: vector<32xi8>, %w: vector<32xi8>) -> vector<8xi32> {
+  %z = arith.constant dense<0> : vector<16xi16>
+  %0 = arith.extsi %a : vector<32xi8> to vector<32xi16>
+  %1 = arith.extsi %w : vector<32xi8> to vector<32xi16>
+  %2 = arith.muli %0, %1 : vector<32xi16>
+  %3 = vector.shape_cast %2 : vector<32xi16> to vector<16x2xi16>
+  %4 = vector.multi_reduction <add>, %3, %z [1] : vector<16x2xi16> to vector<16xi16>
+  %5 = arith.extsi %4 : vector<16xi16> to vector<16xi32>
+  %6 = vector.shape_cast %5 : vector<16xi32> to vector<8x2xi32>
+  %7 = vector.multi_reduction <add>, %6, %acc [1] : vector<8x2xi32> to vector<8xi32>
+  return %7 : vector<8xi32>
+}
+func.func @bytepairs_acc(%acc: vector<8xi32>, %a: vector<32xi8>, %w: vector<32xi8>, %z: vector<16xi16>) -> vector<8xi32> {
+  %0 = arith.extui %a : vector<32xi8> to vector<32xi16>
+  %1 = arith.extsi %w : vector<32xi8> to vector<32xi16>
+  %2 = arith.muli %0, %1 : vector<32xi16>
+  %3 = vector.shape_cast %2 : vector<32xi16> to vector<16x2xi16>
+  %4 = vector.multi_reduction <add>, %3, %z [1] : vector<16x2xi16> to vector<16xi16>
+  %5 = arith.extsi %4 : vector<16xi16> to vector<16xi32>
+  %6 = vector.shape_cast %5 : vector<16xi32> to vector<8x2xi32>
+  %7 = vector.multi_reduction <add>, %6, %acc [1] : vector<8x2xi32> to vector<8xi32>
+  return %7 : vector<8xi32>
+}

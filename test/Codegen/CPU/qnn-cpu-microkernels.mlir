@@ -55,13 +55,79 @@
 // YMM: @__qnn_kernel_0_weights : memref<3x2x32xi8>
 // YMM: vector<32xi8>
 
-// AVX2 (no byte dot): weights packed as i16 pairs [N/8][K/2][8 x 2 x i16]
-// (K = 7 padded to 8 with zero weights), the rows widened to i16 in the
-// panel (u8: zero extension, no xor; bias' = -58 + 2^31), and one pair
-// reduction (vpmaddwd) per K pair.
+// AVX2 with weights whose same-signed pairs sum to at most 128 (here all
+// 3): the bytes stay in groups of 4 as for VNNI, and each group is two u8 x
+// s8 pairs summed in i16 (vpmaddubsw, exact under that bound), then in i32
+// (vpmaddwd by ones). The u8 activations need no xor.
 // AVX2-DAG: @__qnn_kernel_0_bias : memref<24xi32> = dense<[2147483590,
-// AVX2-DAG: @__qnn_kernel_0_weights : memref<3x4x16xi16>
+// AVX2-DAG: @__qnn_kernel_0_weights : memref<3x2x32xi8>
 // AVX2-LABEL: func.func @matmul
+// AVX2: func.func private @__qnn_kernel_0
+// AVX2-NOT: arith.xori
+// AVX2: arith.extui %{{.*}} : vector<32xi8> to vector<32xi16>
+// AVX2: arith.extsi %{{.*}} : vector<32xi8> to vector<32xi16>
+// AVX2: %[[P:.*]] = arith.muli %{{.*}}, %{{.*}} : vector<32xi16>
+// AVX2: %[[P2:.*]] = vector.shape_cast %[[P]] : vector<32xi16> to vector<16x2xi16>
+// AVX2: %[[H:.*]] = vector.multi_reduction <add>, %[[P2]], %{{.*}} [1] : vector<16x2xi16> to vector<16xi16>
+// AVX2: %[[H32:.*]] = arith.extsi %[[H]] : vector<16xi16> to vector<16xi32>
+// AVX2: %[[Q:.*]] = vector.shape_cast %[[H32]] : vector<16xi32> to vector<8x2xi32>
+// AVX2: vector.multi_reduction <add>, %[[Q]], %{{.*}} [1] : vector<8x2xi32> to vector<8xi32>
+
+// Without a dot-product instruction (SSE only) the op is left to
+// convert-qnn-to-linalg.
+// NONE-LABEL: func.func @matmul
+// NONE: qnn.matmul
+// NONE-NOT: __qnn_kernel
+func.func @matmul(%a: tensor<5x7x!quant.uniform<u8:f32, 0.1:3>>) -> tensor<5x19x!quant.uniform<u8:f32, 0.5:2>> {
+  %w = arith.constant dense<3> : tensor<7x19xi8>
+  %wq = quant.scast %w : tensor<7x19xi8> to tensor<7x19x!quant.uniform<i8:f32, 0.2>>
+  %b = arith.constant dense<5> : tensor<19xi32>
+  %0 = qnn.matmul %a, %wq, %b {clamp_max = 255 : i32, clamp_min = 0 : i32, multiplier = array<i32: 1073741824>, rounding = #qnn.rounding<double_round>, shift = array<i32: 33>} : tensor<5x7x!quant.uniform<u8:f32, 0.1:3>>, tensor<7x19x!quant.uniform<i8:f32, 0.2>>, tensor<19xi32> -> tensor<5x19x!quant.uniform<u8:f32, 0.5:2>>
+  return %0 : tensor<5x19x!quant.uniform<u8:f32, 0.5:2>>
+}
+
+// -----
+
+// The AVX2 byte-pair bound per column: the two largest positive weights and
+// the two most negative ones each sum to at most 128 in magnitude, since
+// 255 * 128 = 32640 fits i16. Column 0 of @pairs_at_bound has 64, 64, -64,
+// -64 (sums of exactly 128): bytes. @pairs_past_bound has 65 beside 64 in
+// one column: i16 pairs.
+// AVX2-LABEL: func.func @pairs_at_bound
+// AVX2: func.func private @__qnn_kernel_0
+// AVX2: vector<16x2xi16> to vector<16xi16>
+func.func @pairs_at_bound(%a: tensor<3x4x!quant.uniform<u8:f32, 0.1:3>>) -> tensor<3x2x!quant.uniform<u8:f32, 0.5:2>> {
+  %w = arith.constant dense<[[64, 1], [-64, 2], [64, -1], [-64, 5]]> : tensor<4x2xi8>
+  %wq = quant.scast %w : tensor<4x2xi8> to tensor<4x2x!quant.uniform<i8:f32, 0.2>>
+  %b = arith.constant dense<5> : tensor<2xi32>
+  %0 = qnn.matmul %a, %wq, %b {clamp_max = 255 : i32, clamp_min = 0 : i32, multiplier = array<i32: 1073741824>, rounding = #qnn.rounding<double_round>, shift = array<i32: 33>} : tensor<3x4x!quant.uniform<u8:f32, 0.1:3>>, tensor<4x2x!quant.uniform<i8:f32, 0.2>>, tensor<2xi32> -> tensor<3x2x!quant.uniform<u8:f32, 0.5:2>>
+  return %0 : tensor<3x2x!quant.uniform<u8:f32, 0.5:2>>
+}
+
+// -----
+
+// AVX2-LABEL: func.func @pairs_past_bound
+// AVX2: func.func private @__qnn_kernel_0
+// AVX2-NOT: xi16> to vector<16xi16>
+// AVX2: vector.multi_reduction <add>, %{{.*}}, %{{.*}} [1] : vector<8x2xi32> to vector<8xi32>
+func.func @pairs_past_bound(%a: tensor<3x4x!quant.uniform<u8:f32, 0.1:3>>) -> tensor<3x2x!quant.uniform<u8:f32, 0.5:2>> {
+  %w = arith.constant dense<[[1, 65], [2, 3], [-1, 64], [5, 0]]> : tensor<4x2xi8>
+  %wq = quant.scast %w : tensor<4x2xi8> to tensor<4x2x!quant.uniform<i8:f32, 0.2>>
+  %b = arith.constant dense<5> : tensor<2xi32>
+  %0 = qnn.matmul %a, %wq, %b {clamp_max = 255 : i32, clamp_min = 0 : i32, multiplier = array<i32: 1073741824>, rounding = #qnn.rounding<double_round>, shift = array<i32: 33>} : tensor<3x4x!quant.uniform<u8:f32, 0.1:3>>, tensor<4x2x!quant.uniform<i8:f32, 0.2>>, tensor<2xi32> -> tensor<3x2x!quant.uniform<u8:f32, 0.5:2>>
+  return %0 : tensor<3x2x!quant.uniform<u8:f32, 0.5:2>>
+}
+
+// -----
+
+// AVX2 with 8-bit weights (two weights of 100 sum to more than 128):
+// packed as i16 pairs [N/8][K/2][8 x 2 x i16]
+// (K = 7 padded to 8 with zero weights), the rows widened to i16 in the
+// panel (u8: zero extension, no xor; bias' = 5 - 3 * 700 + 2^31), and one pair
+// reduction (vpmaddwd) per K pair.
+// AVX2-DAG: @__qnn_kernel_0_bias : memref<24xi32> = dense<[2147481553,
+// AVX2-DAG: @__qnn_kernel_0_weights : memref<3x4x16xi16>
+// AVX2-LABEL: func.func @matmul_wide
 // AVX2: call @__qnn_kernel_0
 // AVX2: func.func private @__qnn_kernel_0
 // AVX2: memref.alloca() {alignment = 64 : i64} : memref<1x5x8xi16>
@@ -80,13 +146,8 @@
 // AVX2: arith.extsi %{{.*}} : vector<16xi16> to vector<16xi32>
 // AVX2: vector.multi_reduction <add>, %{{.*}}, %{{.*}} [1] : vector<8x2xi32> to vector<8xi32>
 
-// Without a dot-product instruction (SSE only) the op is left to
-// convert-qnn-to-linalg.
-// NONE-LABEL: func.func @matmul
-// NONE: qnn.matmul
-// NONE-NOT: __qnn_kernel
-func.func @matmul(%a: tensor<5x7x!quant.uniform<u8:f32, 0.1:3>>) -> tensor<5x19x!quant.uniform<u8:f32, 0.5:2>> {
-  %w = arith.constant dense<3> : tensor<7x19xi8>
+func.func @matmul_wide(%a: tensor<5x7x!quant.uniform<u8:f32, 0.1:3>>) -> tensor<5x19x!quant.uniform<u8:f32, 0.5:2>> {
+  %w = arith.constant dense<100> : tensor<7x19xi8>
   %wq = quant.scast %w : tensor<7x19xi8> to tensor<7x19x!quant.uniform<i8:f32, 0.2>>
   %b = arith.constant dense<5> : tensor<19xi32>
   %0 = qnn.matmul %a, %wq, %b {clamp_max = 255 : i32, clamp_min = 0 : i32, multiplier = array<i32: 1073741824>, rounding = #qnn.rounding<double_round>, shift = array<i32: 33>} : tensor<5x7x!quant.uniform<u8:f32, 0.1:3>>, tensor<7x19x!quant.uniform<i8:f32, 0.2>>, tensor<19xi32> -> tensor<5x19x!quant.uniform<u8:f32, 0.5:2>>

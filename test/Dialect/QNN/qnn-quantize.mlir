@@ -2,6 +2,7 @@
 // RUN: quant-opt %s --qnn-quantize=per-channel=false --split-input-file --verify-diagnostics | FileCheck %s --check-prefix=TENSOR
 // RUN: quant-opt %s --qnn-quantize=rounding=half_even --split-input-file --verify-diagnostics | FileCheck %s --check-prefix=EVEN
 // RUN: quant-opt %s --qnn-quantize=rounding=double_round --split-input-file --verify-diagnostics | FileCheck %s --check-prefix=DOUBLE
+// RUN: quant-opt %s --qnn-quantize=weight-bits=7 --split-input-file --verify-diagnostics | FileCheck %s --check-prefix=SEVEN
 
 // Input range [0, 2.55] -> scale 0.01, zp 0; output [0, 5.1] -> 0.02, zp 0.
 // Weights [0.5, -0.25] per channel -> scales 0.5/127, 0.25/127, both q = +-127.
@@ -27,6 +28,12 @@
 // EVEN: rounding = #qnn.rounding<half_even>
 // DOUBLE-LABEL: func @conv_relu6
 // DOUBLE: rounding = #qnn.rounding<double_round>
+// 7-bit weights: scales 0.5/63 and 0.25/63, q = +-63; bias 0.1 / (0.01 *
+// 0.5/63) = 1260 and 0.2 / (0.01 * 0.25/63) = 5040.
+// SEVEN-LABEL: func @conv_relu6
+// SEVEN: dense<{{\[\[\[\[}}63]]], {{\[\[\[}}-63]]]]> : tensor<2x1x1x1xi8>
+// SEVEN: quant.scast {{.*}} to tensor<2x1x1x1x!quant.uniform<i8<-63:63>:f32:0, {0.00793650793650793{{[0-9]*}},0.003968253968253968}>>
+// SEVEN: arith.constant dense<[1260, 5040]> : tensor<2xi32>
 func.func @conv_relu6(%x: tensor<1x2x2x1xf32>) -> tensor<1x2x2x2xf32> {
   %w = "tosa.const"() <{values = dense<[[[[0.5]]], [[[-0.25]]]]> : tensor<2x1x1x1xf32>}> : () -> tensor<2x1x1x1xf32>
   %b = "tosa.const"() <{values = dense<[0.1, 0.2]> : tensor<2xf32>}> : () -> tensor<2xf32>

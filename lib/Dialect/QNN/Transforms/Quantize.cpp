@@ -23,8 +23,6 @@ using namespace mlir::qmlir;
 
 namespace {
 
-constexpr int64_t kWeightMax = 127;
-
 /// Asymmetric u8 per-tensor type for the calibrated range [lo, hi]; the range
 /// is widened to contain 0 so that 0.0 (padding, ReLU) is exact.
 quant::UniformQuantizedType getActivationType(MLIRContext *ctx, double lo,
@@ -40,9 +38,10 @@ quant::UniformQuantizedType getActivationType(MLIRContext *ctx, double lo,
       0, 255);
 }
 
-/// Symmetric scale for a weight channel with largest magnitude `absMax`.
-double getWeightScale(double absMax) {
-  return absMax > 0.0 ? absMax / kWeightMax : 1.0;
+/// Symmetric scale for a weight channel with largest magnitude `absMax`,
+/// mapped to `weightMax`.
+double getWeightScale(double absMax, int64_t weightMax) {
+  return absMax > 0.0 ? absMax / weightMax : 1.0;
 }
 
 /// Weights of one group in the qnn layout ([O, KH, KW, C/groups] for
@@ -66,9 +65,11 @@ std::optional<SmallVector<double>> getFloats(Value value) {
 
 class Quantizer {
 public:
-  Quantizer(func::FuncOp func, bool perChannel, qnn::RoundingMode rounding)
+  /// Weights are symmetric in [-weightMax, weightMax] (127: 8 bits).
+  Quantizer(func::FuncOp func, bool perChannel, qnn::RoundingMode rounding,
+            int64_t weightMax)
       : func(func), perChannel(perChannel), rounding(rounding),
-        builder(func.getContext()) {}
+        weightMax(weightMax), builder(func.getContext()) {}
 
   LogicalResult run();
   /// Reshapes, transposes and tiles after a dequantize cast run on the
@@ -90,6 +91,7 @@ private:
   func::FuncOp func;
   bool perChannel;
   qnn::RoundingMode rounding;
+  int64_t weightMax;
   OpBuilder builder;
   /// Float value -> quantized value computing the same thing.
   DenseMap<Value, Value> quantized;
@@ -252,7 +254,7 @@ LogicalResult Quantizer::quantizeGroup(QuantizableGroup group) {
   // coarsens the weights of that channel, whose contribution is then below
   // the bias's or the output's resolution anyway.
   double inScale = inType.getScale(), outScale = outType.getScale();
-  double accRoom = 255.0 * kWeightMax * static_cast<double>(perChannelCount);
+  double accRoom = 255.0 * weightMax * static_cast<double>(perChannelCount);
   double biasLimit = 2147483647.0 - accRoom;
   if (biasLimit < 65536.0) {
     anchor->emitRemark("left in float: a reduction of ")
@@ -268,13 +270,13 @@ LogicalResult Quantizer::quantizeGroup(QuantizableGroup group) {
   double tensorFloor = *llvm::max_element(floors);
   for (int64_t c = 0; c < channels; ++c)
     wScales[c] = perChannel
-                     ? std::max(getWeightScale(absMax[c]), floors[c])
-                     : std::max(getWeightScale(tensorMax), tensorFloor);
+                     ? std::max(getWeightScale(absMax[c], weightMax), floors[c])
+                     : std::max(getWeightScale(tensorMax, weightMax), tensorFloor);
   SmallVector<int8_t> wq(numW);
   for (int64_t i = 0; i < numW; ++i)
     wq[i] = static_cast<int8_t>(std::clamp<double>(
         std::nearbyint(weights->values[i] / wScales[channelOf(i)]),
-        -kWeightMax, kWeightMax));
+        -weightMax, weightMax));
 
   // Bias (scale s_in * s_w) and requantization multipliers.
   SmallVector<int32_t> bq(channels), multiplier(channels), shift(channels);
@@ -333,12 +335,12 @@ LogicalResult Quantizer::quantizeGroup(QuantizableGroup group) {
   if (perChannel)
     wElemType = quant::UniformQuantizedPerAxisType::get(
         quant::QuantizationFlags::Signed, i8, builder.getF32Type(), wScales,
-        SmallVector<int64_t>(channels, 0), weights->axis, -kWeightMax,
-        kWeightMax);
+        SmallVector<int64_t>(channels, 0), weights->axis, -weightMax,
+        weightMax);
   else
     wElemType = quant::UniformQuantizedType::get(
         quant::QuantizationFlags::Signed, i8, builder.getF32Type(), wScales[0],
-        0, -kWeightMax, kWeightMax);
+        0, -weightMax, weightMax);
   Value wQuant = quant::StorageCastOp::create(
       builder, loc, wStorageType.clone(wElemType), wConst);
   auto biasType = RankedTensorType::get({channels}, builder.getI32Type());
@@ -497,7 +499,14 @@ struct QNNQuantizePass : qmlir::impl::QNNQuantizeBase<QNNQuantizePass> {
           << rounding << "' (expected double_round, single_round or half_even)";
       return signalPassFailure();
     }
-    if (failed(Quantizer(getOperation(), perChannel, *mode).run()))
+    if (weightBits < 2 || weightBits > 8) {
+      getOperation().emitError("weight-bits must be between 2 and 8, got ")
+          << static_cast<unsigned>(weightBits);
+      return signalPassFailure();
+    }
+    int64_t weightMax = (int64_t{1} << (weightBits - 1)) - 1;
+    if (failed(
+            Quantizer(getOperation(), perChannel, *mode, weightMax).run()))
       signalPassFailure();
   }
 };

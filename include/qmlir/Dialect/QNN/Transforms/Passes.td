@@ -77,7 +77,9 @@ def QNNQuantize : Pass<"qnn-quantize", "func::FuncOp"> {
     Rewrites every quantizable group (see `qnn-insert-observers`) whose input
     and output are calibrated into a `qnn.conv2d` / `qnn.matmul`:
     activations asymmetric u8 per tensor (range widened to include 0),
-    weights symmetric i8 in [-127, 127] per output channel (or per tensor),
+    weights symmetric i8 in [-127, 127] per output channel (or per tensor;
+    `weight-bits=7`: [-63, 63], which AVX2 multiplies with `vpmaddubsw`
+    exactly, see qnn-cpu-microkernels),
     bias i32 with scale `s_in * s_w[c]`, and the requantization
     `M[c] = s_in * s_w[c] / s_out` as a fixed-point multiplier and shift with
     the chosen rounding mode. A fused ReLU/ReLU6 becomes the output clamp.
@@ -121,6 +123,9 @@ def QNNQuantize : Pass<"qnn-quantize", "func::FuncOp"> {
     Option<"rounding", "rounding", "std::string", /*default=*/"\"single_round\"",
            "Requantization rounding: single_round (x*M rounded once, ties "
            "up), double_round (gemmlowp/TFLite) or half_even">,
+    Option<"weightBits", "weight-bits", "unsigned", /*default=*/"8",
+           "Weight precision, 2 to 8 bits: symmetric in "
+           "[-(2^(bits-1) - 1), 2^(bits-1) - 1]">,
   ];
   let dependentDialects = ["qnn::QNNDialect", "quant::QuantDialect",
                            "arith::ArithDialect", "tensor::TensorDialect"];
