@@ -139,9 +139,36 @@ __attribute__((target("avx2"))) double avx2Peak() {
   return 12.0 * iters * 16 * 2 / t / 1e9;
 }
 
-std::string hexBytes(int64_t count, std::mt19937_64 &rng) {
+/// The same with 7-bit weights: `vpmaddubsw` (32 u8 x s8 products summed in
+/// pairs into i16), `vpmaddwd` by ones and `vpaddd`, the byte-pair kernels'
+/// dot.
+__attribute__((target("avx2"))) double avx2BytePairPeak() {
+  const int64_t iters = 20000000;
+  __m256i acc[12];
+  for (int i = 0; i < 12; ++i)
+    acc[i] = _mm256_set1_epi32(i);
+  __m256i w = _mm256_set1_epi8(3), ones = _mm256_set1_epi16(1);
+  double start = seconds();
+  for (int64_t n = 0; n < iters; ++n)
+    for (int i = 0; i < 12; ++i)
+      acc[i] = _mm256_add_epi32(
+          acc[i],
+          _mm256_madd_epi16(_mm256_maddubs_epi16(acc[i], w), ones));
+  double t = seconds() - start;
+  __m256i sum = acc[0];
+  for (int i = 1; i < 12; ++i)
+    sum = _mm256_add_epi32(sum, acc[i]);
+  alignas(32) int lanes[8];
+  _mm256_store_si256(reinterpret_cast<__m256i *>(lanes), sum);
+  volatile int sink = lanes[0];
+  (void)sink;
+  return 12.0 * iters * 32 * 2 / t / 1e9;
+}
+
+/// `count` random weights of `bits` bits, as hex bytes.
+std::string hexBytes(int64_t count, std::mt19937_64 &rng, int bits) {
   static const char digits[] = "0123456789ABCDEF";
-  static int lim = getenv("QW7") ? 63 : 127;
+  int lim = (1 << (bits - 1)) - 1;
   std::uniform_int_distribution<int> w(-lim, lim);
   std::string hex;
   for (int64_t i = 0; i < count; ++i) {
@@ -200,7 +227,7 @@ std::unique_ptr<ExecutionEngine> compile(MLIRContext &context,
 std::string convSource(int64_t N, int64_t H, int64_t W, int64_t C, int64_t F,
                        int64_t KH, int64_t KW, int64_t stride, int64_t pad,
                        int64_t groups, std::mt19937_64 &rng, int64_t &OH,
-                       int64_t &OW) {
+                       int64_t &OW, int bits = 8) {
   OH = (H + 2 * pad - KH) / stride + 1;
   OW = (W + 2 * pad - KW) / stride + 1;
   int64_t cg = C / groups;
@@ -216,14 +243,16 @@ std::string convSource(int64_t N, int64_t H, int64_t W, int64_t C, int64_t F,
   std::string scales;
   for (int64_t f = 0; f < F; ++f)
     scales += (f ? "," : "") + std::string("0.01");
-  std::string wq = "!quant.uniform<i8<-127:127>:f32:0, {" + scales + "}>";
+  std::string range = std::to_string((1 << (bits - 1)) - 1);
+  std::string wq = "!quant.uniform<i8<-" + range + ":" + range + ">:f32:0, {" +
+                   scales + "}>";
   std::string oq = "!quant.uniform<u8:f32, 0.1:3>";
   return "func.func @main(%x: tensor<" + in + "i8>) -> tensor<" + out +
          "i8> attributes {llvm.emit_c_interface} {\n"
          "  %xq = quant.scast %x : tensor<" +
          in + "i8> to tensor<" + in + aq +
          ">\n  %w = arith.constant dense<\"0x" +
-         hexBytes(F * KH * KW * cg, rng) + "\"> : tensor<" + w +
+         hexBytes(F * KH * KW * cg, rng, bits) + "\"> : tensor<" + w +
          "i8>\n  %wq = quant.scast %w : tensor<" + w + "i8> to tensor<" + w +
          wq +
          ">\n  %b = arith.constant dense<100> : "
@@ -245,7 +274,7 @@ std::string convSource(int64_t N, int64_t H, int64_t W, int64_t C, int64_t F,
 }
 
 std::string matmulSource(int64_t M, int64_t K, int64_t N,
-                         std::mt19937_64 &rng) {
+                         std::mt19937_64 &rng, int bits = 8) {
   std::string a = std::to_string(M) + "x" + std::to_string(K) + "x",
               w = std::to_string(K) + "x" + std::to_string(N) + "x",
               o = std::to_string(M) + "x" + std::to_string(N) + "x";
@@ -253,13 +282,15 @@ std::string matmulSource(int64_t M, int64_t K, int64_t N,
   std::string scales;
   for (int64_t n = 0; n < N; ++n)
     scales += (n ? "," : "") + std::string("0.01");
-  std::string wq = "!quant.uniform<i8<-127:127>:f32:1, {" + scales + "}>";
+  std::string range = std::to_string((1 << (bits - 1)) - 1);
+  std::string wq = "!quant.uniform<i8<-" + range + ":" + range + ">:f32:1, {" +
+                   scales + "}>";
   std::string oq = "!quant.uniform<u8:f32, 0.1:3>";
   return "func.func @main(%x: tensor<" + a + "i8>) -> tensor<" + o +
          "i8> attributes {llvm.emit_c_interface} {\n"
          "  %xq = quant.scast %x : tensor<" +
          a + "i8> to tensor<" + a + aq + ">\n  %w = arith.constant dense<\"0x" +
-         hexBytes(K * N, rng) + "\"> : tensor<" + w +
+         hexBytes(K * N, rng, bits) + "\"> : tensor<" + w +
          "i8>\n  %wq = quant.scast %w : tensor<" + w + "i8> to tensor<" + w +
          wq +
          ">\n  %b = arith.constant dense<100> : "
@@ -432,12 +463,23 @@ int main(int argc, char **argv) {
   bool vnni = __builtin_cpu_supports("avx512vnni");
   double peak = vnni ? vnniPeak() : avx2Peak();
   llvm::outs() << llvm::format(
-      vnni ? "VNNI peak (vpdpbusd zmm loop, 1 core): %.0f GOPS\n\n"
+      vnni ? "VNNI peak (vpdpbusd zmm loop, 1 core): %.0f GOPS\n"
            : "no AVX-512 VNNI on this host; AVX2 int8 peak (vpmaddwd + "
-             "vpaddd ymm loop, 1 core): %.0f GOPS\n\n",
+             "vpaddd ymm loop, 1 core): %.0f GOPS\n",
       peak);
-  llvm::outs() << "GEMM u8 x s8 (M x K x N)   qmlir 1T   qmlir 2T  oneDNN 1T  "
-                  "qmlir/oneDNN 1T  2T/1T  % of peak 1T  (GOPS)\n";
+  // Without any VNNI the kernels differ with the weights' precision: 8-bit
+  // weights on vpmaddwd (i16 panels), 7-bit ones on vpmaddubsw. Both run,
+  // the 7-bit ones as "w7" (the same shapes, other random weights).
+  bool sevenBit = !vnni && !__builtin_cpu_supports("avxvnni");
+  if (sevenBit)
+    llvm::outs() << llvm::format(
+        "AVX2 byte-pair peak (vpmaddubsw + vpmaddwd + vpaddd ymm loop, 1 "
+        "core): %.0f GOPS\n",
+        avx2BytePairPeak());
+  llvm::outs() << "\nGEMM u8 x s8 (M x K x N)   qmlir 1T   qmlir 2T  oneDNN 1T  "
+                  "qmlir/oneDNN 1T  2T/1T  % of peak 1T"
+               << (sevenBit ? "  w7 1T  w7 2T  w7/oneDNN 1T" : "")
+               << "  (GOPS)\n";
   const int64_t shapes[][3] = {{1024, 1024, 1024}, {128, 768, 768},
                                {128, 768, 3072},   {49, 1280, 1000},
                                {40, 120, 360},     {1, 1024, 1024}};
@@ -447,18 +489,27 @@ int main(int argc, char **argv) {
     int64_t M = sh[0], K = sh[1], N = sh[2];
     double ops = 2.0 * M * K * N;
     std::string src = matmulSource(M, K, N, rng);
-    std::vector<double> t =
-        medianTimes({qmlirContender(context, src, {M, K}, {M, N}, 1),
-                     qmlirContender(context, src, {M, K}, {M, N}, 2),
-                     dnnlMatmul(eng, s, M, K, N)});
-    double t1 = t[0], t2 = t[1], td = t[2];
-    double g1 = t1 > 0 ? ops / t1 / 1e9 : 0, g2 = t2 > 0 ? ops / t2 / 1e9 : 0;
-    double gd = ops / td / 1e9;
+    std::vector<Contender> contenders = {
+        qmlirContender(context, src, {M, K}, {M, N}, 1),
+        qmlirContender(context, src, {M, K}, {M, N}, 2),
+        dnnlMatmul(eng, s, M, K, N)};
+    if (sevenBit) {
+      std::string src7 = matmulSource(M, K, N, rng, 7);
+      contenders.push_back(qmlirContender(context, src7, {M, K}, {M, N}, 1));
+      contenders.push_back(qmlirContender(context, src7, {M, K}, {M, N}, 2));
+    }
+    std::vector<double> t = medianTimes(contenders);
+    auto gops = [&](double time) { return time > 0 ? ops / time / 1e9 : 0.0; };
+    double g1 = gops(t[0]), g2 = gops(t[1]), gd = gops(t[2]);
     llvm::outs() << llvm::format("%5lld x %4lld x %4lld     %9.1f  %9.1f  "
-                                 "%9.1f  %14.2fx  %5.2fx  %11.1f%%\n",
+                                 "%9.1f  %14.2fx  %5.2fx  %11.1f%%",
                                  (long long)M, (long long)K, (long long)N, g1,
                                  g2, gd, g1 / gd, g1 > 0 ? g2 / g1 : 0.0,
                                  100 * g1 / peak);
+    if (sevenBit)
+      llvm::outs() << llvm::format("  %6.1f %6.1f %13.2fx", gops(t[3]),
+                                   gops(t[4]), gops(t[3]) / gd);
+    llvm::outs() << "\n";
   }
 
   struct Conv {
@@ -478,7 +529,8 @@ int main(int argc, char **argv) {
   llvm::outs()
       << "\nConvolution (NHWC, batch 1)     qmlir 1T  qmlir 2T  oneDNN "
          "int8 1T  oneDNN raw 1T  oneDNN f32 1T  qmlir/oneDNN int8 1T"
-         "  qmlir/raw  (GOPS)\n";
+         "  qmlir/raw"
+      << (sevenBit ? "  w7 1T  w7/oneDNN int8 1T" : "") << "  (GOPS)\n";
   for (const Conv &c : convs) {
     if (only == "gemm")
       break;
@@ -486,22 +538,35 @@ int main(int argc, char **argv) {
     std::string src = convSource(1, c.H, c.W, c.C, c.F, c.K, c.K, c.stride,
                                  c.pad, c.groups, rng, OH, OW);
     double ops = 2.0 * OH * OW * c.F * c.K * c.K * (c.C / c.groups);
-    std::vector<double> t = medianTimes(
-        {qmlirContender(context, src, {1, c.H, c.W, c.C}, {1, OH, OW, c.F}, 1),
-         qmlirContender(context, src, {1, c.H, c.W, c.C}, {1, OH, OW, c.F}, 2),
-         dnnlConv(eng, s, DnnlConv::Int8Quantized, 1, c.H, c.W, c.C, c.F, c.K,
-                  c.K, c.stride, c.pad, c.groups, OH, OW),
-         dnnlConv(eng, s, DnnlConv::Int8Raw, 1, c.H, c.W, c.C, c.F, c.K, c.K,
-                  c.stride, c.pad, c.groups, OH, OW),
-         dnnlConv(eng, s, DnnlConv::F32, 1, c.H, c.W, c.C, c.F, c.K, c.K,
-                  c.stride, c.pad, c.groups, OH, OW)});
+    std::vector<Contender> contenders = {
+        qmlirContender(context, src, {1, c.H, c.W, c.C}, {1, OH, OW, c.F}, 1),
+        qmlirContender(context, src, {1, c.H, c.W, c.C}, {1, OH, OW, c.F}, 2),
+        dnnlConv(eng, s, DnnlConv::Int8Quantized, 1, c.H, c.W, c.C, c.F, c.K,
+                 c.K, c.stride, c.pad, c.groups, OH, OW),
+        dnnlConv(eng, s, DnnlConv::Int8Raw, 1, c.H, c.W, c.C, c.F, c.K, c.K,
+                 c.stride, c.pad, c.groups, OH, OW),
+        dnnlConv(eng, s, DnnlConv::F32, 1, c.H, c.W, c.C, c.F, c.K, c.K,
+                 c.stride, c.pad, c.groups, OH, OW)};
+    if (sevenBit) {
+      int64_t OH7, OW7;
+      std::string src7 = convSource(1, c.H, c.W, c.C, c.F, c.K, c.K, c.stride,
+                                    c.pad, c.groups, rng, OH7, OW7, 7);
+      contenders.push_back(qmlirContender(
+          context, src7, {1, c.H, c.W, c.C}, {1, OH, OW, c.F}, 1));
+    }
+    std::vector<double> t = medianTimes(contenders);
     double tq = t[0], tq2 = t[1], ti = t[2], tr = t[3], tf = t[4];
     double gq = tq > 0 ? ops / tq / 1e9 : 0.0;
     double gq2 = tq2 > 0 ? ops / tq2 / 1e9 : 0.0;
     double gi = ops / ti / 1e9, gr = ops / tr / 1e9;
     llvm::outs() << llvm::format(
-        "%-30s %9.1f %9.1f %14.1f %13.1f %14.1f %21.2fx %9.2fx\n", c.name, gq,
+        "%-30s %9.1f %9.1f %14.1f %13.1f %14.1f %21.2fx %9.2fx", c.name, gq,
         gq2, gi, gr, ops / tf / 1e9, gq / gi, gq / gr);
+    if (sevenBit) {
+      double g7 = t[5] > 0 ? ops / t[5] / 1e9 : 0.0;
+      llvm::outs() << llvm::format("  %6.1f %18.2fx", g7, g7 / gi);
+    }
+    llvm::outs() << "\n";
   }
   return 0;
 }
