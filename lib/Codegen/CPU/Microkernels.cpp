@@ -152,6 +152,30 @@ void readConvGeometry(qnn::Conv2DOp op, GemmSpec &spec) {
   spec.PL = op.getPadding()[2];
 }
 
+/// Whether vpmaddubsw sums any two u8 x s8 products of a column exactly:
+/// in each of the N columns of K weights `w(k, n)`, the two largest
+/// positive weights sum to at most 128, and so do the magnitudes of the two
+/// most negative ones (255 * 128 = 32640 fits i16), whatever ends up
+/// paired.
+bool fitBytePairs(int64_t K, int64_t N,
+                  llvm::function_ref<int64_t(int64_t, int64_t)> w) {
+  for (int64_t n = 0; n < N; ++n) {
+    int64_t pos[2] = {0, 0}, neg[2] = {0, 0};
+    for (int64_t k = 0; k < K; ++k) {
+      int64_t v = w(k, n);
+      int64_t *top = v > 0 ? pos : neg;
+      int64_t m = v > 0 ? v : -v;
+      if (m > top[0])
+        top[1] = top[0], top[0] = m;
+      else if (m > top[1])
+        top[1] = m;
+    }
+    if (pos[0] + pos[1] > 128 || neg[0] + neg[1] > 128)
+      return false;
+  }
+  return true;
+}
+
 /// Fills the parts of `spec` common to matmul and convolution: W' from
 /// `w` ([K][N] storage values), the bias correction, the requantization.
 /// `zpOf(n)` gives the weight zero point of column n.
@@ -175,22 +199,10 @@ LogicalResult finishSpec(OpTy op, GemmSpec &spec, ArrayRef<int64_t> w,
   // exact when the two largest positive weights of every column and the
   // two most negative ones sum to at most 128 in magnitude (255 * 128 =
   // 32640), whatever weights end up paired.
-  if (kind == DotProductKind::X86AVX2) {
-    spec.bytePairs = true;
-    for (int64_t n = 0; n < N && spec.bytePairs; ++n) {
-      int64_t pos[2] = {0, 0}, neg[2] = {0, 0};
-      for (int64_t k = 0; k < K; ++k) {
-        int64_t v = spec.weights[k * N + n];
-        int64_t *top = v > 0 ? pos : neg;
-        int64_t m = v > 0 ? v : -v;
-        if (m > top[0])
-          top[1] = top[0], top[0] = m;
-        else if (m > top[1])
-          top[1] = m;
-      }
-      spec.bytePairs = pos[0] + pos[1] <= 128 && neg[0] + neg[1] <= 128;
-    }
-  }
+  if (kind == DotProductKind::X86AVX2)
+    spec.bytePairs = fitBytePairs(K, N, [&](int64_t k, int64_t n) {
+      return spec.weights[k * N + n];
+    });
   // The instruction's activation domain: u8 for vpdpbusd/usdot/vpmaddubsw,
   // s8 for sdot; the AVX2 i16 kernel widens the activations to i16 in their
   // own signedness.
@@ -303,6 +315,12 @@ FailureOr<GemmSpec> getDepthwiseSpec(qnn::Conv2DOp op, DotProductKind kind) {
       kind != DotProductKind::None &&
       llvm::all_of(spec.depthwiseWeights,
                    [](int32_t v) { return v >= -128 && v <= 127; });
+  // AVX2: the taps of a channel on vpmaddubsw where their pairs cannot
+  // saturate, else widened to i16 (vpmaddwd).
+  if (spec.depthwiseDot && kind == DotProductKind::X86AVX2)
+    spec.bytePairs = fitBytePairs(spec.K, C, [&](int64_t t, int64_t c) {
+      return spec.depthwiseWeights[t * C + c];
+    });
   if (spec.depthwiseDot) {
     bool kernelSigned = kind == DotProductKind::AArch64SDot;
     spec.flip = spec.signedInput != kernelSigned;
@@ -365,7 +383,7 @@ public:
     // vpmaddubsw, vpmaddwd by ones: 4 x 2 accumulators, the ones, a
     // broadcast and the products (weights read from memory by the
     // multiply); 6 x 2 spills. One column vector: 8 rows.
-    if (spec.bytePairs) {
+    if (spec.bytePairs && !spec.depthwise) {
       V = std::min<int64_t>(NV, 2);
       MR = std::min<int64_t>(spec.M, V == 1 ? 8 : 4);
     }
@@ -1502,7 +1520,7 @@ func::FuncOp KernelBuilder::buildDepthwiseDot(ModuleOp module, StringRef name,
   // AVX2, whose kernel widens the 4 input bytes of a lane and sums pairs of
   // products with vpmaddwd (exact), the two pair sums of a channel added
   // once per output.
-  bool pairs = kind == DotProductKind::X86AVX2;
+  bool pairs = kind == DotProductKind::X86AVX2 && !spec.bytePairs;
   Type wElem = pairs ? b.getI16Type() : i8;
   SmallVector<int16_t> w(spec.KH * G * Cp * 4, 0);
   for (int64_t kh = 0; kh < spec.KH; ++kh)

@@ -221,12 +221,32 @@ func.func @stem(%x: tensor<1x9x9x3x!quant.uniform<u8:f32, 0.1:128>>) -> tensor<1
 // CHECK: arith.select %{{.*}}, %{{.*}}, %c3{{(_[0-9]+)?}} : index
 // CHECK: vector.load %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}] : memref<4x6x64xi8, strided<[384, 64, 1], offset: ?>>, vector<64xi8>
 // CHECK: vector.multi_reduction <add>, %{{.*}}, %{{.*}} [1] : vector<16x4xi32> to vector<16xi32>
-// With AVX2, the same ring of bytes (8 channels x 4 pixels per entry), i16
-// weights; per dot the 32 bytes are zero-extended and pairs of products
+// With AVX2 and taps whose pairs cannot saturate vpmaddubsw (here all 2),
+// the same ring of bytes (8 channels x 4 pixels per entry) and byte
+// weights: per dot, pairs of u8 x s8 products summed in i16, then in i32.
+// AVX2-DAG: @__qnn_kernel_0_weights : memref<3x64xi8>
+// AVX2-LABEL: func.func @depthwise
+// AVX2: func.func private @__qnn_kernel_0
+// AVX2: memref.alloca() {alignment = 64 : i64} : memref<1x4x6x32xi8>
+// AVX2: arith.extui %{{.*}} : vector<32xi8> to vector<32xi16>
+// AVX2: vector.multi_reduction <add>, %{{.*}}, %{{.*}} [1] : vector<16x2xi16> to vector<16xi16>
+// AVX2: vector.multi_reduction <add>, %{{.*}}, %{{.*}} [1] : vector<8x2xi32> to vector<8xi32>
+func.func @depthwise(%x: tensor<1x6x6x16x!quant.uniform<u8:f32, 0.1:10>>) -> tensor<1x6x6x16x!quant.uniform<u8:f32, 0.5>> {
+  %w = arith.constant dense<2> : tensor<16x3x3x1xi8>
+  %wq = quant.scast %w : tensor<16x3x3x1xi8> to tensor<16x3x3x1x!quant.uniform<i8:f32, 0.2>>
+  %b = arith.constant dense<1> : tensor<16xi32>
+  %0 = qnn.conv2d %x, %wq, %b {clamp_max = 255 : i32, clamp_min = 0 : i32, dilations = array<i64: 1, 1>, groups = 16 : i64, multiplier = array<i32: 1073741824>, padding = array<i64: 1, 1, 1, 1>, rounding = #qnn.rounding<double_round>, shift = array<i32: 33>, strides = array<i64: 1, 1>} : tensor<1x6x6x16x!quant.uniform<u8:f32, 0.1:10>>, tensor<16x3x3x1x!quant.uniform<i8:f32, 0.2>>, tensor<16xi32> -> tensor<1x6x6x16x!quant.uniform<u8:f32, 0.5>>
+  return %0 : tensor<1x6x6x16x!quant.uniform<u8:f32, 0.5>>
+}
+
+// -----
+
+// With AVX2 and 8-bit taps (two weights of 100 would saturate vpmaddubsw),
+// the same ring of bytes (8 channels x 4 pixels per entry), i16 weights; per dot the 32 bytes are zero-extended and pairs of products
 // summed into 16 lanes (vpmaddwd after qnn-cpu-lower-dot-products), the
 // two pair sums of each channel added once per output.
 // AVX2-DAG: @__qnn_kernel_0_weights : memref<3x64xi16>
-// AVX2-LABEL: func.func @depthwise
+// AVX2-LABEL: func.func @depthwise_wide
 // AVX2: func.func private @__qnn_kernel_0
 // AVX2: memref.alloca() {alignment = 64 : i64} : memref<1x4x6x32xi8>
 // AVX2: %[[ZERO:.*]] = arith.constant dense<0> : vector<16xi32>
@@ -237,8 +257,8 @@ func.func @stem(%x: tensor<1x9x9x3x!quant.uniform<u8:f32, 0.1:128>>) -> tensor<1
 // AVX2: vector.multi_reduction <add>, %[[G]], %[[ZERO]] [1] : vector<16x2xi32> to vector<16xi32>
 // AVX2: vector.shuffle %{{.*}}, %{{.*}} [0, 2, 4, 6, 8, 10, 12, 14] : vector<16xi32>, vector<16xi32>
 // AVX2: vector.shuffle %{{.*}}, %{{.*}} [1, 3, 5, 7, 9, 11, 13, 15] : vector<16xi32>, vector<16xi32>
-func.func @depthwise(%x: tensor<1x6x6x16x!quant.uniform<u8:f32, 0.1:10>>) -> tensor<1x6x6x16x!quant.uniform<u8:f32, 0.5>> {
-  %w = arith.constant dense<2> : tensor<16x3x3x1xi8>
+func.func @depthwise_wide(%x: tensor<1x6x6x16x!quant.uniform<u8:f32, 0.1:10>>) -> tensor<1x6x6x16x!quant.uniform<u8:f32, 0.5>> {
+  %w = arith.constant dense<100> : tensor<16x3x3x1xi8>
   %wq = quant.scast %w : tensor<16x3x3x1xi8> to tensor<16x3x3x1x!quant.uniform<i8:f32, 0.2>>
   %b = arith.constant dense<1> : tensor<16xi32>
   %0 = qnn.conv2d %x, %wq, %b {clamp_max = 255 : i32, clamp_min = 0 : i32, dilations = array<i64: 1, 1>, groups = 16 : i64, multiplier = array<i32: 1073741824>, padding = array<i64: 1, 1, 1, 1>, rounding = #qnn.rounding<double_round>, shift = array<i32: 33>, strides = array<i64: 1, 1>} : tensor<1x6x6x16x!quant.uniform<u8:f32, 0.1:10>>, tensor<16x3x3x1x!quant.uniform<i8:f32, 0.2>>, tensor<16xi32> -> tensor<1x6x6x16x!quant.uniform<u8:f32, 0.5>>
