@@ -152,8 +152,7 @@ __attribute__((target("avx2"))) double avx2BytePairPeak() {
   for (int64_t n = 0; n < iters; ++n)
     for (int i = 0; i < 12; ++i)
       acc[i] = _mm256_add_epi32(
-          acc[i],
-          _mm256_madd_epi16(_mm256_maddubs_epi16(acc[i], w), ones));
+          acc[i], _mm256_madd_epi16(_mm256_maddubs_epi16(acc[i], w), ones));
   double t = seconds() - start;
   __m256i sum = acc[0];
   for (int i = 1; i < 12; ++i)
@@ -273,8 +272,8 @@ std::string convSource(int64_t N, int64_t H, int64_t W, int64_t C, int64_t F,
          "i8>\n}\n";
 }
 
-std::string matmulSource(int64_t M, int64_t K, int64_t N,
-                         std::mt19937_64 &rng, int bits = 8) {
+std::string matmulSource(int64_t M, int64_t K, int64_t N, std::mt19937_64 &rng,
+                         int bits = 8) {
   std::string a = std::to_string(M) + "x" + std::to_string(K) + "x",
               w = std::to_string(K) + "x" + std::to_string(N) + "x",
               o = std::to_string(M) + "x" + std::to_string(N) + "x";
@@ -476,10 +475,10 @@ int main(int argc, char **argv) {
         "AVX2 byte-pair peak (vpmaddubsw + vpmaddwd + vpaddd ymm loop, 1 "
         "core): %.0f GOPS\n",
         avx2BytePairPeak());
-  llvm::outs() << "\nGEMM u8 x s8 (M x K x N)   qmlir 1T   qmlir 2T  oneDNN 1T  "
-                  "qmlir/oneDNN 1T  2T/1T  % of peak 1T"
-               << (sevenBit ? "  w7 1T  w7 2T  w7/oneDNN 1T" : "")
-               << "  (GOPS)\n";
+  llvm::outs()
+      << "\nGEMM u8 x s8 (M x K x N)   qmlir 1T   qmlir 2T  oneDNN 1T  "
+         "qmlir/oneDNN 1T  2T/1T  % of peak 1T"
+      << (sevenBit ? "  w7 1T  w7 2T  w7/oneDNN 1T" : "") << "  (GOPS)\n";
   const int64_t shapes[][3] = {{1024, 1024, 1024}, {128, 768, 768},
                                {128, 768, 3072},   {49, 1280, 1000},
                                {40, 120, 360},     {1, 1024, 1024}};
@@ -551,8 +550,8 @@ int main(int argc, char **argv) {
       int64_t OH7, OW7;
       std::string src7 = convSource(1, c.H, c.W, c.C, c.F, c.K, c.K, c.stride,
                                     c.pad, c.groups, rng, OH7, OW7, 7);
-      contenders.push_back(qmlirContender(
-          context, src7, {1, c.H, c.W, c.C}, {1, OH, OW, c.F}, 1));
+      contenders.push_back(qmlirContender(context, src7, {1, c.H, c.W, c.C},
+                                          {1, OH, OW, c.F}, 1));
     }
     std::vector<double> t = medianTimes(contenders);
     double tq = t[0], tq2 = t[1], ti = t[2], tr = t[3], tf = t[4];

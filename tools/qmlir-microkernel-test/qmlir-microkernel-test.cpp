@@ -118,7 +118,7 @@ std::string buildSource(const Case &c, std::mt19937_64 &rng,
   int64_t count = K * outChannels;
   for (int64_t i = 0; i < count; ++i) {
     int64_t channel = c.conv ? i / K : i % outChannels;
-    weights.push_back(c.extremes ? (channel % 2 ? -64 : 64)
+    weights.push_back(c.extremes   ? (channel % 2 ? -64 : 64)
                       : c.weightZp ? u8(rng)
                                    : w8(rng));
   }
@@ -239,10 +239,10 @@ std::string buildSource(const Case &c, std::mt19937_64 &rng,
 /// Lowers `source` (vectorize = microkernels; threads > 1: every kernel
 /// parallel) and runs it on `input`.
 std::string runLowered(const std::string &source, bool microkernels,
-                       unsigned threads,
-                       const JitBuffer &input, int64_t resultRank,
-                       int64_t resultBytes, JitBuffer &result,
-                       int64_t &kernels, StringRef x86Features = "",
+                       unsigned threads, const JitBuffer &input,
+                       int64_t resultRank, int64_t resultBytes,
+                       JitBuffer &result, int64_t &kernels,
+                       StringRef x86Features = "",
                        int64_t *bytePairDots = nullptr) {
   DialectRegistry registry;
   registerAllDialects(registry);
@@ -781,8 +781,7 @@ int main() {
     variants.push_back({"avx-vnni", "+avx2,+fma,+avxvnni"});
   if (has("avx2") && (has("avxvnni") || has("avx512vnni")))
     variants.push_back({"avx2", "+avx2,+fma"});
-  bool hostAVX2Only =
-      has("avx2") && !has("avxvnni") && !has("avx512vnni");
+  bool hostAVX2Only = has("avx2") && !has("avxvnni") && !has("avx512vnni");
   std::string variantNames;
   for (auto &v : variants)
     variantNames += ("; " + v.first).str();

@@ -15,8 +15,8 @@
 #include "qmlir/InitAll.h"
 #include "qmlir/Pipelines/Pipelines.h"
 #include "qmlir/Runtime/Jit.h"
-#include "qmlir/Target/Object.h"
 #include "qmlir/Target/ONNX.h"
+#include "qmlir/Target/Object.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"

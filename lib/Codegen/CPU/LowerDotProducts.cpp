@@ -158,8 +158,7 @@ struct DotProductToIntrinsic
     auto cast = op.getSource().getDefiningOp<vector::ShapeCastOp>();
     if (auto ext = cast ? cast.getSource().getDefiningOp<arith::ExtSIOp>()
                         : arith::ExtSIOp())
-      if (auto inner =
-              ext.getIn().getDefiningOp<vector::MultiDimReductionOp>())
+      if (auto inner = ext.getIn().getDefiningOp<vector::MultiDimReductionOp>())
         return rewriteBytePairs(op, inner, rewriter);
     auto mul = cast ? cast.getSource().getDefiningOp<arith::MulIOp>()
                     : arith::MulIOp();
@@ -240,11 +239,10 @@ struct DotProductToIntrinsic
     auto mul = innerCast ? innerCast.getSource().getDefiningOp<arith::MulIOp>()
                          : arith::MulIOp();
     if (inner.getKind() != vector::CombiningKind::ADD ||
-        inner.getSourceVectorType() !=
-            VectorType::get({2 * results, 2}, i16) ||
+        inner.getSourceVectorType() != VectorType::get({2 * results, 2}, i16) ||
         inner.getReductionMask() != ArrayRef<bool>{false, true} ||
-        !matchPattern(inner.getAcc(), m_Constant(&zero)) ||
-        !zero.isSplat() || !zero.getSplatValue<APInt>().isZero() || !mul)
+        !matchPattern(inner.getAcc(), m_Constant(&zero)) || !zero.isSplat() ||
+        !zero.getSplatValue<APInt>().isZero() || !mul)
       return rewriter.notifyMatchFailure(op, "not a pair of byte pairs");
     // The bytes behind an extension, or a constant extension folded away.
     auto byteSource = [&](Value v, bool isSigned) -> Value {

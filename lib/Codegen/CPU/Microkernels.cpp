@@ -200,9 +200,8 @@ LogicalResult finishSpec(OpTy op, GemmSpec &spec, ArrayRef<int64_t> w,
   // two most negative ones sum to at most 128 in magnitude (255 * 128 =
   // 32640), whatever weights end up paired.
   if (kind == DotProductKind::X86AVX2)
-    spec.bytePairs = fitBytePairs(K, N, [&](int64_t k, int64_t n) {
-      return spec.weights[k * N + n];
-    });
+    spec.bytePairs = fitBytePairs(
+        K, N, [&](int64_t k, int64_t n) { return spec.weights[k * N + n]; });
   // The instruction's activation domain: u8 for vpdpbusd/usdot/vpmaddubsw,
   // s8 for sdot; the AVX2 i16 kernel widens the activations to i16 in their
   // own signedness.
@@ -352,8 +351,8 @@ public:
     // AVX2 has no 4-way byte dot: the activations are widened to i16 in the
     // panel and the weights packed as i16 pairs, one vpmaddwd (16 exact
     // multiply-adds) per pair of K.
-    wide = kind == DotProductKind::X86AVX2 && !spec.depthwise &&
-           !spec.bytePairs;
+    wide =
+        kind == DotProductKind::X86AVX2 && !spec.depthwise && !spec.bytePairs;
     G = wide ? 2 : 4;
     elemType = wide ? b.getI16Type() : b.getI8Type();
     Kp = llvm::alignTo(spec.K, G);
@@ -766,8 +765,8 @@ Value KernelBuilder::dot(Value acc, Value a, Value w) {
         vector::CombiningKind::ADD);
     Value pairs32 = vector::ShapeCastOp::create(
         b, loc, VectorType::get({L, 2}, b.getI32Type()),
-        arith::ExtSIOp::create(
-            b, loc, VectorType::get({2 * L}, b.getI32Type()), sums));
+        arith::ExtSIOp::create(b, loc, VectorType::get({2 * L}, b.getI32Type()),
+                               sums));
     return vector::MultiDimReductionOp::create(b, loc, pairs32, acc,
                                                ArrayRef<bool>{false, true},
                                                vector::CombiningKind::ADD);

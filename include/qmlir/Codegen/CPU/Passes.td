@@ -13,13 +13,16 @@ def QNNCPUMicrokernels : Pass<"qnn-cpu-microkernels", "ModuleOp"> {
   let summary = "Lower quantized contractions to data-tiled dot-product "
                 "microkernels";
   let description = [{
-    Rewrites `qnn.matmul` and dense `qnn.conv2d` (any kernel size, stride,
-    dilation and padding; one group) whose weights and bias are constants
+    Rewrites `qnn.matmul`, dense `qnn.conv2d` (any kernel size, stride,
+    dilation and padding; one group) and depthwise `qnn.conv2d` (channels in
+    vector lanes over a ring of interleaved input rows, `docs/architecture.md`
+    section 5b) whose weights and bias are constants
     into a call to a generated kernel function on memrefs, built on the
     target's int8 dot-product instruction (`vpdpbusd` zmm with AVX-512 VNNI,
     `{vex} vpdpbusd` ymm with AVX-VNNI, `usdot` with +i8mm, `sdot` with
-    +dotprod; with AVX2 alone the same 4-way reductions on ymm, which
-    `qnn-cpu-lower-dot-products` leaves to LLVM's `vpmaddwd`):
+    +dotprod; with AVX2 alone, `vpmaddubsw` + `vpmaddwd` by ones on byte
+    pairs when the weights allow it exactly, else `vpmaddwd` on i16
+    weights and an i16 activation panel):
 
     * an op whose i32 accumulator could overflow (the bound of
       `convert-qnn-to-linalg`) is an error, checked before any rewrite;
@@ -37,6 +40,14 @@ def QNNCPUMicrokernels : Pass<"qnn-cpu-microkernels", "ModuleOp"> {
       the input in place (each kernel row's KW * C bytes padded to a
       multiple of 4 columns with zero weights), the others are gathered
       into an MR-row panel, padding with the input zero point;
+    * AVX2 has no byte dot product and `vpmaddubsw` saturates its i16 pair
+      sums: where in every output column (depthwise: every channel's taps)
+      the two largest positive weights sum to at most 128, and the
+      magnitudes of the two most negative ones too (always so for 7-bit
+      weights, `qnn-quantize weight-bits=7`), the dot sums u8 x s8 pairs in
+      i16 and those in i32 (exact: 255 * 128 < 2^15); otherwise the weights
+      are packed as i16 pairs `[N/8][K/2][8][2]`, the activations widened
+      into an i16 panel, one `vpmaddwd` per K pair;
     * the epilogue adds the bias, requantizes (bit-exact with the reference
       lowering in every rounding mode), clamps and stores u8/i8 (or the i32
       accumulator).
@@ -49,7 +60,7 @@ def QNNCPUMicrokernels : Pass<"qnn-cpu-microkernels", "ModuleOp"> {
     kernels stay sequential, where a fork costs more than it gains.
 
     Ops it does not handle (non-constant weights, weights whose zero-point
-    corrected values leave i8, grouped and depthwise convolutions, targets
+    corrected values leave i8, grouped convolutions other than depthwise, targets
     without a dot-product instruction) are left to `convert-qnn-to-linalg`,
     whose loops are the reference.
 
@@ -139,10 +150,14 @@ def QNNCPULowerDotProducts : Pass<"qnn-cpu-lower-dot-products", "ModuleOp"> {
     of the target: `llvm.x86.avx512.vpdpbusd.512` (u8 x s8, 16 lanes),
     `llvm.x86.avx512.vpdpbusd.256` (AVX-VNNI without AVX-512: the VEX
     form, 8 lanes), `llvm.aarch64.neon.usdot` (u8 x s8, 4 lanes) or
-    `llvm.aarch64.neon.sdot` (s8 x s8, 4 lanes). On AVX2 without VNNI it
-    sums each group of 4 as two rounds of even + odd lanes, which the x86
-    backend selects as `vpmaddwd` (the byte products fit in i16 pairs, so
-    this is exact) and a horizontal add. It runs after buffer
+    `llvm.aarch64.neon.sdot` (s8 x s8, 4 lanes). On AVX2 without VNNI
+    the AVX2 kernels' forms: a pair reduction of extended i16 (or
+    zero-extended u8) products becomes `llvm.x86.avx2.pmadd.wd` per 8
+    lanes; a pair reduction in i32 of a pair reduction in i16 (from zero)
+    of u8 x s8 products, which the kernels emit only where the weights
+    keep it exact, becomes `llvm.x86.avx2.pmadd.ub.sw` and
+    `llvm.x86.avx2.pmadd.wd` by ones; a 4-way byte group (no AVX2 kernel
+    makes one) is summed as two rounds of even + odd lanes. It runs after buffer
     deallocation, which does not accept LLVM intrinsic calls. What it does
     not match is left to the generic vector lowering (same result, slower).
 

@@ -269,14 +269,15 @@ LogicalResult Quantizer::quantizeGroup(QuantizableGroup group) {
   double tensorMax = *llvm::max_element(absMax);
   double tensorFloor = *llvm::max_element(floors);
   for (int64_t c = 0; c < channels; ++c)
-    wScales[c] = perChannel
-                     ? std::max(getWeightScale(absMax[c], weightMax), floors[c])
-                     : std::max(getWeightScale(tensorMax, weightMax), tensorFloor);
+    wScales[c] =
+        perChannel
+            ? std::max(getWeightScale(absMax[c], weightMax), floors[c])
+            : std::max(getWeightScale(tensorMax, weightMax), tensorFloor);
   SmallVector<int8_t> wq(numW);
   for (int64_t i = 0; i < numW; ++i)
     wq[i] = static_cast<int8_t>(std::clamp<double>(
-        std::nearbyint(weights->values[i] / wScales[channelOf(i)]),
-        -weightMax, weightMax));
+        std::nearbyint(weights->values[i] / wScales[channelOf(i)]), -weightMax,
+        weightMax));
 
   // Bias (scale s_in * s_w) and requantization multipliers.
   SmallVector<int32_t> bq(channels), multiplier(channels), shift(channels);
@@ -505,8 +506,7 @@ struct QNNQuantizePass : qmlir::impl::QNNQuantizeBase<QNNQuantizePass> {
       return signalPassFailure();
     }
     int64_t weightMax = (int64_t{1} << (weightBits - 1)) - 1;
-    if (failed(
-            Quantizer(getOperation(), perChannel, *mode, weightMax).run()))
+    if (failed(Quantizer(getOperation(), perChannel, *mode, weightMax).run()))
       signalPassFailure();
   }
 };
