@@ -197,8 +197,10 @@ std::string compare(const JitBuffer &got, const JitBuffer &expected,
 /// of reductions, (un)squeezes and CumSum, Slice's starts/ends/axes/steps,
 /// pads, split sizes, Expand's shape, Tile's repeats, ConstantOfShape's
 /// shape, Range's start, limit and delta, the sequence lengths of
-/// recurrent ops; qmlir compiles static
-/// shapes), and Pad's constant value. They are bound to the data
+/// recurrent ops, the sizes of windows and of MelWeightMatrix, STFT's frame
+/// step and length; qmlir compiles static shapes), Pad's constant value,
+/// MelWeightMatrix's edges and STFT's window (which become constants and
+/// convolution filters). They are bound to the data
 /// set's values before import.
 llvm::StringSet<> compileTimeInputs(const onnx::ModelProto &model) {
   llvm::StringSet<> names;
@@ -223,6 +225,13 @@ llvm::StringSet<> compileTimeInputs(const onnx::ModelProto &model) {
       positions = {0};
     else if (op == "Range")
       positions = {0, 1, 2}; // start, limit, delta: they fix the length
+    else if (op == "HannWindow" || op == "HammingWindow" ||
+             op == "BlackmanWindow")
+      positions = {0}; // the size
+    else if (op == "MelWeightMatrix")
+      positions = {0, 1, 2, 3, 4}; // the matrix is a constant of them
+    else if (op == "STFT")
+      positions = {1, 2, 3}; // frame step, window and length: the filters
     else if (op == "Pad")
       positions = {1, 2}; // pads and the constant value
     else if (op == "RNN" || op == "GRU" || op == "LSTM")

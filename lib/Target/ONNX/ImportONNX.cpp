@@ -682,6 +682,16 @@ private:
   void importExpand();
   void importTile();
   void importConstantOfShape();
+  /// HannWindow, HammingWindow, BlackmanWindow of a compile-time size.
+  void importWindow(StringRef op);
+  /// MelWeightMatrix of compile-time inputs: a constant.
+  void importMelWeightMatrix();
+  /// STFT of a real signal with a compile-time frame step, length and
+  /// window: a strided convolution whose filters are the windowed DFT rows.
+  void importSTFT();
+  /// The single value of compile-time input `i` (an integer or a float);
+  /// `what` names it in the diagnostic when it is not a constant.
+  double constantScalar(int64_t i, const Twine &what);
   void importMod();
   void importGather(bool elements);
   void importDepthToSpace(bool toSpace);
@@ -2877,6 +2887,160 @@ void Importer::importRange() {
   setOutput(tosa::ConstOp::create(b, loc, type, values));
 }
 
+double Importer::constantScalar(int64_t i, const Twine &what) {
+  std::optional<DenseElementsAttr> v = constantInput(i);
+  if (!v)
+    unsupported(what + " that is known only at run time (it fixes the "
+                       "result's shape or values)");
+  if (v->getNumElements() != 1)
+    failNode(what + " must be a scalar");
+  if (isa<FloatType>(v->getElementType()))
+    return (*v->getValues<APFloat>().begin()).convertToDouble();
+  if (isa<IntegerType>(v->getElementType()))
+    return double((*v->getValues<APInt>().begin()).getSExtValue());
+  failNode(what + " must be an integer or a float");
+}
+
+void Importer::importWindow(StringRef op) {
+  double size = constantScalar(0, op + "'s size");
+  if (intAttr("output_datatype", onnx::TensorProto::FLOAT) !=
+      onnx::TensorProto::FLOAT)
+    unsupported(op + " of an element type other than f32");
+  if (size < 1)
+    unsupported("an empty window (TOSA has no tensor with no elements)");
+  if (size > double(int64_t(1) << 24))
+    unsupported("a window of more than 2^24 elements");
+  int64_t n = int64_t(size);
+  // ONNX: periodic windows divide by N, symmetric ones by N - 1.
+  double d = intAttr("periodic", 1) ? double(n) : double(n - 1);
+  SmallVector<float> w(n);
+  for (int64_t i = 0; i < n; ++i) {
+    double x = d > 0 ? 2 * M_PI * double(i) / d : 0.0;
+    if (op == "HannWindow")
+      w[i] = float(0.5 - 0.5 * std::cos(x));
+    else if (op == "HammingWindow")
+      w[i] = float(25.0 / 46.0 - (1.0 - 25.0 / 46.0) * std::cos(x));
+    else
+      w[i] = float(0.42 - 0.5 * std::cos(x) + 0.08 * std::cos(2 * x));
+  }
+  setOutput(constF32({n}, w));
+}
+
+void Importer::importMelWeightMatrix() {
+  double mels = constantScalar(0, "MelWeightMatrix's num_mel_bins");
+  double dftLength = constantScalar(1, "MelWeightMatrix's dft_length");
+  double rate = constantScalar(2, "MelWeightMatrix's sample_rate");
+  double lower = constantScalar(3, "MelWeightMatrix's lower_edge_hertz");
+  double upper = constantScalar(4, "MelWeightMatrix's upper_edge_hertz");
+  if (intAttr("output_datatype", onnx::TensorProto::FLOAT) !=
+      onnx::TensorProto::FLOAT)
+    unsupported("MelWeightMatrix of an element type other than f32");
+  if (mels < 1 || dftLength < 1 || rate <= 0 || !(lower >= 0) ||
+      !(upper > lower) || mels > 65536 || dftLength > double(1 << 24))
+    failNode("MelWeightMatrix needs num_mel_bins, dft_length and sample_rate "
+             "above 0 and 0 <= lower_edge_hertz < upper_edge_hertz");
+  int64_t numMels = int64_t(mels), length = int64_t(dftLength);
+  int64_t bins = length / 2 + 1;
+  // The ONNX reference: num_mel_bins + 2 points evenly spaced on the mel
+  // scale (the edges in f32, as it computes them), back in Hz, as DFT bin
+  // indices floor((dft_length + 1) * f / sample_rate); triangles between
+  // neighbours.
+  auto toMel = [](double hz) {
+    return float(2595.0f * std::log10(float(1.0f + float(hz) / 700.0f)));
+  };
+  float lowMel = toMel(lower), highMel = toMel(upper);
+  float step = (highMel - lowMel) / float(numMels + 2);
+  SmallVector<int64_t> points(numMels + 2);
+  for (int64_t i = 0; i < numMels + 2; ++i) {
+    double mel = double(i) * double(step) + double(lowMel);
+    double hz = 700.0 * (std::pow(10.0, mel / 2595.0) - 1.0);
+    points[i] = int64_t(std::floor(double(length + 1) * hz / rate));
+    if (points[i] < 0 || points[i] >= bins)
+      failNode("MelWeightMatrix's mel points reach past the last DFT bin "
+               "(upper_edge_hertz too far beyond the Nyquist frequency of "
+               "sample_rate)");
+  }
+  SmallVector<float> w(bins * numMels, 0.0f);
+  for (int64_t m = 0; m < numMels; ++m) {
+    int64_t lo = points[m], center = points[m + 1], hi = points[m + 2];
+    if (center == lo)
+      w[center * numMels + m] = 1.0f;
+    else
+      for (int64_t j = lo; j <= center; ++j)
+        w[j * numMels + m] = float(double(j - lo) / double(center - lo));
+    for (int64_t j = center; j < hi; ++j)
+      w[j * numMels + m] = float(double(hi - j) / double(hi - center));
+  }
+  setOutput(constF32({bins, numMels}, w));
+}
+
+void Importer::importSTFT() {
+  RankedTensorType xt = inputType(0);
+  if (xt.getRank() != 3)
+    failNode("STFT's signal must be [batch, length, 1 or 2]");
+  if (xt.getDimSize(2) != 1)
+    unsupported("STFT of a complex signal");
+  if (!xt.getElementType().isF32())
+    unsupported("STFT of an element type other than f32");
+  int64_t batch = xt.getDimSize(0), length = xt.getDimSize(1);
+  double step = constantScalar(1, "STFT's frame_step");
+  std::optional<DenseElementsAttr> window;
+  if (hasInput(2)) {
+    window = constantInput(2);
+    // A window op of a constant size (HannWindow) imports as a constant.
+    DenseElementsAttr built;
+    if (!window && matchPattern(input(2), m_Constant(&built)))
+      window = built;
+    if (!window)
+      unsupported("STFT with a run-time window (it becomes the filters of "
+                  "a convolution)");
+    if (window->getType().getRank() != 1 ||
+        !window->getElementType().isF32())
+      failNode("STFT's window must be a 1-D f32 tensor");
+  }
+  double frame = hasInput(3) ? constantScalar(3, "STFT's frame_length")
+                 : window    ? double(window->getNumElements())
+                             : double(length);
+  if (window && window->getNumElements() != int64_t(frame))
+    failNode("STFT's window length differs from its frame_length");
+  if (step < 1 || frame < 1 || frame > double(length))
+    failNode("STFT needs frame_step >= 1 and 1 <= frame_length <= the "
+             "signal's length");
+  int64_t hop = int64_t(step), n = int64_t(frame);
+  int64_t bins = intAttr("onesided", 1) ? n / 2 + 1 : n;
+  int64_t frames = (length - n) / hop + 1;
+  SmallVector<float> win(n, 1.0f);
+  if (window)
+    win = llvm::to_vector(window->getValues<float>());
+  // Filter 2k is frame sample t's weight in the real part of bin k,
+  // win[t] cos(2 pi k t / n); filter 2k + 1 its weight in the imaginary
+  // part, -win[t] sin(2 pi k t / n). The NHWC result [batch, 1, frames,
+  // 2 * bins] is then [batch, frames, bins, 2].
+  SmallVector<float> w(2 * bins * n);
+  for (int64_t k = 0; k < bins; ++k)
+    for (int64_t t = 0; t < n; ++t) {
+      double angle = 2 * M_PI * double((k * t) % n) / double(n);
+      w[(2 * k) * n + t] = float(win[t] * std::cos(angle));
+      w[(2 * k + 1) * n + t] = float(-win[t] * std::sin(angle));
+    }
+  Value x = reshape(input(0), {batch, 1, length, 1});
+  // The samples after the last frame: cut (TOSA's output size is exact).
+  int64_t used = (frames - 1) * hop + n;
+  if (used != length) {
+    SmallVector<int64_t> size = {batch, 1, used, 1};
+    x = tosa::SliceOp::create(b, loc, RankedTensorType::get(size, b.getF32Type()),
+                              x, shapeValue({0, 0, 0, 0}), shapeValue(size));
+  }
+  auto outNHWC = RankedTensorType::get({batch, 1, frames, 2 * bins},
+                                       b.getF32Type());
+  Value r = tosa::Conv2DOp::create(
+      b, loc, outNHWC, x, constF32({2 * bins, 1, n, 1}, w),
+      constF32({2 * bins}, SmallVector<float>(2 * bins, 0.0f)),
+      b.getDenseI64ArrayAttr({0, 0, 0, 0}), b.getDenseI64ArrayAttr({1, hop}),
+      b.getDenseI64ArrayAttr({1, 1}), TypeAttr::get(b.getF32Type()));
+  setOutput(reshape(r, {batch, frames, bins, 2}));
+}
+
 void Importer::importConstantOfShape() {
   if (!constantInput(0))
     unsupported("the shape input that is not a constant (it must be)");
@@ -4021,6 +4185,10 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     t["Tile"] = [](Importer &im) { im.importTile(); };
     t["ConstantOfShape"] = [](Importer &im) { im.importConstantOfShape(); };
     t["Range"] = [](Importer &im) { im.importRange(); };
+    for (StringRef op : {"HannWindow", "HammingWindow", "BlackmanWindow"})
+      t[op] = [op](Importer &im) { im.importWindow(op); };
+    t["MelWeightMatrix"] = [](Importer &im) { im.importMelWeightMatrix(); };
+    t["STFT"] = [](Importer &im) { im.importSTFT(); };
     t["Mod"] = [](Importer &im) { im.importMod(); };
     t["Gather"] = [](Importer &im) { im.importGather(/*elements=*/false); };
     t["GatherElements"] = [](Importer &im) {
@@ -4429,6 +4597,19 @@ qmlir::importONNX(StringRef bytes, MLIRContext *context,
     if (o.type().has_tensor_type())
       o.mutable_type()->mutable_tensor_type()->clear_shape();
   }
+  // Defaults that this libonnx's shape inference reads differently from the
+  // operator's specification, made explicit: STFT's onesided is 1 (its
+  // inference takes 0 when the attribute is absent).
+  for (onnx::NodeProto &n : *model.mutable_graph()->mutable_node())
+    if (n.op_type() == "STFT" &&
+        llvm::none_of(n.attribute(), [](const onnx::AttributeProto &a) {
+          return a.name() == "onesided";
+        })) {
+      onnx::AttributeProto *a = n.add_attribute();
+      a->set_name("onesided");
+      a->set_type(onnx::AttributeProto::INT);
+      a->set_i(1);
+    }
   // Shape inference, then folding of the shape computations it made
   // computable (a Reshape fed by Shape -> Slice -> Concat), until nothing
   // changes; the folded values become initializers. A round whose inference

@@ -184,3 +184,28 @@ func.func @transpose_between(%x: tensor<1x2x2x1xf32>) -> tensor<1x2x2x2xf32> {
   %o3 = qnn.observe %c2 {min = -2.0 : f32, max = 3.1 : f32} : tensor<1x2x2x2xf32>
   return %o3 : tensor<1x2x2x2xf32>
 }
+
+// -----
+
+// A contraction whose result feeds a logarithm (through an observer and the
+// addition of an epsilon: a log-mel front end) stays in float: near 0 the
+// log magnifies one 8-bit step into an error of any size (the epsilon,
+// folded into an i32 bias, would even round away: log(0) = -inf).
+// CHECK-LABEL: func @feeds_log
+// CHECK: tosa.conv2d
+// CHECK-NOT: qnn.conv2d
+// TENSOR-LABEL: func @feeds_log
+// EVEN-LABEL: func @feeds_log
+func.func @feeds_log(%x: tensor<1x2x2x1xf32>) -> tensor<1x2x2x1xf32> {
+  %w = "tosa.const"() <{values = dense<0.5> : tensor<1x1x1x1xf32>}> : () -> tensor<1x1x1x1xf32>
+  %b = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %eps = "tosa.const"() <{values = dense<1.0e-6> : tensor<1x1x1x1xf32>}> : () -> tensor<1x1x1x1xf32>
+  %o0 = qnn.observe %x {min = 0.0 : f32, max = 1.0 : f32} : tensor<1x2x2x1xf32>
+  // expected-remark @+1 {{left in float: its result feeds tosa.log, which magnifies errors near 0 far beyond an 8-bit step}}
+  %c = tosa.conv2d %o0, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x1xf32>, tensor<1x1x1x1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x1xf32>
+  %o1 = qnn.observe %c {min = 0.0 : f32, max = 0.5 : f32} : tensor<1x2x2x1xf32>
+  %a = tosa.add %o1, %eps : (tensor<1x2x2x1xf32>, tensor<1x1x1x1xf32>) -> tensor<1x2x2x1xf32>
+  %l = tosa.log %a : (tensor<1x2x2x1xf32>) -> tensor<1x2x2x1xf32>
+  return %l : tensor<1x2x2x1xf32>
+}

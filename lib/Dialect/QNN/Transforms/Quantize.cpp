@@ -44,6 +44,34 @@ double getWeightScale(double absMax, int64_t weightMax) {
   return absMax > 0.0 ? absMax / weightMax : 1.0;
 }
 
+/// The logarithm, reciprocal or reciprocal square root that `value` feeds
+/// through shape-only ops, observers and additions of a constant (a log-mel
+/// front end's log(x + eps)), if any. Near 0 these magnify an error far
+/// beyond its size: a value that rounds to the zero point there becomes
+/// log(eps), or -inf when the eps, folded into the bias, rounds away.
+Operation *findSingularUser(Value value) {
+  SmallVector<Value> work = {value};
+  DenseSet<Value> seen;
+  while (!work.empty()) {
+    Value v = work.pop_back_val();
+    if (!seen.insert(v).second)
+      continue;
+    for (Operation *user : v.getUsers()) {
+      if (isa<tosa::LogOp, tosa::ReciprocalOp, tosa::RsqrtOp>(user))
+        return user;
+      bool passes =
+          isa<tosa::ReshapeOp, tosa::TransposeOp, qnn::ObserveOp,
+              tensor::CollapseShapeOp, tensor::ExpandShapeOp>(user);
+      if (auto add = dyn_cast<tosa::AddOp>(user))
+        passes = matchPattern(add.getInput1(), m_Constant()) ||
+                 matchPattern(add.getInput2(), m_Constant());
+      if (passes && user->getNumResults() == 1)
+        work.push_back(user->getResult(0));
+    }
+  }
+  return nullptr;
+}
+
 /// Weights of one group in the qnn layout ([O, KH, KW, C/groups] for
 /// convolutions, [K, N] for matmuls), with the output-channel axis.
 struct FloatWeights {
@@ -193,6 +221,12 @@ LogicalResult Quantizer::quantizeGroup(QuantizableGroup group) {
   std::optional<FloatWeights> weights = getWeights(group);
   if (!weights) {
     anchor->emitRemark("left in float: weights are not a constant tensor");
+    return success();
+  }
+  if (Operation *singular = findSingularUser(group.end)) {
+    anchor->emitRemark("left in float: its result feeds ")
+        << singular->getName()
+        << ", which magnifies errors near 0 far beyond an 8-bit step";
     return success();
   }
   // Bias: conv operand 2, or the constant added to the matmul.

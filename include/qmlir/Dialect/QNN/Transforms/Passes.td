@@ -98,8 +98,11 @@ def QNNQuantize : Pass<"qnn-quantize", "func::FuncOp"> {
     fits in i32 with room for the accumulation and its multiplier stays at
     or above 2^-31. Such a channel's weights round to 0 and it outputs its
     bias. A group whose calibrated output range is narrower than one
-    accumulator step (multiplier >= 2^31) stays in float with a remark.
-    NaN or infinite weights or bias are an error.
+    accumulator step (multiplier >= 2^31) stays in float with a remark; so
+    does a group whose result feeds a logarithm, reciprocal or reciprocal
+    square root (through shape-only ops and the addition of a constant: a
+    log-mel front end's log(x + eps)), where one 8-bit step near 0 becomes
+    an error of any size. NaN or infinite weights or bias are an error.
 
     Before:
     ```mlir
