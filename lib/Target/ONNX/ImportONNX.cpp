@@ -2166,43 +2166,92 @@ void Importer::importResize() {
 void Importer::importPool(StringRef op) {
   Value x = input(0);
   auto xt = cast<RankedTensorType>(x.getType());
+  // 1-D: a 2-D pooling of height 1 (audio front ends).
+  bool oneD = xt.getRank() == 3;
+  if (oneD) {
+    x = reshape(x, {xt.getDimSize(0), xt.getDimSize(1), 1, xt.getDimSize(2)});
+    xt = cast<RankedTensorType>(x.getType());
+  }
   if (xt.getRank() != 4 || !xt.getElementType().isF32())
-    unsupported("only 2-D f32 pooling is supported");
+    unsupported("only 1-D and 2-D f32 pooling is supported");
+  // Attributes of a 1-D pooling, widened to 2-D: height 1, stride 1, no
+  // padding along it.
+  auto widen = [&](SmallVector<int64_t> v, int64_t unit) {
+    if (oneD && v.size() == 1)
+      v.insert(v.begin(), unit);
+    return v;
+  };
   SmallVector<int64_t> kernel, strides = {1, 1}, pads(4, 0);
   if (op == "GlobalAveragePool" || op == "GlobalMaxPool") {
     kernel = {xt.getDimSize(2), xt.getDimSize(3)};
   } else {
-    kernel = intsAttr("kernel_shape");
+    int64_t rank = oneD ? 1 : 2;
+    kernel = widen(intsAttr("kernel_shape"), 1);
     if (kernel.size() != 2)
-      failNode("kernel_shape must have 2 entries");
+      failNode("kernel_shape must have " + Twine(rank) + " entries");
     if (!intsAttr("strides").empty())
-      strides = intsAttr("strides");
+      strides = widen(intsAttr("strides"), 1);
     if (strides.size() != 2 ||
         llvm::any_of(strides, [](int64_t v) { return v <= 0; }) ||
         llvm::any_of(kernel, [](int64_t v) { return v <= 0; }))
-      failNode("kernel_shape and strides must be 2 positive values");
-    if (intAttr("ceil_mode", 0) != 0)
-      unsupported("ceil_mode = 1 is not supported");
+      failNode("kernel_shape and strides must be " + Twine(rank) +
+               " positive values");
     if (!intsAttr("dilations").empty() &&
         llvm::any_of(intsAttr("dilations"), [](int64_t d) { return d != 1; }))
       unsupported("dilated pooling is not supported");
-    pads = tosaPads(stringAttr("auto_pad", "NOTSET"), intsAttr("pads"),
+    SmallVector<int64_t> onnxPads = intsAttr("pads");
+    if (oneD && onnxPads.size() == 2)
+      onnxPads = {0, onnxPads[0], 0, onnxPads[1]};
+    pads = tosaPads(stringAttr("auto_pad", "NOTSET"), onnxPads,
                     {xt.getDimSize(2), xt.getDimSize(3)}, kernel, strides);
-    if (op == "AveragePool" && intAttr("count_include_pad", 0) == 0 &&
-        llvm::any_of(pads, [](int64_t p) { return p != 0; }))
-      ; // TOSA's avg_pool2d excludes padding from the count, like ONNX.
     if (op == "AveragePool" && intAttr("count_include_pad", 0) != 0 &&
         llvm::any_of(pads, [](int64_t p) { return p != 0; }))
       unsupported("count_include_pad = 1 with padding is not supported");
-    if (!exactEndPad(xt.getDimSize(2), kernel[0], strides[0], pads[0],
-                     pads[1]) ||
-        !exactEndPad(xt.getDimSize(3), kernel[1], strides[1], pads[2], pads[3]))
-      unsupported("padding that drops input rows is not supported");
+    // ceil_mode: the last, partial window is taken too (unless it would
+    // start in the end padding), as more end padding, which max pooling
+    // never picks and average pooling leaves out of the count (TOSA's
+    // avg_pool2d counts only input elements, as ONNX without
+    // count_include_pad does).
+    bool ceil = intAttr("ceil_mode", 0) != 0;
+    SmallVector<int64_t> kept = {xt.getDimSize(2), xt.getDimSize(3)};
+    for (int i = 0; i < 2; ++i) {
+      int64_t in = xt.getDimSize(2 + i), begin = pads[2 * i],
+              &end = pads[2 * i + 1];
+      int64_t span = in + begin + end - kernel[i];
+      if (span < 0)
+        failNode("the window is larger than the padded input");
+      if (ceil) {
+        int64_t out = llvm::divideCeil(span, strides[i]) + 1;
+        if ((out - 1) * strides[i] >= in + begin)
+          --out;
+        end = (out - 1) * strides[i] + kernel[i] - in - begin;
+        if (end < 0)
+          unsupported("ceil_mode = 1 where the last window drops input "
+                      "elements");
+        if (end >= kernel[i])
+          unsupported("ceil_mode = 1 with end padding as large as the "
+                      "window");
+      } else if (!exactEndPad(in, kernel[i], strides[i], begin, end)) {
+        // ONNX floors the output size: the windows reach up to `need` of
+        // the padded extent; the input rows beyond are cut (TOSA's output
+        // size is exact), the end padding is what they still cover.
+        int64_t need = (span / strides[i]) * strides[i] + kernel[i];
+        kept[i] = std::min(in, need - begin);
+        end = need - begin - kept[i];
+      }
+    }
+    if (kept[0] != xt.getDimSize(2) || kept[1] != xt.getDimSize(3)) {
+      SmallVector<int64_t> size = {xt.getDimSize(0), xt.getDimSize(1), kept[0],
+                                   kept[1]};
+      x = tosa::SliceOp::create(
+          b, loc, RankedTensorType::get(size, xt.getElementType()), x,
+          shapeValue({0, 0, 0, 0}), shapeValue(size));
+    }
   }
   RankedTensorType out = outputType();
   auto outNHWC = RankedTensorType::get(
-      {out.getDimSize(0), out.getDimSize(2), out.getDimSize(3),
-       out.getDimSize(1)},
+      {out.getDimSize(0), oneD ? 1 : out.getDimSize(2),
+       out.getDimSize(oneD ? 2 : 3), out.getDimSize(1)},
       b.getF32Type());
   Value nhwc = toNHWC(x);
   Value r;
@@ -2217,7 +2266,7 @@ void Importer::importPool(StringRef op) {
         b.getDenseI64ArrayAttr(strides), b.getDenseI64ArrayAttr(pads),
         TypeAttr::get(b.getF32Type()));
   }
-  setOutput(toNCHW(r));
+  setOutput(oneD ? reshape(toNCHW(r), out.getShape()) : toNCHW(r));
 }
 
 void Importer::importBatchNorm() {
