@@ -232,6 +232,8 @@ llvm::StringSet<> compileTimeInputs(const onnx::ModelProto &model) {
       positions = {0, 1, 2, 3, 4}; // the matrix is a constant of them
     else if (op == "STFT")
       positions = {1, 2, 3}; // frame step, window and length: the filters
+    else if (op == "DFT")
+      positions = {1}; // dft_length: the basis
     else if (op == "Pad")
       positions = {1, 2}; // pads and the constant value
     else if (op == "RNN" || op == "GRU" || op == "LSTM")

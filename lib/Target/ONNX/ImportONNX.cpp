@@ -689,6 +689,9 @@ private:
   /// STFT of a real signal with a compile-time frame step, length and
   /// window: a strided convolution whose filters are the windowed DFT rows.
   void importSTFT();
+  /// DFT (opset 17) of a compile-time length along one axis: one matmul by
+  /// a constant basis of cos and sin rows.
+  void importDFT();
   /// The single value of compile-time input `i` (an integer or a float);
   /// `what` names it in the diagnostic when it is not a constant.
   double constantScalar(int64_t i, const Twine &what);
@@ -3090,6 +3093,89 @@ void Importer::importSTFT() {
   setOutput(reshape(r, {batch, frames, bins, 2}));
 }
 
+void Importer::importDFT() {
+  RankedTensorType xt = inputType(0);
+  int64_t rank = xt.getRank();
+  if (rank < 3)
+    failNode("DFT's input must be [batch, signal..., 1 or 2]");
+  int64_t parts = xt.getDimSize(rank - 1);
+  if (parts != 1 && parts != 2)
+    failNode("DFT's last dimension must be 1 (real) or 2 (complex)");
+  if (!xt.getElementType().isF32())
+    unsupported("DFT of an element type other than f32");
+  int64_t axis = intAttr("axis", 1);
+  if (axis < 0)
+    axis += rank;
+  if (axis < 1 || axis > rank - 2)
+    failNode("DFT's axis must be a signal dimension");
+  bool inverse = intAttr("inverse", 0) != 0;
+  bool onesided = intAttr("onesided", 0) != 0;
+  if (inverse && onesided)
+    failNode("DFT cannot be inverse and onesided");
+  if (onesided && parts == 2)
+    failNode("a onesided DFT needs a real input");
+  int64_t n = xt.getDimSize(axis);
+  int64_t length = hasInput(1) ? int64_t(constantScalar(1, "DFT's dft_length"))
+                                : n;
+  if (length < 1 || length > (int64_t(1) << 16))
+    failNode("DFT's dft_length must be between 1 and 2^16");
+  int64_t bins = onesided ? length / 2 + 1 : length;
+  // The signal axis and the complex parts last, everything else flattened
+  // into rows: [rows, used * parts] x [used * parts, bins * 2]. Samples past
+  // dft_length are cut; missing ones are zeros (no rows of the basis).
+  int64_t used = std::min(n, length);
+  Value x = input(0);
+  if (used < n) {
+    SmallVector<int64_t> size(xt.getShape());
+    size[axis] = used;
+    x = tosa::SliceOp::create(
+        b, loc, RankedTensorType::get(size, xt.getElementType()), x,
+        shapeValue(SmallVector<int64_t>(rank, 0)), shapeValue(size));
+  }
+  SmallVector<int32_t> perm;
+  for (int64_t d = 0; d < rank - 1; ++d)
+    if (d != axis)
+      perm.push_back(d);
+  perm.push_back(axis);
+  perm.push_back(rank - 1);
+  x = transpose(x, perm);
+  int64_t rows = xt.getNumElements() / (n * parts);
+  int64_t k = used * parts;
+  // Forward: (re + i im)(cos - i sin); inverse: (re + i im)(cos + i sin)
+  // / dft_length.
+  SmallVector<float> basis(k * bins * 2);
+  double sign = inverse ? 1.0 : -1.0, scale = inverse ? 1.0 / length : 1.0;
+  for (int64_t t = 0; t < used; ++t)
+    for (int64_t f = 0; f < bins; ++f) {
+      double angle = 2 * M_PI * double((f * t) % length) / double(length);
+      double c = std::cos(angle) * scale, sn = sign * std::sin(angle) * scale;
+      // Row (t, re): re * c into the real part, re * sn into the imaginary.
+      basis[(t * parts) * bins * 2 + f * 2] = float(c);
+      basis[(t * parts) * bins * 2 + f * 2 + 1] = float(sn);
+      if (parts == 2) {
+        // Row (t, im): i im (c + i sn) = -im * sn + i im * c.
+        basis[(t * parts + 1) * bins * 2 + f * 2] = float(-sn);
+        basis[(t * parts + 1) * bins * 2 + f * 2 + 1] = float(c);
+      }
+    }
+  auto zpType = RankedTensorType::get({1}, b.getF32Type());
+  Value zp = tosa::ConstOp::create(b, loc, zpType,
+                                   DenseElementsAttr::get(zpType, 0.0f));
+  Value r = tosa::MatMulOp::create(
+      b, loc, RankedTensorType::get({1, rows, bins * 2}, b.getF32Type()),
+      reshape(x, {1, rows, k}), constF32({1, k, bins * 2}, basis), zp, zp);
+  // Back to the input's order with the axis holding the bins.
+  SmallVector<int64_t> moved;
+  for (int32_t d : perm)
+    moved.push_back(d == axis ? bins : xt.getDimSize(d));
+  moved.back() = 2;
+  r = reshape(r, moved);
+  SmallVector<int32_t> inversePerm(rank);
+  for (int64_t d = 0; d < rank; ++d)
+    inversePerm[perm[d]] = d;
+  setOutput(transpose(r, inversePerm));
+}
+
 void Importer::importConstantOfShape() {
   if (!constantInput(0))
     unsupported("the shape input that is not a constant (it must be)");
@@ -4238,6 +4324,7 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
       t[op] = [op](Importer &im) { im.importWindow(op); };
     t["MelWeightMatrix"] = [](Importer &im) { im.importMelWeightMatrix(); };
     t["STFT"] = [](Importer &im) { im.importSTFT(); };
+    t["DFT"] = [](Importer &im) { im.importDFT(); };
     t["Mod"] = [](Importer &im) { im.importMod(); };
     t["Gather"] = [](Importer &im) { im.importGather(/*elements=*/false); };
     t["GatherElements"] = [](Importer &im) {
