@@ -692,6 +692,9 @@ private:
   /// DFT (opset 17) of a compile-time length along one axis: one matmul by
   /// a constant basis of cos and sin rows.
   void importDFT();
+  /// Einsum of one or two f32 operands without ellipses or repeated labels
+  /// in an operand: sums, transposes and one batched matmul.
+  void importEinsum();
   /// The single value of compile-time input `i` (an integer or a float);
   /// `what` names it in the diagnostic when it is not a constant.
   double constantScalar(int64_t i, const Twine &what);
@@ -3176,6 +3179,131 @@ void Importer::importDFT() {
   setOutput(transpose(r, inversePerm));
 }
 
+void Importer::importEinsum() {
+  std::string eq;
+  for (char ch : stringAttr("equation", ""))
+    if (ch != ' ')
+      eq += ch;
+  if (eq.find("...") != std::string::npos)
+    unsupported("Einsum with an ellipsis");
+  size_t arrow = eq.find("->");
+  std::string lhs = eq.substr(0, arrow);
+  SmallVector<std::string> terms;
+  for (StringRef t : llvm::split(StringRef(lhs), ','))
+    terms.push_back(t.str());
+  int64_t n = numInputs();
+  if (static_cast<int64_t>(terms.size()) != n)
+    failNode("Einsum's equation names " + Twine(terms.size()) +
+             " operands, the node has " + Twine(n));
+  if (n < 1 || n > 2)
+    unsupported("Einsum of more than two operands");
+  // Each label's size; an operand's labels are letters, each once.
+  std::map<char, int64_t> size, count;
+  for (int64_t i = 0; i < n; ++i) {
+    RankedTensorType t = inputType(i);
+    if (!t.getElementType().isF32())
+      unsupported("Einsum of an element type other than f32");
+    if (static_cast<int64_t>(terms[i].size()) != t.getRank())
+      failNode("Einsum's term '" + terms[i] + "' does not match the rank of "
+               "its operand");
+    for (auto [d, c] : llvm::enumerate(terms[i])) {
+      if (!std::isalpha(static_cast<unsigned char>(c)))
+        failNode("Einsum's labels must be letters");
+      if (llvm::count(terms[i], c) > 1)
+        unsupported("Einsum with a label repeated in one operand (a "
+                    "diagonal)");
+      auto [it, fresh] = size.insert({c, t.getDimSize(d)});
+      if (!fresh && it->second != t.getDimSize(d))
+        failNode("Einsum's label '" + Twine(c) + "' has two sizes");
+      ++count[c];
+    }
+  }
+  // Implicit output: the labels seen once, in alphabetical order.
+  std::string out;
+  if (arrow != std::string::npos) {
+    out = eq.substr(arrow + 2);
+  } else {
+    for (auto [c, k] : count)
+      if (k == 1)
+        out += c;
+  }
+  for (char c : out)
+    if (!size.count(c) || llvm::count(out, c) > 1)
+      failNode("Einsum's output label '" + Twine(c) +
+               "' is not an input label or repeats");
+  auto inOut = [&](char c) { return out.find(c) != std::string::npos; };
+  // Labels of one operand that neither the output nor the other operand
+  // has are summed out first.
+  SmallVector<Value> ops;
+  for (int64_t i = 0; i < n; ++i) {
+    Value v = input(i);
+    std::string kept;
+    SmallVector<int64_t> shape;
+    for (auto [d, c] : llvm::enumerate(terms[i])) {
+      bool other = n == 2 && terms[1 - i].find(c) != std::string::npos;
+      if (inOut(c) || other) {
+        kept += c;
+        shape.push_back(size[c]);
+        continue;
+      }
+      auto t = cast<RankedTensorType>(v.getType());
+      SmallVector<int64_t> reduced(t.getShape());
+      reduced[d] = 1;
+      v = tosa::ReduceSumOp::create(b, loc, t.clone(reduced), v,
+                                    b.getI32IntegerAttr(d));
+    }
+    terms[i] = kept;
+    ops.push_back(reshape(v, shape));
+  }
+  // Order `v` (labels `have`) as `want`.
+  auto order = [&](Value v, StringRef have, StringRef want) {
+    SmallVector<int32_t> perm;
+    for (char c : want)
+      perm.push_back(have.find(c));
+    return llvm::equal(perm, llvm::seq<int32_t>(0, perm.size()))
+               ? v
+               : transpose(v, perm);
+  };
+  auto product = [&](StringRef labels) {
+    int64_t p = 1;
+    for (char c : labels)
+      p *= size[c];
+    return p;
+  };
+  Value r;
+  std::string rLabels;
+  if (n == 1) {
+    r = ops[0];
+    rLabels = terms[0];
+  } else {
+    // [batch, freeA, contracted] x [batch, contracted, freeB].
+    std::string batch, freeA, freeB, contracted;
+    for (char c : terms[0]) {
+      bool inB = terms[1].find(c) != std::string::npos;
+      (inB ? (inOut(c) ? batch : contracted) : freeA) += c;
+    }
+    for (char c : terms[1])
+      if (terms[0].find(c) == std::string::npos)
+        freeB += c;
+    Value a = order(ops[0], terms[0], batch + freeA + contracted);
+    Value c = order(ops[1], terms[1], batch + contracted + freeB);
+    int64_t bs = product(batch), m = product(freeA), k = product(contracted),
+            nn = product(freeB);
+    auto zpType = RankedTensorType::get({1}, b.getF32Type());
+    Value zp = tosa::ConstOp::create(b, loc, zpType,
+                                     DenseElementsAttr::get(zpType, 0.0f));
+    r = tosa::MatMulOp::create(
+        b, loc, RankedTensorType::get({bs, m, nn}, b.getF32Type()),
+        reshape(a, {bs, m, k}), reshape(c, {bs, k, nn}), zp, zp);
+    rLabels = batch + freeA + freeB;
+    SmallVector<int64_t> shape;
+    for (char ch : rLabels)
+      shape.push_back(size[ch]);
+    r = reshape(r, shape);
+  }
+  setOutput(order(r, rLabels, out));
+}
+
 void Importer::importConstantOfShape() {
   if (!constantInput(0))
     unsupported("the shape input that is not a constant (it must be)");
@@ -4325,6 +4453,7 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     t["MelWeightMatrix"] = [](Importer &im) { im.importMelWeightMatrix(); };
     t["STFT"] = [](Importer &im) { im.importSTFT(); };
     t["DFT"] = [](Importer &im) { im.importDFT(); };
+    t["Einsum"] = [](Importer &im) { im.importEinsum(); };
     t["Mod"] = [](Importer &im) { im.importMod(); };
     t["Gather"] = [](Importer &im) { im.importGather(/*elements=*/false); };
     t["GatherElements"] = [](Importer &im) {
