@@ -2003,34 +2003,60 @@ void Importer::importConvTranspose() {
   Value x = input(0), w = input(1);
   auto xt = cast<RankedTensorType>(x.getType());
   auto wt = cast<RankedTensorType>(w.getType());
+  // 1-D: a 2-D transposed convolution of height 1; the attributes of the
+  // width get a height entry of 1 (stride, kernel) or 0 (pads).
+  bool oneD = xt.getRank() == 3 && wt.getRank() == 3;
+  if (oneD) {
+    x = reshape(x, {xt.getDimSize(0), xt.getDimSize(1), 1, xt.getDimSize(2)});
+    w = reshape(w, {wt.getDimSize(0), wt.getDimSize(1), 1, wt.getDimSize(2)});
+    xt = cast<RankedTensorType>(x.getType());
+    wt = cast<RankedTensorType>(w.getType());
+  }
   if (xt.getRank() != 4 || !xt.getElementType().isF32())
-    unsupported("only 2-D f32 ConvTranspose is supported");
-  if (intAttr("group", 1) != 1)
-    unsupported("grouped ConvTranspose");
+    unsupported("only 1-D and 2-D f32 ConvTranspose is supported");
+  auto widen = [&](SmallVector<int64_t> v, int64_t unit) {
+    if (oneD && v.size() == 1)
+      v.insert(v.begin(), unit);
+    return v;
+  };
+  int64_t group = intAttr("group", 1);
+  int64_t channels = xt.getDimSize(1);
+  if (group < 1 || channels % group != 0 || wt.getRank() != 4 ||
+      wt.getDimSize(0) != channels)
+    failNode("ConvTranspose's weight must be [C, M / group, kH, kW] with "
+             "group dividing C");
+  if (group > 64)
+    unsupported("grouped ConvTranspose of more than 64 groups (one "
+                "transposed convolution per group)");
   SmallVector<int64_t> dilations = intsAttr("dilations");
   if (llvm::any_of(dilations, [](int64_t d) { return d != 1; }))
     unsupported("dilated ConvTranspose");
-  SmallVector<int64_t> strides = intsAttr("strides");
+  SmallVector<int64_t> strides = widen(intsAttr("strides"), 1);
   if (strides.empty())
     strides = {1, 1};
-  SmallVector<int64_t> outPadding = intsAttr("output_padding");
+  SmallVector<int64_t> outPadding = widen(intsAttr("output_padding"), 0);
   if (outPadding.empty())
     outPadding = {0, 0};
-  if (wt.getRank() != 4 || strides.size() != 2 || outPadding.size() != 2 ||
+  if (strides.size() != 2 || outPadding.size() != 2 ||
       llvm::any_of(strides, [](int64_t v) { return v <= 0; }) ||
       llvm::any_of(outPadding, [](int64_t v) { return v < 0; }))
-    failNode("strides must be 2 positive and output_padding 2 non-negative "
-             "values, the weight 4-D");
+    failNode("strides must be positive and output_padding non-negative, one "
+             "per spatial dimension");
   RankedTensorType out = outputType();
+  SmallVector<int64_t> outDims(out.getShape());
+  if (oneD)
+    outDims = {outDims[0], outDims[1], 1, outDims[2]};
   int64_t kernel[2] = {wt.getDimSize(2), wt.getDimSize(3)};
   // Padding of each spatial dimension: given, or what the inferred output
   // size implies (auto_pad, output_shape).
   SmallVector<int64_t> pads = intsAttr("pads");
+  if (oneD && pads.size() == 2)
+    pads = {0, pads[0], 0, pads[1]};
   std::string autoPad = stringAttr("auto_pad", "NOTSET");
   SmallVector<int64_t> begin(2), end(2);
   for (int i = 0; i < 2; ++i) {
     int64_t total = strides[i] * (xt.getDimSize(2 + i) - 1) + outPadding[i] +
-                    kernel[i] - out.getDimSize(2 + i);
+                    kernel[i] - outDims[2 + i];
     if (pads.size() == 4 && autoPad == "NOTSET" && !attr("output_shape")) {
       begin[i] = pads[i];
       end[i] = pads[i + 2];
@@ -2047,17 +2073,46 @@ void Importer::importConvTranspose() {
   // TOSA: OH = (IH - 1) * stride + out_pad_top + out_pad_bottom + KH.
   SmallVector<int64_t> outPad = {-begin[0], -end[0] + outPadding[0],
                                  -begin[1], -end[1] + outPadding[1]};
-  int64_t m = wt.getDimSize(1);
+  int64_t perGroup = wt.getDimSize(1), m = perGroup * group;
+  if (outDims[1] != m)
+    failNode("ConvTranspose's output channels differ from M");
   Value bias = hasInput(2) ? input(2)
                            : constF32({m}, SmallVector<float>(m, 0.0f));
-  Value ohwi = transpose(w, {1, 2, 3, 0});
-  auto outNHWC = RankedTensorType::get({out.getDimSize(0), out.getDimSize(2),
-                                        out.getDimSize(3), out.getDimSize(1)},
-                                       b.getF32Type());
-  Value r = tosa::TransposeConv2DOp::create(
-      b, loc, outNHWC, toNHWC(x), ohwi, bias, b.getDenseI64ArrayAttr(outPad),
-      b.getDenseI64ArrayAttr(strides), TypeAttr::get(b.getF32Type()));
-  setOutput(toNCHW(r));
+  Value nhwc = toNHWC(x);
+  // One transposed convolution per group (its input channels, its rows of
+  // the weight, its M / group outputs), concatenated along the channels.
+  auto channelSlice = [&](Value v, int64_t dim, int64_t at, int64_t count) {
+    if (group == 1)
+      return v;
+    auto t = cast<RankedTensorType>(v.getType());
+    SmallVector<int64_t> offset(t.getRank(), 0), size(t.getShape());
+    offset[dim] = at;
+    size[dim] = count;
+    return Value(tosa::SliceOp::create(
+        b, loc, RankedTensorType::get(size, t.getElementType()), v,
+        shapeValue(offset), shapeValue(size)));
+  };
+  int64_t inPerGroup = channels / group;
+  SmallVector<Value> results;
+  for (int64_t g = 0; g < group; ++g) {
+    Value wg = channelSlice(w, 0, g * inPerGroup, inPerGroup);
+    Value ohwi = transpose(wg, {1, 2, 3, 0});
+    auto outNHWC = RankedTensorType::get(
+        {outDims[0], outDims[2], outDims[3], perGroup}, b.getF32Type());
+    results.push_back(tosa::TransposeConv2DOp::create(
+        b, loc, outNHWC, channelSlice(nhwc, 3, g * inPerGroup, inPerGroup),
+        ohwi, channelSlice(bias, 0, g * perGroup, perGroup),
+        b.getDenseI64ArrayAttr(outPad), b.getDenseI64ArrayAttr(strides),
+        TypeAttr::get(b.getF32Type())));
+  }
+  Value r = results.front();
+  if (group > 1)
+    r = tosa::ConcatOp::create(
+        b, loc,
+        RankedTensorType::get({outDims[0], outDims[2], outDims[3], m},
+                              b.getF32Type()),
+        results, b.getI32IntegerAttr(3));
+  setOutput(oneD ? reshape(toNCHW(r), out.getShape()) : toNCHW(r));
 }
 
 
