@@ -8,7 +8,8 @@
 // output_N.pb, as shipped by Debian's libonnx-testdata) through the
 // compiler: import, lower with qnn-lower-to-llvm, JIT, run every data set and
 // compare with the expected outputs: exactly for integers, within
-// |got - expected| <= atol + rtol * |expected| for floats.
+// |got - expected| <= atol + rtol * |expected| for floats (NaN matches NaN,
+// an infinity the same infinity).
 //
 // Scales and zero points (and Resize scales/sizes) that a test passes as
 // graph inputs are bound to the data set's values before import (qmlir
@@ -173,7 +174,8 @@ std::string compare(const JitBuffer &got, const JitBuffer &expected,
         std::memcpy(&g, got.data.data() + 8 * i, 8);
         std::memcpy(&e, expected.data.data() + 8 * i, 8);
       }
-      if (std::isnan(e) && std::isnan(g))
+      // NaN matches NaN, an infinity the same infinity.
+      if ((std::isnan(e) && std::isnan(g)) || (std::isinf(e) && g == e))
         continue;
       if (!(std::abs(g - e) <= absTol + relTol * std::abs(e)))
         return describe(i, g, e);
@@ -234,6 +236,8 @@ llvm::StringSet<> compileTimeInputs(const onnx::ModelProto &model) {
       positions = {1, 2, 3}; // frame step, window and length: the filters
     else if (op == "DFT")
       positions = {1}; // dft_length: the basis
+    else if (op == "TopK")
+      positions = {1}; // K: the result's length
     else if (op == "Pad")
       positions = {1, 2}; // pads and the constant value
     else if (op == "RNN" || op == "GRU" || op == "LSTM")

@@ -695,6 +695,9 @@ private:
   /// Einsum of one or two f32 operands without ellipses or repeated labels
   /// in an operand: sums, transposes and one batched matmul.
   void importEinsum();
+  /// TopK of a compile-time K (up to 64) on f32: K rounds of a maximum and
+  /// the first position that holds it among those not yet taken.
+  void importTopK();
   /// The single value of compile-time input `i` (an integer or a float);
   /// `what` names it in the diagnostic when it is not a constant.
   double constantScalar(int64_t i, const Twine &what);
@@ -3359,6 +3362,139 @@ void Importer::importEinsum() {
   setOutput(order(r, rLabels, out));
 }
 
+void Importer::importTopK() {
+  RankedTensorType type = inputType(0);
+  if (!type.getElementType().isF32())
+    unsupported("TopK of an element type other than f32");
+  int64_t rank = type.getRank();
+  if (rank < 1)
+    failNode("TopK needs an input of rank 1 or more");
+  int64_t axis = normAxis(intAttr("axis", -1), rank);
+  double kValue = opset < 10 ? double(intAttr("k", 0))
+                             : constantScalar(1, "TopK's K");
+  int64_t n = type.getDimSize(axis);
+  if (kValue < 0 || kValue > double(n))
+    failNode("TopK's K must lie between 0 and the axis size");
+  int64_t k = int64_t(kValue);
+  if (k == 0)
+    unsupported("a TopK of no elements (TOSA has no tensor with no "
+                "elements)");
+  if (k > 64)
+    unsupported("TopK of more than 64 elements (one reduction round each)");
+  if (node->output_size() != 2)
+    failNode("TopK has two outputs");
+  bool largest = opset < 11 || intAttr("largest", 1) != 0;
+  // The smallest: the largest of -x (negation is exact, ties stay ties).
+  Value v = input(0);
+  if (!largest)
+    v = tosa::NegateOp::create(b, loc, type, v);
+  SmallVector<int64_t> keep(type.getShape()), iotaShape(rank, 1);
+  keep[axis] = 1;
+  iotaShape[axis] = n;
+  auto iotaType = RankedTensorType::get(iotaShape, b.getI32Type());
+  SmallVector<int32_t> positionsAlong = llvm::to_vector(llvm::seq<int32_t>(0, n));
+  Value iota = tosa::ConstOp::create(
+      b, loc, iotaType,
+      DenseElementsAttr::get(iotaType, ArrayRef<int32_t>(positionsAlong)));
+  // `taken` (1.0 where an earlier round picked the position) stays f32, and
+  // every comparison lives inside one elementwise loop: no i1 tensor is
+  // kept in memory. Round r: the maximum m of the keys, then the first
+  // position not taken whose key is m (ONNX's order for ties), marked taken;
+  // its value is read back from the input. Keys are the values with -inf
+  // raised to the lowest finite float, which the taken positions' -inf
+  // stays below (TOSA's max reduction starts from the lowest finite float:
+  // a row of -inf would have no position equal to its maximum).
+  Value taken = splat(b.getF32Type(), 0.0, rank);
+  SmallVector<Value> values, indices;
+  auto f32 = b.getF32Type();
+  for (int64_t r = 0; r < k; ++r) {
+    Value key = elementwise(
+        {v, taken}, f32, [&](OpBuilder &nb, Location nl, ValueRange a) {
+          Value isTaken = arith::CmpFOp::create(
+              nb, nl, arith::CmpFPredicate::ONE, a[1],
+              arith::ConstantFloatOp::create(nb, nl, nb.getF32Type(),
+                                             APFloat(0.0f)));
+          Value negInf = arith::ConstantFloatOp::create(
+              nb, nl, nb.getF32Type(), APFloat::getInf(APFloat::IEEEsingle(),
+                                                       /*Negative=*/true));
+          Value lowest = arith::ConstantFloatOp::create(
+              nb, nl, nb.getF32Type(),
+              APFloat::getLargest(APFloat::IEEEsingle(), /*Negative=*/true));
+          Value raised = arith::MaximumFOp::create(nb, nl, a[0], lowest);
+          return arith::SelectOp::create(nb, nl, isTaken, negInf, raised)
+              .getResult();
+        });
+    Value max = tosa::ReduceMaxOp::create(
+        b, loc, type.clone(keep), key, b.getI32IntegerAttr(axis));
+    Value candidate = elementwise(
+        {key, max, taken}, f32, [&](OpBuilder &nb, Location nl, ValueRange a) {
+          Value zero = arith::ConstantFloatOp::create(nb, nl, nb.getF32Type(),
+                                                      APFloat(0.0f));
+          Value one = arith::ConstantFloatOp::create(nb, nl, nb.getF32Type(),
+                                                     APFloat(1.0f));
+          Value equal = arith::CmpFOp::create(
+              nb, nl, arith::CmpFPredicate::OEQ, a[0], a[1]);
+          Value free = arith::CmpFOp::create(
+              nb, nl, arith::CmpFPredicate::OEQ, a[2], zero);
+          return arith::SelectOp::create(
+                     nb, nl, arith::AndIOp::create(nb, nl, equal, free), one,
+                     zero)
+              .getResult();
+        });
+    SmallVector<int64_t> reduced;
+    for (int64_t d = 0; d < rank; ++d)
+      if (d != axis)
+        reduced.push_back(type.getDimSize(d));
+    Value idx = reshape(
+        tosa::ArgMaxOp::create(b, loc,
+                               RankedTensorType::get(reduced, b.getI32Type()),
+                               candidate, b.getI32IntegerAttr(axis)),
+        keep);
+    // The value at idx: a sum of one element (exact, -inf included).
+    Value picked = elementwise(
+        {v, iota, idx}, f32, [&](OpBuilder &nb, Location nl, ValueRange a) {
+          Value hit = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::eq,
+                                            a[1], a[2]);
+          Value zero = arith::ConstantFloatOp::create(nb, nl, nb.getF32Type(),
+                                                      APFloat(0.0f));
+          return arith::SelectOp::create(nb, nl, hit, a[0], zero).getResult();
+        });
+    values.push_back(tosa::ReduceSumOp::create(
+        b, loc, type.clone(keep), picked, b.getI32IntegerAttr(axis)));
+    indices.push_back(idx);
+    if (r + 1 < k)
+      taken = elementwise(
+          {taken, iota, idx}, f32,
+          [&](OpBuilder &nb, Location nl, ValueRange a) {
+            Value hit = arith::CmpIOp::create(
+                nb, nl, arith::CmpIPredicate::eq, a[1], a[2]);
+            Value one = arith::ConstantFloatOp::create(
+                nb, nl, nb.getF32Type(), APFloat(1.0f));
+            return arith::SelectOp::create(nb, nl, hit, one, a[0]).getResult();
+          });
+  }
+  SmallVector<int64_t> outShape(type.getShape());
+  outShape[axis] = k;
+  auto concat = [&](ArrayRef<Value> parts, Type elem) -> Value {
+    if (parts.size() == 1)
+      return parts.front();
+    return tosa::ConcatOp::create(b, loc,
+                                  RankedTensorType::get(outShape, elem), parts,
+                                  b.getI32IntegerAttr(axis));
+  };
+  Value top = concat(values, f32);
+  if (!largest)
+    top = tosa::NegateOp::create(b, loc, top.getType(), top);
+  Value positions = elementwise(
+      {concat(indices, b.getI32Type())}, b.getI64Type(),
+      [&](OpBuilder &nb, Location nl, ValueRange a) {
+        return arith::ExtSIOp::create(nb, nl, nb.getI64Type(), a[0])
+            .getResult();
+      });
+  setOutput(top, 0);
+  setOutput(positions, 1);
+}
+
 void Importer::importConstantOfShape() {
   if (!constantInput(0))
     unsupported("the shape input that is not a constant (it must be)");
@@ -4509,6 +4645,7 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     t["STFT"] = [](Importer &im) { im.importSTFT(); };
     t["DFT"] = [](Importer &im) { im.importDFT(); };
     t["Einsum"] = [](Importer &im) { im.importEinsum(); };
+    t["TopK"] = [](Importer &im) { im.importTopK(); };
     t["Mod"] = [](Importer &im) { im.importMod(); };
     t["Gather"] = [](Importer &im) { im.importGather(/*elements=*/false); };
     t["GatherElements"] = [](Importer &im) {
