@@ -2313,10 +2313,10 @@ void Importer::importPool(StringRef op) {
     }
   }
   RankedTensorType out = outputType();
-  auto outNHWC = RankedTensorType::get(
-      {out.getDimSize(0), oneD ? 1 : out.getDimSize(2),
-       out.getDimSize(oneD ? 2 : 3), out.getDimSize(1)},
-      b.getF32Type());
+  auto outNHWC =
+      RankedTensorType::get({out.getDimSize(0), oneD ? 1 : out.getDimSize(2),
+                             out.getDimSize(oneD ? 2 : 3), out.getDimSize(1)},
+                            b.getF32Type());
   Value nhwc = toNHWC(x);
   Value r;
   if (op == "MaxPool" || op == "GlobalMaxPool") {
@@ -3107,8 +3107,7 @@ void Importer::importSTFT() {
     if (!window)
       unsupported("STFT with a run-time window (it becomes the filters of "
                   "a convolution)");
-    if (window->getType().getRank() != 1 ||
-        !window->getElementType().isF32())
+    if (window->getType().getRank() != 1 || !window->getElementType().isF32())
       failNode("STFT's window must be a 1-D f32 tensor");
   }
   double frame = hasInput(3) ? constantScalar(3, "STFT's frame_length")
@@ -3141,11 +3140,12 @@ void Importer::importSTFT() {
   int64_t used = (frames - 1) * hop + n;
   if (used != length) {
     SmallVector<int64_t> size = {batch, 1, used, 1};
-    x = tosa::SliceOp::create(b, loc, RankedTensorType::get(size, b.getF32Type()),
-                              x, shapeValue({0, 0, 0, 0}), shapeValue(size));
+    x = tosa::SliceOp::create(b, loc,
+                              RankedTensorType::get(size, b.getF32Type()), x,
+                              shapeValue({0, 0, 0, 0}), shapeValue(size));
   }
-  auto outNHWC = RankedTensorType::get({batch, 1, frames, 2 * bins},
-                                       b.getF32Type());
+  auto outNHWC =
+      RankedTensorType::get({batch, 1, frames, 2 * bins}, b.getF32Type());
   Value r = tosa::Conv2DOp::create(
       b, loc, outNHWC, x, constF32({2 * bins, 1, n, 1}, w),
       constF32({2 * bins}, SmallVector<float>(2 * bins, 0.0f)),
@@ -3176,8 +3176,8 @@ void Importer::importDFT() {
   if (onesided && parts == 2)
     failNode("a onesided DFT needs a real input");
   int64_t n = xt.getDimSize(axis);
-  int64_t length = hasInput(1) ? int64_t(constantScalar(1, "DFT's dft_length"))
-                                : n;
+  int64_t length =
+      hasInput(1) ? int64_t(constantScalar(1, "DFT's dft_length")) : n;
   if (length < 1 || length > (int64_t(1) << 16))
     failNode("DFT's dft_length must be between 1 and 2^16");
   int64_t bins = onesided ? length / 2 + 1 : length;
@@ -3262,7 +3262,8 @@ void Importer::importEinsum() {
     if (!t.getElementType().isF32())
       unsupported("Einsum of an element type other than f32");
     if (static_cast<int64_t>(terms[i].size()) != t.getRank())
-      failNode("Einsum's term '" + terms[i] + "' does not match the rank of "
+      failNode("Einsum's term '" + terms[i] +
+               "' does not match the rank of "
                "its operand");
     for (auto [d, c] : llvm::enumerate(terms[i])) {
       if (!std::isalpha(static_cast<unsigned char>(c)))
@@ -3370,8 +3371,8 @@ void Importer::importTopK() {
   if (rank < 1)
     failNode("TopK needs an input of rank 1 or more");
   int64_t axis = normAxis(intAttr("axis", -1), rank);
-  double kValue = opset < 10 ? double(intAttr("k", 0))
-                             : constantScalar(1, "TopK's K");
+  double kValue =
+      opset < 10 ? double(intAttr("k", 0)) : constantScalar(1, "TopK's K");
   int64_t n = type.getDimSize(axis);
   if (kValue < 0 || kValue > double(n))
     failNode("TopK's K must lie between 0 and the axis size");
@@ -3392,7 +3393,8 @@ void Importer::importTopK() {
   keep[axis] = 1;
   iotaShape[axis] = n;
   auto iotaType = RankedTensorType::get(iotaShape, b.getI32Type());
-  SmallVector<int32_t> positionsAlong = llvm::to_vector(llvm::seq<int32_t>(0, n));
+  SmallVector<int32_t> positionsAlong =
+      llvm::to_vector(llvm::seq<int32_t>(0, n));
   Value iota = tosa::ConstOp::create(
       b, loc, iotaType,
       DenseElementsAttr::get(iotaType, ArrayRef<int32_t>(positionsAlong)));
@@ -3415,8 +3417,9 @@ void Importer::importTopK() {
               arith::ConstantFloatOp::create(nb, nl, nb.getF32Type(),
                                              APFloat(0.0f)));
           Value negInf = arith::ConstantFloatOp::create(
-              nb, nl, nb.getF32Type(), APFloat::getInf(APFloat::IEEEsingle(),
-                                                       /*Negative=*/true));
+              nb, nl, nb.getF32Type(),
+              APFloat::getInf(APFloat::IEEEsingle(),
+                              /*Negative=*/true));
           Value lowest = arith::ConstantFloatOp::create(
               nb, nl, nb.getF32Type(),
               APFloat::getLargest(APFloat::IEEEsingle(), /*Negative=*/true));
@@ -3424,18 +3427,18 @@ void Importer::importTopK() {
           return arith::SelectOp::create(nb, nl, isTaken, negInf, raised)
               .getResult();
         });
-    Value max = tosa::ReduceMaxOp::create(
-        b, loc, type.clone(keep), key, b.getI32IntegerAttr(axis));
+    Value max = tosa::ReduceMaxOp::create(b, loc, type.clone(keep), key,
+                                          b.getI32IntegerAttr(axis));
     Value candidate = elementwise(
         {key, max, taken}, f32, [&](OpBuilder &nb, Location nl, ValueRange a) {
           Value zero = arith::ConstantFloatOp::create(nb, nl, nb.getF32Type(),
                                                       APFloat(0.0f));
           Value one = arith::ConstantFloatOp::create(nb, nl, nb.getF32Type(),
                                                      APFloat(1.0f));
-          Value equal = arith::CmpFOp::create(
-              nb, nl, arith::CmpFPredicate::OEQ, a[0], a[1]);
-          Value free = arith::CmpFOp::create(
-              nb, nl, arith::CmpFPredicate::OEQ, a[2], zero);
+          Value equal = arith::CmpFOp::create(nb, nl, arith::CmpFPredicate::OEQ,
+                                              a[0], a[1]);
+          Value free = arith::CmpFOp::create(nb, nl, arith::CmpFPredicate::OEQ,
+                                             a[2], zero);
           return arith::SelectOp::create(
                      nb, nl, arith::AndIOp::create(nb, nl, equal, free), one,
                      zero)
@@ -3445,11 +3448,11 @@ void Importer::importTopK() {
     for (int64_t d = 0; d < rank; ++d)
       if (d != axis)
         reduced.push_back(type.getDimSize(d));
-    Value idx = reshape(
-        tosa::ArgMaxOp::create(b, loc,
-                               RankedTensorType::get(reduced, b.getI32Type()),
-                               candidate, b.getI32IntegerAttr(axis)),
-        keep);
+    Value idx =
+        reshape(tosa::ArgMaxOp::create(
+                    b, loc, RankedTensorType::get(reduced, b.getI32Type()),
+                    candidate, b.getI32IntegerAttr(axis)),
+                keep);
     // The value at idx: a sum of one element (exact, -inf included).
     Value picked = elementwise(
         {v, iota, idx}, f32, [&](OpBuilder &nb, Location nl, ValueRange a) {
@@ -3459,17 +3462,17 @@ void Importer::importTopK() {
                                                       APFloat(0.0f));
           return arith::SelectOp::create(nb, nl, hit, a[0], zero).getResult();
         });
-    values.push_back(tosa::ReduceSumOp::create(
-        b, loc, type.clone(keep), picked, b.getI32IntegerAttr(axis)));
+    values.push_back(tosa::ReduceSumOp::create(b, loc, type.clone(keep), picked,
+                                               b.getI32IntegerAttr(axis)));
     indices.push_back(idx);
     if (r + 1 < k)
       taken = elementwise(
           {taken, iota, idx}, f32,
           [&](OpBuilder &nb, Location nl, ValueRange a) {
-            Value hit = arith::CmpIOp::create(
-                nb, nl, arith::CmpIPredicate::eq, a[1], a[2]);
-            Value one = arith::ConstantFloatOp::create(
-                nb, nl, nb.getF32Type(), APFloat(1.0f));
+            Value hit = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::eq,
+                                              a[1], a[2]);
+            Value one = arith::ConstantFloatOp::create(nb, nl, nb.getF32Type(),
+                                                       APFloat(1.0f));
             return arith::SelectOp::create(nb, nl, hit, one, a[0]).getResult();
           });
   }
@@ -3478,19 +3481,18 @@ void Importer::importTopK() {
   auto concat = [&](ArrayRef<Value> parts, Type elem) -> Value {
     if (parts.size() == 1)
       return parts.front();
-    return tosa::ConcatOp::create(b, loc,
-                                  RankedTensorType::get(outShape, elem), parts,
-                                  b.getI32IntegerAttr(axis));
+    return tosa::ConcatOp::create(b, loc, RankedTensorType::get(outShape, elem),
+                                  parts, b.getI32IntegerAttr(axis));
   };
   Value top = concat(values, f32);
   if (!largest)
     top = tosa::NegateOp::create(b, loc, top.getType(), top);
-  Value positions = elementwise(
-      {concat(indices, b.getI32Type())}, b.getI64Type(),
-      [&](OpBuilder &nb, Location nl, ValueRange a) {
-        return arith::ExtSIOp::create(nb, nl, nb.getI64Type(), a[0])
-            .getResult();
-      });
+  Value positions =
+      elementwise({concat(indices, b.getI32Type())}, b.getI64Type(),
+                  [&](OpBuilder &nb, Location nl, ValueRange a) {
+                    return arith::ExtSIOp::create(nb, nl, nb.getI64Type(), a[0])
+                        .getResult();
+                  });
   setOutput(top, 0);
   setOutput(positions, 1);
 }

@@ -59,9 +59,8 @@ Operation *findSingularUser(Value value) {
     for (Operation *user : v.getUsers()) {
       if (isa<tosa::LogOp, tosa::ReciprocalOp, tosa::RsqrtOp>(user))
         return user;
-      bool passes =
-          isa<tosa::ReshapeOp, tosa::TransposeOp, qnn::ObserveOp,
-              tensor::CollapseShapeOp, tensor::ExpandShapeOp>(user);
+      bool passes = isa<tosa::ReshapeOp, tosa::TransposeOp, qnn::ObserveOp,
+                        tensor::CollapseShapeOp, tensor::ExpandShapeOp>(user);
       if (auto add = dyn_cast<tosa::AddOp>(user))
         passes = matchPattern(add.getInput1(), m_Constant()) ||
                  matchPattern(add.getInput2(), m_Constant());
