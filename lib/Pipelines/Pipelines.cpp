@@ -34,6 +34,7 @@ void qmlir::buildPTQPipeline(OpPassManager &pm,
   quantize.perChannel = options.perChannel;
   quantize.rounding = options.rounding;
   quantize.weightBits = options.weightBits;
+  quantize.pairBounded = options.pairBounded;
   pm.addNestedPass<func::FuncOp>(createQNNQuantize(quantize));
   pm.addPass(createCanonicalizerPass());
 }

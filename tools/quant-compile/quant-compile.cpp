@@ -123,6 +123,12 @@ static cl::opt<std::string> weightBits(
              "kernels of x86 CPUs without VNNI, faster than their 8-bit "
              "ones, at some accuracy cost)"),
     cl::init("8"));
+static cl::opt<bool> pairBoundedWeights(
+    "pair-bounded-weights",
+    cl::desc("Per-channel weight scales that keep any two same-signed "
+             "weights of a channel within 128 together: the exact vpmaddubsw "
+             "kernels of x86 CPUs without VNNI at nearly 8-bit accuracy"),
+    cl::init(false));
 static cl::opt<double>
     minCalibSqnr("min-calib-sqnr",
                  cl::desc("Fail if the calibration-set SQNR (dB) is below this"),
@@ -644,6 +650,7 @@ int main(int argc, char **argv) {
     options.perChannel = perChannel;
     options.rounding = rounding;
     options.weightBits = bits;
+    options.pairBounded = pairBoundedWeights;
     buildPTQPipeline(pm, options);
     if (failed(pm.run(*quantized)))
       return fail("quantization failed");
@@ -658,12 +665,14 @@ int main(int argc, char **argv) {
                << " qnn.matmul (u8 activations per tensor, "
                << (bits == 8 ? std::string("i8")
                              : std::to_string(bits) + "-bit")
-               << " weights " << (perChannel ? "per channel" : "per tensor")
-               << ", " << rounding << ")\n";
-  if (avx2Only && bits == 8 && convs + matmuls > 0)
+               << (pairBoundedWeights ? " pair-bounded" : "") << " weights "
+               << (perChannel ? "per channel" : "per tensor") << ", "
+               << rounding << ")\n";
+  if (avx2Only && bits == 8 && !pairBoundedWeights && convs + matmuls > 0)
     llvm::outs() << "note:        the code's CPU has AVX2 but no VNNI: "
-                    "--weight-bits 7 takes its faster exact kernels "
-                    "(vpmaddubsw), at some accuracy cost\n";
+                    "--pair-bounded-weights (or --weight-bits 7) takes its "
+                    "faster exact kernels (vpmaddubsw), at some accuracy "
+                    "cost\n";
   if (!emitQuantizedIR.empty()) {
     std::string error;
     auto file = openOutputFile(emitQuantizedIR, &error);

@@ -96,6 +96,11 @@ struct PTQPipelineOptions : public PassPipelineOptions<PTQPipelineOptions> {
       llvm::cl::desc("Weight precision, 2 to 8 bits (7: exact vpmaddubsw "
                      "kernels on AVX2)"),
       llvm::cl::init(8)};
+  Option<bool> pairBounded{
+      *this, "pair-bounded",
+      llvm::cl::desc("Pair-bounded weight scales (exact vpmaddubsw kernels "
+                     "on AVX2 at nearly 8-bit accuracy)"),
+      llvm::cl::init(false)};
 };
 
 /// fold batch norm -> insert observers -> calibrate (JIT) -> quantize.

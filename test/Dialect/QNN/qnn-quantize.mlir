@@ -3,6 +3,7 @@
 // RUN: quant-opt %s --qnn-quantize=rounding=half_even --split-input-file --verify-diagnostics | FileCheck %s --check-prefix=EVEN
 // RUN: quant-opt %s --qnn-quantize=rounding=double_round --split-input-file --verify-diagnostics | FileCheck %s --check-prefix=DOUBLE
 // RUN: quant-opt %s --qnn-quantize=weight-bits=7 --split-input-file --verify-diagnostics | FileCheck %s --check-prefix=SEVEN
+// RUN: quant-opt %s --qnn-quantize=pair-bounded=true --split-input-file --verify-diagnostics | FileCheck %s --check-prefix=PAIRS
 
 // Input range [0, 2.55] -> scale 0.01, zp 0; output [0, 5.1] -> 0.02, zp 0.
 // Weights [0.5, -0.25] per channel -> scales 0.5/127, 0.25/127, both q = +-127.
@@ -208,4 +209,27 @@ func.func @feeds_log(%x: tensor<1x2x2x1xf32>) -> tensor<1x2x2x1xf32> {
   %a = tosa.add %o1, %eps : (tensor<1x2x2x1xf32>, tensor<1x1x1x1xf32>) -> tensor<1x2x2x1xf32>
   %l = tosa.log %a : (tensor<1x2x2x1xf32>) -> tensor<1x2x2x1xf32>
   return %l : tensor<1x2x2x1xf32>
+}
+
+// -----
+
+// Pair-bounded scales. Channel 0 has 0.5 and 0.4 (the two largest positive
+// weights): scale 0.9 / 127, so q = 71 and 56 (127 together) and -14 for
+// -0.1 (8 bits: 127, 102, -25 at 0.5 / 127). Channel 1's pairs stay within
+// its largest magnitude (0.8 + 0.1 = 0.9 = |-0.9|): its 8-bit scale
+// 0.9 / 127, q = 113, 14, -127, with or without the option.
+// PAIRS-LABEL: func @pair_bounded
+// PAIRS: arith.constant dense<{{\[\[\[\[}}71, 56, -14]]], {{\[\[\[}}113, 14, -127]]]]> : tensor<2x1x1x3xi8>
+// CHECK-LABEL: func @pair_bounded
+// CHECK: arith.constant dense<{{\[\[\[\[}}127, 102, -25]]], {{\[\[\[}}113, 14, -127]]]]> : tensor<2x1x1x3xi8>
+// TENSOR-LABEL: func @pair_bounded
+// EVEN-LABEL: func @pair_bounded
+func.func @pair_bounded(%x: tensor<1x2x2x3xf32>) -> tensor<1x2x2x2xf32> {
+  %w = "tosa.const"() <{values = dense<[[[[0.5, 0.4, -0.1]]], [[[0.8, 0.1, -0.9]]]]> : tensor<2x1x1x3xf32>}> : () -> tensor<2x1x1x3xf32>
+  %b = "tosa.const"() <{values = dense<0.0> : tensor<2xf32>}> : () -> tensor<2xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %o0 = qnn.observe %x {min = 0.0 : f32, max = 1.0 : f32} : tensor<1x2x2x3xf32>
+  %c = tosa.conv2d %o0, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x3xf32>, tensor<2x1x1x3xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x2xf32>
+  %o1 = qnn.observe %c {min = -1.0 : f32, max = 1.0 : f32} : tensor<1x2x2x2xf32>
+  return %o1 : tensor<1x2x2x2xf32>
 }

@@ -11,6 +11,7 @@
 
 #include "mlir/IR/Matchers.h"
 
+#include <array>
 #include <cmath>
 
 namespace mlir::qmlir {
@@ -94,9 +95,10 @@ class Quantizer {
 public:
   /// Weights are symmetric in [-weightMax, weightMax] (127: 8 bits).
   Quantizer(func::FuncOp func, bool perChannel, qnn::RoundingMode rounding,
-            int64_t weightMax)
+            int64_t weightMax, bool pairBounded)
       : func(func), perChannel(perChannel), rounding(rounding),
-        weightMax(weightMax), builder(func.getContext()) {}
+        weightMax(weightMax), pairBounded(pairBounded),
+        builder(func.getContext()) {}
 
   LogicalResult run();
   /// Reshapes, transposes and tiles after a dequantize cast run on the
@@ -119,6 +121,8 @@ private:
   bool perChannel;
   qnn::RoundingMode rounding;
   int64_t weightMax;
+  /// Scales that keep any two same-signed weights of a channel within 128.
+  bool pairBounded;
   OpBuilder builder;
   /// Float value -> quantized value computing the same thing.
   DenseMap<Value, Value> quantized;
@@ -279,6 +283,28 @@ LogicalResult Quantizer::quantizeGroup(QuantizableGroup group) {
   for (int64_t i = 0; i < numW; ++i)
     absMax[channelOf(i)] =
         std::max(absMax[channelOf(i)], std::abs(weights->values[i]));
+  // Pair-bounded weights: the two largest positive weights of a channel map
+  // to at most 127 together, and so do the two most negative ones; rounded,
+  // any two same-signed values sum to at most 128 in magnitude, which AVX2's
+  // vpmaddubsw sums exactly (255 * 128 < 2^15). A channel whose largest
+  // weight stands out keeps nearly 8 bits; one of two equal extremes gets 7.
+  if (pairBounded) {
+    SmallVector<std::array<double, 4>> top(channels, {0, 0, 0, 0});
+    for (int64_t i = 0; i < numW; ++i) {
+      double v = weights->values[i], m = std::abs(v);
+      std::array<double, 4> &t = top[channelOf(i)];
+      int side = v > 0 ? 0 : 2;
+      if (m > t[side])
+        t[side + 1] = t[side], t[side] = m;
+      else if (m > t[side + 1])
+        t[side + 1] = m;
+    }
+    // The scale absMax / weightMax, raised to pairMax / 127 where larger.
+    for (int64_t c = 0; c < channels; ++c)
+      absMax[c] = std::max(
+          absMax[c], std::max(top[c][0] + top[c][1], top[c][2] + top[c][3]) *
+                         double(weightMax) / 127.0);
+  }
   // Scale floors that keep degenerate channels (all-zero or near-zero
   // weights, a bias far larger than what the weights can produce)
   // representable instead of failing: the bias must fit in i32 with room
@@ -539,7 +565,9 @@ struct QNNQuantizePass : qmlir::impl::QNNQuantizeBase<QNNQuantizePass> {
       return signalPassFailure();
     }
     int64_t weightMax = (int64_t{1} << (weightBits - 1)) - 1;
-    if (failed(Quantizer(getOperation(), perChannel, *mode, weightMax).run()))
+    if (failed(
+            Quantizer(getOperation(), perChannel, *mode, weightMax, pairBounded)
+                .run()))
       signalPassFailure();
   }
 };

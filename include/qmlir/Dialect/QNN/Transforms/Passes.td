@@ -79,7 +79,11 @@ def QNNQuantize : Pass<"qnn-quantize", "func::FuncOp"> {
     activations asymmetric u8 per tensor (range widened to include 0),
     weights symmetric i8 in [-127, 127] per output channel (or per tensor;
     `weight-bits=7`: [-63, 63], which AVX2 multiplies with `vpmaddubsw`
-    exactly, see qnn-cpu-microkernels),
+    exactly, see qnn-cpu-microkernels; `pair-bounded`: each channel's scale
+    maps its two largest positive weights, and its two most negative ones,
+    to at most 127 together, so that rounded any two same-signed values sum
+    to at most 128, the same kernels' bound, with nearly 8-bit accuracy
+    where a channel's largest weight stands out),
     bias i32 with scale `s_in * s_w[c]`, and the requantization
     `M[c] = s_in * s_w[c] / s_out` as a fixed-point multiplier and shift with
     the chosen rounding mode. A fused ReLU/ReLU6 becomes the output clamp.
@@ -129,6 +133,11 @@ def QNNQuantize : Pass<"qnn-quantize", "func::FuncOp"> {
     Option<"weightBits", "weight-bits", "unsigned", /*default=*/"8",
            "Weight precision, 2 to 8 bits: symmetric in "
            "[-(2^(bits-1) - 1), 2^(bits-1) - 1]">,
+    Option<"pairBounded", "pair-bounded", "bool", /*default=*/"false",
+           "Per-channel scales that keep the two largest same-signed "
+           "weights of each channel within 127 together (the AVX2 "
+           "vpmaddubsw kernels' exactness bound, at nearly 8-bit "
+           "accuracy)">,
   ];
   let dependentDialects = ["qnn::QNNDialect", "quant::QuantDialect",
                            "arith::ArithDialect", "tensor::TensorDialect"];
