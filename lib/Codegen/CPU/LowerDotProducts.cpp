@@ -22,6 +22,50 @@ using namespace mlir::qmlir;
 
 namespace {
 
+/// The i8 vector of type `bytes` that `v` extends (sign extension when
+/// `isSigned`, else zero extension), or, for an extension of constant bytes
+/// (weights or padding) folded away, the constant's values back in bytes if
+/// they fit; else null.
+Value byteSource(PatternRewriter &rewriter, Location loc, Value v,
+                 bool isSigned, VectorType bytes) {
+  Value in;
+  if (auto e = v.getDefiningOp<arith::ExtSIOp>(); e && isSigned)
+    in = e.getIn();
+  else if (auto e = v.getDefiningOp<arith::ExtUIOp>(); e && !isSigned)
+    in = e.getIn();
+  if (in && in.getType() == bytes)
+    return in;
+  DenseIntElementsAttr attr;
+  if (!matchPattern(v, m_Constant(&attr)))
+    return Value();
+  SmallVector<int8_t> values;
+  for (APInt x : attr.getValues<APInt>()) {
+    int64_t y = x.getSExtValue();
+    if (isSigned ? (y < -128 || y > 127) : (y < 0 || y > 255))
+      return Value();
+    values.push_back(static_cast<int8_t>(y));
+  }
+  return arith::ConstantOp::create(
+      rewriter, loc, bytes,
+      DenseElementsAttr::get(bytes, ArrayRef<int8_t>(values)));
+}
+
+/// `parts` (a power of two of equal vectors) concatenated in halves.
+Value concatenate(PatternRewriter &rewriter, Location loc,
+                  SmallVector<Value> parts) {
+  while (parts.size() > 1) {
+    SmallVector<Value> joined;
+    for (size_t i = 0; i < parts.size(); i += 2) {
+      int64_t n = llvm::cast<VectorType>(parts[i].getType()).getNumElements();
+      joined.push_back(vector::ShuffleOp::create(
+          rewriter, loc, parts[i], parts[i + 1],
+          llvm::to_vector(llvm::seq<int64_t>(0, 2 * n))));
+    }
+    parts = std::move(joined);
+  }
+  return parts.front();
+}
+
 /// acc + reduce-groups-of-4(ext(a) * extsi(w)) -> one dot instruction.
 struct DotProductToIntrinsic
     : OpRewritePattern<vector::MultiDimReductionOp> {
@@ -84,29 +128,8 @@ struct DotProductToIntrinsic
       return success();
     }
     auto bytes = VectorType::get({4 * lanes}, rewriter.getI8Type());
-    auto i8Source = [&](Value v, bool isSigned) -> Value {
-      Value in;
-      if (auto e = v.getDefiningOp<arith::ExtSIOp>(); e && isSigned)
-        in = e.getIn();
-      else if (auto e = v.getDefiningOp<arith::ExtUIOp>(); e && !isSigned)
-        in = e.getIn();
-      if (in && in.getType() == bytes)
-        return in;
-      // An extension of constant bytes (weights or padding) folded away:
-      // the constant's values, back in bytes, if they fit.
-      DenseIntElementsAttr attr;
-      if (!matchPattern(v, m_Constant(&attr)))
-        return Value();
-      SmallVector<int8_t> values;
-      for (APInt x : attr.getValues<APInt>()) {
-        int64_t y = x.getSExtValue();
-        if (isSigned ? (y < -128 || y > 127) : (y < 0 || y > 255))
-          return Value();
-        values.push_back(static_cast<int8_t>(y));
-      }
-      return arith::ConstantOp::create(
-          rewriter, op.getLoc(), bytes,
-          DenseElementsAttr::get(bytes, ArrayRef<int8_t>(values)));
+    auto i8Source = [&](Value v, bool isSigned) {
+      return byteSource(rewriter, op.getLoc(), v, isSigned, bytes);
     };
     bool aSigned = kind == DotProductKind::AArch64SDot;
     // The canonicalizer may have put a folded constant on either side.
@@ -207,19 +230,8 @@ struct DotProductToIntrinsic
                           ValueRange{slice(a), slice(w)})
                           .getResult(0));
     }
-    // Concatenated in halves (the part count is a power of two).
-    while (parts.size() > 1) {
-      SmallVector<Value> joined;
-      for (size_t i = 0; i < parts.size(); i += 2) {
-        int64_t n = llvm::cast<VectorType>(parts[i].getType()).getNumElements();
-        joined.push_back(vector::ShuffleOp::create(
-            rewriter, loc, parts[i], parts[i + 1],
-            llvm::to_vector(llvm::seq<int64_t>(0, 2 * n))));
-      }
-      parts = std::move(joined);
-    }
-    Value sum = parts.front();
-    rewriter.replaceOpWithNewOp<arith::AddIOp>(op, op.getAcc(), sum);
+    rewriter.replaceOpWithNewOp<arith::AddIOp>(
+        op, op.getAcc(), concatenate(rewriter, loc, std::move(parts)));
     return success();
   }
 
@@ -244,34 +256,11 @@ struct DotProductToIntrinsic
         !matchPattern(inner.getAcc(), m_Constant(&zero)) || !zero.isSplat() ||
         !zero.getSplatValue<APInt>().isZero() || !mul)
       return rewriter.notifyMatchFailure(op, "not a pair of byte pairs");
-    // The bytes behind an extension, or a constant extension folded away.
-    auto byteSource = [&](Value v, bool isSigned) -> Value {
-      Value in;
-      if (auto e = v.getDefiningOp<arith::ExtSIOp>(); e && isSigned)
-        in = e.getIn();
-      else if (auto e = v.getDefiningOp<arith::ExtUIOp>(); e && !isSigned)
-        in = e.getIn();
-      if (in && in.getType() == bytes)
-        return in;
-      DenseIntElementsAttr attr;
-      if (!matchPattern(v, m_Constant(&attr)))
-        return Value();
-      SmallVector<int8_t> values;
-      for (APInt x : attr.getValues<APInt>()) {
-        int64_t y = x.getSExtValue();
-        if (isSigned ? (y < -128 || y > 127) : (y < 0 || y > 255))
-          return Value();
-        values.push_back(static_cast<int8_t>(y));
-      }
-      return arith::ConstantOp::create(
-          rewriter, loc, bytes,
-          DenseElementsAttr::get(bytes, ArrayRef<int8_t>(values)));
-    };
-    Value a = byteSource(mul.getLhs(), false);
-    Value w = byteSource(mul.getRhs(), true);
+    Value a = byteSource(rewriter, loc, mul.getLhs(), false, bytes);
+    Value w = byteSource(rewriter, loc, mul.getRhs(), true, bytes);
     if (!a || !w) {
-      a = byteSource(mul.getRhs(), false);
-      w = byteSource(mul.getLhs(), true);
+      a = byteSource(rewriter, loc, mul.getRhs(), false, bytes);
+      w = byteSource(rewriter, loc, mul.getLhs(), true, bytes);
     }
     if (!a || !w)
       return rewriter.notifyMatchFailure(op, "operands are not extended i8");
@@ -300,17 +289,8 @@ struct DotProductToIntrinsic
                           ValueRange{halves, ones})
                           .getResult(0));
     }
-    while (parts.size() > 1) {
-      SmallVector<Value> joined;
-      for (size_t i = 0; i < parts.size(); i += 2) {
-        int64_t n = llvm::cast<VectorType>(parts[i].getType()).getNumElements();
-        joined.push_back(vector::ShuffleOp::create(
-            rewriter, loc, parts[i], parts[i + 1],
-            llvm::to_vector(llvm::seq<int64_t>(0, 2 * n))));
-      }
-      parts = std::move(joined);
-    }
-    rewriter.replaceOpWithNewOp<arith::AddIOp>(op, op.getAcc(), parts.front());
+    rewriter.replaceOpWithNewOp<arith::AddIOp>(
+        op, op.getAcc(), concatenate(rewriter, loc, std::move(parts)));
     return success();
   }
 
