@@ -296,3 +296,27 @@ func.func @ql_per_axis(%x: tensor<3x4xf32>, %s: tensor<4xf32>, %zp: tensor<i8>) 
   %0 = qnn.quantize_linear %x, %s, %zp : (tensor<3x4xf32>, tensor<4xf32>, tensor<i8>) -> tensor<3x4xi8>
   return %0 : tensor<3x4xi8>
 }
+
+// -----
+
+func.func @folded_bn_sizes(%x: tensor<1x2x2x2xf32>, %w: tensor<2x1x1x2xf32>, %b: tensor<2xf32>, %zp: tensor<1xf32>) -> tensor<1x2x2x2xf32> {
+  // expected-error @+1 {{expected as many beta as gamma values (at least one), got 2 and 1}}
+  %c = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, qnn.folded_bn = #qnn.folded_bn<beta = [1.0, 2.0], gamma = [1.0]>} : (tensor<1x2x2x2xf32>, tensor<2x1x1x2xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x2xf32>
+  return %c : tensor<1x2x2x2xf32>
+}
+
+// -----
+
+func.func @folded_bn_channels(%x: tensor<1x2x2x2xf32>, %w: tensor<2x1x1x2xf32>, %b: tensor<2xf32>, %zp: tensor<1xf32>) -> tensor<1x2x2x2xf32> {
+  // expected-error @+1 {{'qnn.folded_bn' needs one ranked tensor result whose last (channel) dimension is 3}}
+  %c = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, qnn.folded_bn = #qnn.folded_bn<beta = [1.0, 2.0, 3.0], gamma = [1.0, 1.0, 1.0]>} : (tensor<1x2x2x2xf32>, tensor<2x1x1x2xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x2xf32>
+  return %c : tensor<1x2x2x2xf32>
+}
+
+// -----
+
+func.func @folded_bn_kind(%x: tensor<1x2x2x2xf32>, %w: tensor<2x1x1x2xf32>, %b: tensor<2xf32>, %zp: tensor<1xf32>) -> tensor<1x2x2x2xf32> {
+  // expected-error @+1 {{'qnn.folded_bn' must be a #qnn.folded_bn attribute}}
+  %c = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, qnn.folded_bn = {beta = array<f32: 1.0, 2.0>}} : (tensor<1x2x2x2xf32>, tensor<2x1x1x2xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x2xf32>
+  return %c : tensor<1x2x2x2xf32>
+}

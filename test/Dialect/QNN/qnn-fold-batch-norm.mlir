@@ -5,7 +5,7 @@
 // CHECK-LABEL: func @conv
 // CHECK-DAG: %[[W:.*]] = "tosa.const"() <{values = dense<4.000000e+00> : tensor<1x1x1x1xf32>}>
 // CHECK-DAG: %[[B:.*]] = "tosa.const"() <{values = dense<1.250000e+00> : tensor<1xf32>}>
-// CHECK: %[[C:.*]] = tosa.conv2d %{{.*}}, %[[W]], %[[B]], %{{.*}}, %{{.*}} {{{.*}}qnn.folded_bn = {beta = array<f32: 2.500000e-01>, gamma = array<f32: 4.000000e+00>}
+// CHECK: %[[C:.*]] = tosa.conv2d %{{.*}}, %[[W]], %[[B]], %{{.*}}, %{{.*}} {{{.*}}qnn.folded_bn = #qnn.folded_bn<beta = [2.500000e-01], gamma = [4.000000e+00]>
 // CHECK-NOT: qnn.batch_norm
 // CHECK: return %[[C]]
 func.func @conv(%x: tensor<1x2x2x1xf32>) -> tensor<1x2x2x1xf32> {

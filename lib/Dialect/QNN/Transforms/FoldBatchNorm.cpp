@@ -163,11 +163,10 @@ struct FoldBatchNormIntoConv : OpRewritePattern<qnn::BatchNormOp> {
     SmallVector<float> betaF(beta->begin(), beta->end());
     SmallVector<float> gammaF(gamma->begin(), gamma->end());
     folded->setAttr(
-        "qnn.folded_bn",
-        rewriter.getDictionaryAttr(
-            {rewriter.getNamedAttr("beta", rewriter.getDenseF32ArrayAttr(betaF)),
-             rewriter.getNamedAttr("gamma",
-                                   rewriter.getDenseF32ArrayAttr(gammaF))}));
+        qnn::FoldedBatchNormAttr::getAttrName(),
+        qnn::FoldedBatchNormAttr::get(rewriter.getContext(),
+                                      rewriter.getDenseF32ArrayAttr(betaF),
+                                      rewriter.getDenseF32ArrayAttr(gammaF)));
     rewriter.replaceOp(bn, folded->getResults());
     rewriter.eraseOp(conv);
     return success();

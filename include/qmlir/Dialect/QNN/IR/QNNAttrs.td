@@ -29,4 +29,32 @@ def QNN_RoundingModeAttr : EnumAttr<QNN_Dialect, QNN_RoundingMode, "rounding"> {
   let assemblyFormat = "`<` $value `>`";
 }
 
+def QNN_FoldedBatchNormAttr : AttrDef<QNN_Dialect, "FoldedBatchNorm"> {
+  let mnemonic = "folded_bn";
+  let summary = "The output distribution of a batch norm folded into a layer";
+  let description = [{
+    Kept by `qnn-fold-batch-norm` on the convolution a batch norm folded
+    into, under the discardable name `qnn.folded_bn`: per output channel,
+    the batch norm's `beta` and `gamma`, i.e. the layer's pre-activation
+    output is modelled as N(beta, gamma^2). `qnn-equalize` divides both by a
+    channel's equalization scale, `qnn-absorb-high-bias` lowers `beta` by
+    what it absorbs, and analytic `qnn-correct-bias` reads them to estimate
+    the mean of the next layer's input.
+
+    ```mlir
+    #qnn.folded_bn<beta = [0.25, -1.0], gamma = [4.0, 0.5]>
+    ```
+  }];
+  let parameters = (ins "::mlir::DenseF32ArrayAttr":$beta,
+                        "::mlir::DenseF32ArrayAttr":$gamma);
+  let assemblyFormat = "`<` `beta` `=` $beta `,` `gamma` `=` $gamma `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// The name under which a layer carries it.
+    static constexpr ::llvm::StringLiteral getAttrName() {
+      return ::llvm::StringLiteral("qnn.folded_bn");
+    }
+  }];
+}
+
 #endif // QMLIR_DIALECT_QNN_IR_QNNATTRS_TD

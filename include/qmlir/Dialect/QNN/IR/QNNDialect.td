@@ -25,6 +25,8 @@ def QNN_Dialect : Dialect {
   }];
   let dependentDialects = ["::mlir::quant::QuantDialect"];
   let useDefaultAttributePrinterParser = 1;
+  // `qnn.folded_bn` on a layer: a #qnn.folded_bn of its output channels.
+  let hasOperationAttrVerify = 1;
 }
 
 class QNN_Op<string mnemonic, list<Trait> traits = []>

@@ -22,8 +22,8 @@ def QNNFoldBatchNorm : Pass<"qnn-fold-batch-norm", "func::FuncOp"> {
     `g = gamma / sqrt(variance + epsilon)`, computed in double precision.
 
     BN's `beta` and `gamma` are kept on the convolution as the discardable
-    attribute `qnn.folded_bn = {beta = array<f32: ...>, gamma = array<f32:
-    ...>}` for analytic bias correction. A batch norm that cannot be folded
+    attribute `qnn.folded_bn = #qnn.folded_bn<beta = [...], gamma = [...]>`
+    for equalization, high-bias absorption and analytic bias correction. A batch norm that cannot be folded
     is left in place with a remark; it still lowers (`qnn-lower-to-llvm`).
 
     A `tosa.add` of a per-channel constant (shape `[1, ..., 1, N]`, `[N]` or
@@ -40,7 +40,7 @@ def QNNFoldBatchNorm : Pass<"qnn-fold-batch-norm", "func::FuncOp"> {
     After:
     ```mlir
     %y = tosa.conv2d %x, %w_folded, %b_folded, %zp, %zp {...,
-           qnn.folded_bn = {beta = array<f32: ...>, gamma = array<f32: ...>}}
+           qnn.folded_bn = #qnn.folded_bn<beta = [...], gamma = [...]>}
         : (...) -> tensor<1x16x16x8xf32>
     ```
   }];
