@@ -12,15 +12,19 @@
 #include "qmlir/Pipelines/Pipelines.h"
 #include "qmlir/Runtime/Jit.h"
 
+#include "mlir/Bytecode/BytecodeWriter.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/Bytecode/BytecodeWriter.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -137,6 +141,41 @@ struct QNNCalibratePass : qmlir::impl::QNNCalibrateBase<QNNCalibratePass> {
     Value packed = tensor::FromElementsOp::create(
         b, loc, RankedTensorType::get({(int64_t)stats.size()}, b.getF32Type()),
         stats);
+    // With means: then, per observer, the sum of each channel (the last
+    // dimension) over the other dimensions.
+    SmallVector<int64_t> channels(jitObservers.size(), 0);
+    SmallVector<double> perChannelCount(jitObservers.size(), 1.0);
+    int64_t packedSize = stats.size();
+    if (means) {
+      SmallVector<Value> parts = {packed};
+      for (auto [i, observer] : llvm::enumerate(jitObservers)) {
+        auto type = cast<RankedTensorType>(observer.getType());
+        if (!type.hasStaticShape() || type.getRank() == 0 ||
+            !type.getElementType().isF32())
+          continue;
+        Value sum = observer.getResult();
+        for (int64_t d = 0; d + 1 < type.getRank(); ++d) {
+          SmallVector<int64_t> shape(
+              cast<RankedTensorType>(sum.getType()).getShape());
+          shape[d] = 1;
+          sum = tosa::ReduceSumOp::create(
+              b, loc, RankedTensorType::get(shape, b.getF32Type()), sum,
+              b.getI32IntegerAttr(d));
+        }
+        channels[i] = type.getShape().back();
+        perChannelCount[i] = double(type.getNumElements()) / channels[i];
+        auto flat = RankedTensorType::get({channels[i]}, b.getF32Type());
+        ImplicitLocOpBuilder shapeBuilder(loc, b);
+        parts.push_back(tosa::ReshapeOp::create(
+            b, loc, flat, sum,
+            tosa::getTosaConstShape(shapeBuilder, {channels[i]})));
+        packedSize += channels[i];
+      }
+      if (parts.size() > 1)
+        packed = tosa::ConcatOp::create(
+            b, loc, RankedTensorType::get({packedSize}, b.getF32Type()), parts,
+            b.getI32IntegerAttr(0));
+    }
     func::ReturnOp::create(b, loc, packed);
     ret.erase();
     jitFunc.setFunctionType(
@@ -160,7 +199,7 @@ struct QNNCalibratePass : qmlir::impl::QNNCalibrateBase<QNNCalibratePass> {
     }
     JitSignature signature;
     signature.inputs = inputShapes;
-    signature.results = {{int64_t(stats.size())}};
+    signature.results = {{packedSize}};
     auto jit = JitFunction::create(
         *jitModule, "qmlir_calibrate", std::move(signature),
         reference ? JitOptimization::Quick : JitOptimization::Full);
@@ -170,6 +209,9 @@ struct QNNCalibratePass : qmlir::impl::QNNCalibrateBase<QNNCalibratePass> {
     }
 
     size_t n = observers.size();
+    std::vector<std::vector<double>> sums(n);
+    for (size_t i = 0; i < n; ++i)
+      sums[i].assign(channels[i], 0.0);
     std::vector<float> lo(n, std::numeric_limits<float>::infinity());
     std::vector<float> hi(n, -std::numeric_limits<float>::infinity());
     std::vector<std::vector<float>> inputs, outputs;
@@ -189,6 +231,9 @@ struct QNNCalibratePass : qmlir::impl::QNNCalibrateBase<QNNCalibratePass> {
         lo[i] = std::min(lo[i], output[2 * i]);
         hi[i] = std::max(hi[i], output[2 * i + 1]);
       }
+      for (size_t i = 0, at = 2 * n; i < n; at += channels[i], ++i)
+        for (int64_t c = 0; c < channels[i]; ++c)
+          sums[i][c] += output[at + c];
     }
     Builder attrs(&getContext());
     for (size_t i = 0; i < n; ++i) {
@@ -199,6 +244,14 @@ struct QNNCalibratePass : qmlir::impl::QNNCalibrateBase<QNNCalibratePass> {
       }
       observers[i].setMinAttr(attrs.getF32FloatAttr(lo[i]));
       observers[i].setMaxAttr(attrs.getF32FloatAttr(hi[i]));
+      if (channels[i] == 0)
+        continue;
+      // Summed in f32 by the JIT: keep the mean inside the range.
+      SmallVector<float> mean(channels[i]);
+      for (int64_t c = 0; c < channels[i]; ++c)
+        mean[c] = std::clamp<float>(
+            sums[i][c] / (perChannelCount[i] * files.size()), lo[i], hi[i]);
+      observers[i].setMeanAttr(attrs.getDenseF32ArrayAttr(mean));
     }
   }
 };

@@ -26,10 +26,25 @@ void qmlir::buildPTQPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createQNNFoldBatchNorm());
   // After the fold (a batch norm folds into the transposed convolution).
   pm.addNestedPass<func::FuncOp>(createQNNTransposeConvAsConv());
+  // Data-free rescaling on the float graph, before the ranges are measured.
+  if (options.equalize)
+    pm.addNestedPass<func::FuncOp>(createQNNEqualize());
+  if (options.absorbHighBias)
+    pm.addNestedPass<func::FuncOp>(createQNNAbsorbHighBias());
   pm.addNestedPass<func::FuncOp>(createQNNInsertObservers());
   QNNCalibrateOptions calibrate;
   calibrate.calibDir = options.calibDir;
+  calibrate.means = options.biasCorrection == "empirical";
   pm.addPass(createQNNCalibrate(calibrate));
+  // With the quantizer's own weight scheme, which it predicts.
+  if (options.biasCorrection != "none") {
+    QNNCorrectBiasOptions correct;
+    correct.mode = options.biasCorrection;
+    correct.perChannel = options.perChannel;
+    correct.weightBits = options.weightBits;
+    correct.pairBounded = options.pairBounded;
+    pm.addNestedPass<func::FuncOp>(createQNNCorrectBias(correct));
+  }
   QNNQuantizeOptions quantize;
   quantize.perChannel = options.perChannel;
   quantize.rounding = options.rounding;

@@ -25,6 +25,7 @@
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Support/Timing.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/EndianStream.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
@@ -70,6 +71,12 @@ static cl::opt<std::string>
     floatRefDir("float-ref",
                 cl::desc("Expected float outputs for --eval (same names): "
                          "checks the float compilation"));
+static cl::opt<std::string> writeFloatRef(
+    "write-float-ref",
+    cl::desc("With --float-only: write the float model's --eval outputs to "
+             "this directory in --float-ref's layout (a reference for a "
+             "transformed model that must compute the same function)"),
+    cl::init(""));
 static cl::opt<double> floatTolerance(
     "float-tolerance", cl::desc("Max abs error allowed against --float-ref"),
     cl::init(1e-4));
@@ -129,6 +136,22 @@ static cl::opt<bool> pairBoundedWeights(
              "weights of a channel within 128 together: the exact vpmaddubsw "
              "kernels of x86 CPUs without VNNI at nearly 8-bit accuracy"),
     cl::init(false));
+static cl::opt<bool> equalize(
+    "equalize",
+    cl::desc("Cross-layer equalization of convolutions joined by a ReLU "
+             "(qnn-equalize): balances the channels' weight ranges, which "
+             "helps per-tensor weights most"),
+    cl::init(false));
+static cl::opt<bool> absorbHighBias(
+    "absorb-high-bias",
+    cl::desc("High-bias absorption through ReLUs (qnn-absorb-high-bias)"),
+    cl::init(false));
+static cl::opt<std::string> biasCorrection(
+    "bias-correction",
+    cl::desc("Remove the mean output error of weight quantization "
+             "(qnn-correct-bias): none, analytic (from batch-norm "
+             "statistics) or empirical (from the calibration data)"),
+    cl::init("none"));
 static cl::opt<double>
     minCalibSqnr("min-calib-sqnr",
                  cl::desc("Fail if the calibration-set SQNR (dB) is below this"),
@@ -290,6 +313,23 @@ OutputKind getOutputKind(ArrayRef<int64_t> shape,
   return OutputKind::Classes;
 }
 
+/// The file of output `i` of `sample` in reference directory `dir`: named
+/// like the sample's file (one input, one output), `<sample>.bin` (one
+/// output), or `<sample>.<output>.bin` per output.
+std::string getReferencePath(StringRef dir, const InputSample &sample,
+                             bool oneInput, ArrayRef<std::string> outputNames,
+                             size_t i) {
+  SmallString<128> path(dir);
+  if (outputNames.size() == 1 && oneInput)
+    llvm::sys::path::append(path, sample.name);
+  else if (outputNames.size() == 1)
+    llvm::sys::path::append(path, sample.name + ".bin");
+  else
+    llvm::sys::path::append(path, sample.name + "." +
+                                      fileSafeName(outputNames[i]) + ".bin");
+  return std::string(path);
+}
+
 /// Raises `maxError` to the largest |output - expected| where `expected` is
 /// the file of `floatRefDir` for `sample`: named like the sample's file
 /// (one output), or `<sample>.<output>.bin` per output. Returns an error
@@ -302,14 +342,8 @@ std::string compareWithReference(const InputSample &sample, bool oneInput,
   check.outputScale.resize(outputs.size(), 0.0);
   for (auto [i, output] : llvm::enumerate(outputs)) {
     std::vector<float> expected;
-    SmallString<128> refPath(floatRefDir);
-    if (outputs.size() == 1 && oneInput)
-      llvm::sys::path::append(refPath, sample.name);
-    else if (outputs.size() == 1)
-      llvm::sys::path::append(refPath, sample.name + ".bin");
-    else
-      llvm::sys::path::append(
-          refPath, sample.name + "." + fileSafeName(outputNames[i]) + ".bin");
+    std::string refPath =
+        getReferencePath(floatRefDir, sample, oneInput, outputNames, i);
     if (std::string e = readF32File(refPath, output.size(), expected);
         !e.empty())
       return e;
@@ -336,6 +370,10 @@ std::string checkOptions() {
     return "--min-calib-sqnr and --min-eval-sqnr take a number of dB";
   if (!(minTop1 >= 0.0 && minTop1 <= 1.0))
     return "--min-top1 takes a fraction in [0, 1]";
+  if (biasCorrection != "none" && biasCorrection != "analytic" &&
+      biasCorrection != "empirical")
+    return "--bias-correction takes none, analytic or empirical, not '" +
+           biasCorrection + "'";
   if (!(floatTolerance >= 0.0))
     return "--float-tolerance takes a non-negative number";
   if (!(floatRelTolerance >= 0.0) && floatRelTolerance.getNumOccurrences())
@@ -608,8 +646,13 @@ int main(int argc, char **argv) {
   };
 
   if (floatOnly) {
-    if (evalDir.empty() || floatRefDir.empty())
-      return fail("--float-only needs --eval and --float-ref");
+    bool writing = !writeFloatRef.empty();
+    if (evalDir.empty() || floatRefDir.empty() == !writing)
+      return fail("--float-only needs --eval and one of --float-ref and "
+                  "--write-float-ref");
+    if (writing)
+      if (std::error_code ec = llvm::sys::fs::create_directories(writeFloatRef))
+        return fail("cannot create " + writeFloatRef + ": " + ec.message());
     auto floatJit = floatCompiled();
     if (failed(floatJit))
       return 1;
@@ -626,10 +669,31 @@ int main(int argc, char **argv) {
         return fail(e);
       if (std::string e = (*floatJit)->run(inputs, outputs); !e.empty())
         return fail(e);
+      if (writing) {
+        for (auto [i, output] : llvm::enumerate(outputs)) {
+          std::string path = getReferencePath(writeFloatRef, sample, oneInput,
+                                              model.outputNames, i);
+          std::string error;
+          auto file = openOutputFile(path, &error);
+          if (!file)
+            return fail(error);
+          // Little-endian f32, the layout of every input and reference.
+          for (float v : output)
+            llvm::support::endian::write(file->os(), v,
+                                         llvm::endianness::little);
+          file->keep();
+        }
+        continue;
+      }
       if (std::string e = compareWithReference(
               sample, oneInput, model.outputNames, outputs, check);
           !e.empty())
         return fail(e);
+    }
+    if (writing) {
+      llvm::outs() << "float outputs: " << files.size() << " inputs written to "
+                   << writeFloatRef << "\n";
+      return 0;
     }
     llvm::outs() << llvm::format("float check:  %d inputs, max |compiled - "
                                  "reference| = %.3g (tolerance %.3g)",
@@ -651,9 +715,42 @@ int main(int argc, char **argv) {
     options.rounding = rounding;
     options.weightBits = bits;
     options.pairBounded = pairBoundedWeights;
+    options.equalize = equalize;
+    options.absorbHighBias = absorbHighBias;
+    options.biasCorrection = biasCorrection;
     buildPTQPipeline(pm, options);
+    // The data-free passes say, per layer, why they leave it alone; on a
+    // whole model that is a count, and quant-opt lists the reasons.
+    int notEqualized = 0, notAbsorbed = 0, notCorrected = 0;
+    ScopedDiagnosticHandler countRemarks(&context, [&](Diagnostic &diag) {
+      if (diag.getSeverity() != DiagnosticSeverity::Remark)
+        return failure();
+      std::string message = diag.str();
+      StringRef text = message;
+      int *counter = text.starts_with("not equalized")        ? &notEqualized
+                     : text.starts_with("high bias not")      ? &notAbsorbed
+                     : text.starts_with("bias not corrected") ? &notCorrected
+                                                              : nullptr;
+      if (!counter)
+        return failure();
+      ++*counter;
+      return success();
+    });
     if (failed(pm.run(*quantized)))
       return fail("quantization failed");
+    if (equalize || absorbHighBias || biasCorrection != "none") {
+      llvm::outs() << "data-free:  ";
+      if (equalize)
+        llvm::outs() << " equalization (" << notEqualized
+                     << " layers left alone)";
+      if (absorbHighBias)
+        llvm::outs() << " high-bias absorption (" << notAbsorbed
+                     << " left alone)";
+      if (biasCorrection != "none")
+        llvm::outs() << " " << biasCorrection << " bias correction ("
+                     << notCorrected << " layers left alone)";
+      llvm::outs() << "; quant-opt lists the reasons as remarks\n";
+    }
   }
   int convs = 0, matmuls = 0;
   quantized->walk([&](Operation *op) {

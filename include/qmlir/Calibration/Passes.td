@@ -19,7 +19,10 @@ def QNNCalibrate : Pass<"qnn-calibrate", "ModuleOp"> {
     `tensor<2Nxf32>`). That module is lowered with `qnn-lower-to-llvm` and
     JIT-compiled (MLIR ExecutionEngine); every `*.bin` file of `calib-dir`
     (raw little-endian f32 in the argument's shape, sorted by name) is run
-    through it and the ranges are merged. The observers get `min`/`max`.
+    through it and the ranges are merged. The observers get `min`/`max`;
+    with `means=true` also `mean`, each channel's (last dimension's) mean
+    over all inputs and positions (per-channel `tosa.reduce_sum`s appended
+    to the packed result).
 
     Before:
     ```mlir
@@ -37,6 +40,9 @@ def QNNCalibrate : Pass<"qnn-calibrate", "ModuleOp"> {
            "Directory of calibration inputs (*.bin, raw f32)">,
     Option<"maxInputs", "max-inputs", "unsigned", /*default=*/"0",
            "Use at most this many inputs (0: all)">,
+    Option<"means", "means", "bool", /*default=*/"false",
+           "Also record each observer's per-channel mean (`mean`, over the "
+           "last dimension), for empirical qnn-correct-bias">,
   ];
 }
 

@@ -101,9 +101,26 @@ struct PTQPipelineOptions : public PassPipelineOptions<PTQPipelineOptions> {
       llvm::cl::desc("Pair-bounded weight scales (exact vpmaddubsw kernels "
                      "on AVX2 at nearly 8-bit accuracy)"),
       llvm::cl::init(false)};
+  Option<bool> equalize{
+      *this, "equalize",
+      llvm::cl::desc("Cross-layer equalization (qnn-equalize) before "
+                     "calibration"),
+      llvm::cl::init(false)};
+  Option<bool> absorbHighBias{
+      *this, "absorb-high-bias",
+      llvm::cl::desc("High-bias absorption (qnn-absorb-high-bias) before "
+                     "calibration"),
+      llvm::cl::init(false)};
+  Option<std::string> biasCorrection{
+      *this, "bias-correction",
+      llvm::cl::desc("Bias correction (qnn-correct-bias): none, analytic "
+                     "(batch-norm statistics) or empirical (calibration "
+                     "means)"),
+      llvm::cl::init("none")};
 };
 
-/// fold batch norm -> insert observers -> calibrate (JIT) -> quantize.
+/// fold batch norm -> [equalize -> absorb high bias] -> insert observers ->
+/// calibrate (JIT) -> [correct bias] -> quantize.
 void buildPTQPipeline(OpPassManager &pm, const PTQPipelineOptions &options);
 
 /// Makes `pm` report, as an error at the failing operation, the name of a

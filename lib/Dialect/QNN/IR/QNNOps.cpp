@@ -213,6 +213,20 @@ LogicalResult BatchNormOp::verify() {
 LogicalResult ObserveOp::verify() {
   if (getMin().has_value() != getMax().has_value())
     return emitOpError("min and max must be given together");
+  if (std::optional<ArrayRef<float>> mean = getMean()) {
+    if (!isCalibrated())
+      return emitOpError("a mean needs the calibrated min and max");
+    auto type = cast<ShapedType>(getInput().getType());
+    if (!type.hasRank() || type.getRank() == 0 ||
+        type.getShape().back() != static_cast<int64_t>(mean->size()))
+      return emitOpError("expected one mean per channel (last dimension), got ")
+             << mean->size();
+    float lo = getMin()->convertToFloat(), hi = getMax()->convertToFloat();
+    for (float m : *mean)
+      if (!(m >= lo && m <= hi))
+        return emitOpError("mean ")
+               << m << " is outside the range [" << lo << ", " << hi << "]";
+  }
   if (!isCalibrated())
     return success();
   float lo = getMin()->convertToFloat(), hi = getMax()->convertToFloat();

@@ -36,8 +36,9 @@ void observe(OpBuilder &builder, Value value) {
     builder.setInsertionPointToStart(arg.getOwner());
   else
     builder.setInsertionPointAfterValue(value);
-  auto observer = qnn::ObserveOp::create(builder, value.getLoc(), value,
-                                         FloatAttr(), FloatAttr());
+  auto observer =
+      qnn::ObserveOp::create(builder, value.getLoc(), value, FloatAttr(),
+                             FloatAttr(), DenseF32ArrayAttr());
   value.replaceAllUsesExcept(observer.getResult(), observer);
 }
 

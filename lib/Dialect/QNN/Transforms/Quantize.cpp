@@ -8,10 +8,10 @@
 
 #include "QuantizableGroup.h"
 #include "qmlir/Support/Requantize.h"
+#include "qmlir/Support/WeightQuantization.h"
 
 #include "mlir/IR/Matchers.h"
 
-#include <array>
 #include <cmath>
 
 namespace mlir::qmlir {
@@ -37,12 +37,6 @@ quant::UniformQuantizedType getActivationType(MLIRContext *ctx, double lo,
   return quant::UniformQuantizedType::get(
       /*flags=*/0, IntegerType::get(ctx, 8), Float32Type::get(ctx), scale, zp,
       0, 255);
-}
-
-/// Symmetric scale for a weight channel with largest magnitude `absMax`,
-/// mapped to `weightMax`.
-double getWeightScale(double absMax, int64_t weightMax) {
-  return absMax > 0.0 ? absMax / weightMax : 1.0;
 }
 
 /// The logarithm, reciprocal or reciprocal square root that `value` feeds
@@ -276,35 +270,13 @@ LogicalResult Quantizer::quantizeGroup(QuantizableGroup group) {
   // Weight scales: per output channel (or one for the tensor).
   int64_t numW = weights->values.size();
   int64_t perChannelCount = numW / channels;
-  SmallVector<double> absMax(channels, 0.0);
   auto channelOf = [&](int64_t i) {
     return weights->axis == 0 ? i / perChannelCount : i % channels;
   };
-  for (int64_t i = 0; i < numW; ++i)
-    absMax[channelOf(i)] =
-        std::max(absMax[channelOf(i)], std::abs(weights->values[i]));
-  // Pair-bounded weights: the two largest positive weights of a channel map
-  // to at most 127 together, and so do the two most negative ones; rounded,
-  // any two same-signed values sum to at most 128 in magnitude, which AVX2's
-  // vpmaddubsw sums exactly (255 * 128 < 2^15). A channel whose largest
-  // weight stands out keeps nearly 8 bits; one of two equal extremes gets 7.
-  if (pairBounded) {
-    SmallVector<std::array<double, 4>> top(channels, {0, 0, 0, 0});
-    for (int64_t i = 0; i < numW; ++i) {
-      double v = weights->values[i], m = std::abs(v);
-      std::array<double, 4> &t = top[channelOf(i)];
-      int side = v > 0 ? 0 : 2;
-      if (m > t[side])
-        t[side + 1] = t[side], t[side] = m;
-      else if (m > t[side + 1])
-        t[side + 1] = m;
-    }
-    // The scale absMax / weightMax, raised to pairMax / 127 where larger.
-    for (int64_t c = 0; c < channels; ++c)
-      absMax[c] = std::max(
-          absMax[c], std::max(top[c][0] + top[c][1], top[c][2] + top[c][3]) *
-                         double(weightMax) / 127.0);
-  }
+  wq::WeightScheme scheme{perChannel, weightMax, pairBounded};
+  std::vector<double> absMax = wq::getScaleRanges(
+      std::vector<double>(weights->values.begin(), weights->values.end()),
+      channels, channelOf, scheme);
   // Scale floors that keep degenerate channels (all-zero or near-zero
   // weights, a bias far larger than what the weights can produce)
   // representable instead of failing: the bias must fit in i32 with room
@@ -325,18 +297,17 @@ LogicalResult Quantizer::quantizeGroup(QuantizableGroup group) {
     floors[c] = std::max(std::abs((*bias)[c]) / (inScale * biasLimit),
                          std::ldexp(outScale, -31) / inScale);
   SmallVector<double> wScales(channels);
-  double tensorMax = *llvm::max_element(absMax);
+  double tensorMax = *std::max_element(absMax.begin(), absMax.end());
   double tensorFloor = *llvm::max_element(floors);
   for (int64_t c = 0; c < channels; ++c)
     wScales[c] =
         perChannel
-            ? std::max(getWeightScale(absMax[c], weightMax), floors[c])
-            : std::max(getWeightScale(tensorMax, weightMax), tensorFloor);
-  SmallVector<int8_t> wq(numW);
+            ? std::max(wq::getWeightScale(absMax[c], weightMax), floors[c])
+            : std::max(wq::getWeightScale(tensorMax, weightMax), tensorFloor);
+  SmallVector<int8_t> qWeights(numW);
   for (int64_t i = 0; i < numW; ++i)
-    wq[i] = static_cast<int8_t>(std::clamp<double>(
-        std::nearbyint(weights->values[i] / wScales[channelOf(i)]), -weightMax,
-        weightMax));
+    qWeights[i] = static_cast<int8_t>(wq::quantizeWeight(
+        weights->values[i], wScales[channelOf(i)], weightMax));
 
   // Bias (scale s_in * s_w) and requantization multipliers.
   SmallVector<int32_t> bq(channels), multiplier(channels), shift(channels);
@@ -390,7 +361,7 @@ LogicalResult Quantizer::quantizeGroup(QuantizableGroup group) {
   auto wStorageType = RankedTensorType::get(weights->shape, i8);
   Value wConst = arith::ConstantOp::create(
       builder, loc, wStorageType,
-      DenseElementsAttr::get(wStorageType, ArrayRef<int8_t>(wq)));
+      DenseElementsAttr::get(wStorageType, ArrayRef<int8_t>(qWeights)));
   Type wElemType;
   if (perChannel)
     wElemType = quant::UniformQuantizedPerAxisType::get(

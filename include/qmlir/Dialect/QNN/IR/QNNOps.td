@@ -55,14 +55,19 @@ def QNN_ObserveOp : QNN_Op<"observe", [Pure, SameOperandsAndResultType]> {
     computes the identity. `qnn-calibrate` fills `min` and `max` with the
     range seen on the calibration inputs; `qnn-quantize` derives the
     activation's scale and zero point from them and removes the observer.
+    With `means=true`, `qnn-calibrate` also records `mean`, the mean of each
+    channel (the last dimension) over the calibration inputs, which
+    empirical `qnn-correct-bias` reads.
 
     ```mlir
     %0 = qnn.observe %x : tensor<1x16x16x3xf32>
     %1 = qnn.observe %y {max = 5.9 : f32, min = 0.0 : f32} : tensor<1x8x8x16xf32>
+    %2 = qnn.observe %z {max = 2.0 : f32, mean = array<f32: 0.5, 1.25>, min = 0.0 : f32} : tensor<1x8x8x2xf32>
     ```
   }];
   let arguments = (ins QNN_FloatTensor:$input, OptionalAttr<F32Attr>:$min,
-                   OptionalAttr<F32Attr>:$max);
+                   OptionalAttr<F32Attr>:$max,
+                   OptionalAttr<DenseF32ArrayAttr>:$mean);
   let results = (outs QNN_FloatTensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input)";
   let hasVerifier = 1;

@@ -23,8 +23,9 @@ def QNNFoldBatchNorm : Pass<"qnn-fold-batch-norm", "func::FuncOp"> {
 
     BN's `beta` and `gamma` are kept on the convolution as the discardable
     attribute `qnn.folded_bn = #qnn.folded_bn<beta = [...], gamma = [...]>`
-    for equalization, high-bias absorption and analytic bias correction. A batch norm that cannot be folded
-    is left in place with a remark; it still lowers (`qnn-lower-to-llvm`).
+    for equalization, high-bias absorption and analytic bias correction. A
+    batch norm that cannot be folded is left in place with a remark; it
+    still lowers (`qnn-lower-to-llvm`).
 
     A `tosa.add` of a per-channel constant (shape `[1, ..., 1, N]`, `[N]` or
     a single value) after such a convolution folds into its bias first,
@@ -44,6 +45,156 @@ def QNNFoldBatchNorm : Pass<"qnn-fold-batch-norm", "func::FuncOp"> {
         : (...) -> tensor<1x16x16x8xf32>
     ```
   }];
+  let dependentDialects = ["tosa::TosaDialect"];
+}
+
+def QNNEqualize : Pass<"qnn-equalize", "func::FuncOp"> {
+  let summary = "Cross-layer equalization of consecutive convolutions";
+  let description = [{
+    Data-free cross-layer equalization (Nagel et al. 2019, arXiv:1906.04721
+    section 4.1). For two convolutions joined by a positively homogeneous
+    path (a ReLU or an identity `tosa.clamp`, `tosa.max_pool2d`, observers;
+    every op with one user), output channel `i` of the first layer and input
+    channel `i` of the second are rescaled by
+    `s_i = sqrt(r1_i / r2_i)` (`r1_i`: largest |w| of the first layer's
+    output channel, `r2_i`: of the second layer's input channel):
+    `W1[i] /= s_i`, `b1[i] /= s_i`, `W2[:, i] *= s_i`, after which both
+    channels have range `sqrt(r1_i * r2_i)`. Since `relu(x / s) = relu(x) /
+    s` and the padding is 0, the function is unchanged (up to f32 rounding
+    of the new weights). A depthwise convolution counts as a layer on both
+    sides, so a conv -> depthwise -> conv chain balances all three (the
+    fixed point of the pairwise steps equals AIMET's triplet scaling). The
+    steps repeat over all pairs until no scale differs from 1 by more than
+    `threshold`, at most `iterations` times. A folded batch norm's beta and
+    gamma on the first layer are divided by `s_i` too.
+
+    Refused, each with a remark on the first layer: a result with several
+    users (a split), a path through any other op (a residual add, a
+    concatenation, hard-swish or sigmoid, which are not homogeneous), a
+    clamp with a bound other than 0 or infinity (ReLU6: `min(x, 6) / s` is
+    a per-channel bound that `tosa.clamp` cannot express; AIMET instead
+    replaces ReLU6 by ReLU, which changes the function), non-constant
+    weights. Matmuls are not equalized.
+
+    Before (r1 = [4, 1], r2 = [1, 4]):
+    ```mlir
+    %a = tosa.conv2d %x, %w1, %b1, ... // out channels: |w| <= 4, |w| <= 1
+    %r = tosa.clamp %a {max_val = 3.40282347E+38 : f32, min_val = 0.0 : f32}
+    %c = tosa.conv2d %r, %w2, %b2, ... // in channels: |w| <= 1, |w| <= 4
+    ```
+    After (s = [2, 0.5]; every channel's range is 2):
+    ```mlir
+    %a = tosa.conv2d %x, %w1_div_s, %b1_div_s, ...
+    %r = tosa.clamp %a {max_val = 3.40282347E+38 : f32, min_val = 0.0 : f32}
+    %c = tosa.conv2d %r, %w2_mul_s, %b2, ...
+    ```
+  }];
+  let options = [
+    Option<"iterations", "iterations", "unsigned", /*default=*/"20",
+           "Largest number of sweeps over all pairs">,
+    Option<"threshold", "threshold", "double", /*default=*/"1e-3",
+           "Stop once every scale of a sweep is within this of 1">,
+  ];
+  let statistics = [
+    Statistic<"numPairs", "pairs", "Layer pairs equalized">,
+    Statistic<"numSweeps", "sweeps", "Sweeps run">,
+  ];
+  let dependentDialects = ["tosa::TosaDialect"];
+}
+
+def QNNAbsorbHighBias : Pass<"qnn-absorb-high-bias", "func::FuncOp"> {
+  let summary = "Move the part of a bias that a ReLU passes on into the next layer";
+  let description = [{
+    High-bias absorption (Nagel et al. 2019, section 4.1; AIMET
+    HighBiasFold). When a convolution with a folded batch norm (its output
+    ~ N(beta, gamma^2), `qnn.folded_bn`) is followed by a ReLU (and
+    optionally a max pool) and another convolution without padding, the
+    amount `c_i = max(0, beta_i - 3 * |gamma_i|)` that every output of
+    channel `i` almost surely exceeds passes the ReLU unchanged:
+    `relu(y) = relu(y - c) + c` whenever `y >= c`. So `b1 -= c`,
+    `beta -= c`, and the next layer's bias absorbs it:
+    `b2[o] += sum_{kh, kw, i} W2[o, kh, kw, i] * c_i`. The first layer's
+    output range shrinks by `c`, which is what its 8-bit activation scale
+    gains. The function changes only for inputs whose pre-activation falls
+    below `beta - 3 * gamma` (0.13 % of a normal distribution). Run it after
+    `qnn-equalize`, which can make biases large.
+
+    Refused with a remark: no folded batch norm on the first layer, an
+    activation other than a ReLU (ReLU6 would need a per-channel bound), a
+    next layer that pads its input (its border would see `-c` instead of 0).
+
+    Before (beta = 5, gamma = 1, so c = 2):
+    ```mlir
+    %a = tosa.conv2d %x, %w1, %b1 {..., qnn.folded_bn = #qnn.folded_bn<beta = [5.0], gamma = [1.0]>}
+    %r = tosa.clamp %a {max_val = 3.40282347E+38 : f32, min_val = 0.0 : f32}
+    %c = tosa.conv2d %r, %w2, %b2 {pad = array<i64: 0, 0, 0, 0>, ...}
+    ```
+    After:
+    ```mlir
+    %a = tosa.conv2d %x, %w1, %b1_minus_2 {..., qnn.folded_bn = #qnn.folded_bn<beta = [3.0], gamma = [1.0]>}
+    %r = tosa.clamp %a {max_val = 3.40282347E+38 : f32, min_val = 0.0 : f32}
+    %c = tosa.conv2d %r, %w2, %b2_plus_2_sum_w2 {pad = array<i64: 0, 0, 0, 0>, ...}
+    ```
+  }];
+  let statistics = [
+    Statistic<"numAbsorbed", "absorbed", "Layer pairs with a bias absorbed">,
+  ];
+  let dependentDialects = ["tosa::TosaDialect"];
+}
+
+def QNNCorrectBias : Pass<"qnn-correct-bias", "func::FuncOp"> {
+  let summary = "Remove the mean error that weight quantization adds to each output";
+  let description = [{
+    Bias correction (Nagel et al. 2019, section 4.2). Quantizing a layer's
+    weights to `W_q` shifts the mean of its output by `eps * E[x]`,
+    `eps = W_q - W` summed over the kernel window; subtracting that from the
+    float bias before `qnn-quantize` removes the shift:
+    `b[o] -= sum_{kh, kw, i} eps[o, kh, kw, i] * E[x_i]`. `W_q` is computed
+    exactly as `qnn-quantize` will (the same `per-channel`, `weight-bits`
+    and `pair-bounded` options, symmetric scales from the largest |w| of a
+    channel), so the pass must run with the quantizer's options, after
+    calibration and before quantization.
+
+    `E[x_i]`, the mean of input channel `i`:
+    - `mode=analytic` (data-free): the input is the output of a convolution
+      with a folded batch norm, N(beta, gamma^2), through an optional clamp
+      `[a, b]` (ReLU, ReLU6, none): with `alpha = (a - beta) / gamma`,
+      `beta' = (b - beta) / gamma`,
+      `E[x] = gamma (phi(alpha) - phi(beta')) + beta (Phi(beta') - Phi(alpha))
+      + a Phi(alpha) + b (1 - Phi(beta'))` (`beta` when unclamped). Layers
+      whose input has no such statistics are left with a remark.
+    - `mode=empirical`: the per-channel mean of the layer's input on the
+      calibration data, which `qnn-calibrate` records on the input's
+      observer (`mean`). This is the layer's float output minus its output
+      with quantized weights, on the same float inputs, averaged (NNCF's
+      fast bias correction); it needs no batch norm.
+
+    Zero padding is not modelled: a border output's input mean is lower.
+    Matmuls are corrected in `mode=empirical` only.
+
+    Before (E[x] = 2, weights 0.3 quantize to 0.2992 at scale 0.3/127 ...):
+    ```mlir
+    %c = tosa.conv2d %x, %w, %b, ...
+    ```
+    After:
+    ```mlir
+    %c = tosa.conv2d %x, %w, %b_corrected, ...
+    ```
+  }];
+  let options = [
+    Option<"mode", "mode", "std::string", /*default=*/"\"analytic\"",
+           "analytic (batch-norm statistics) or empirical (calibration "
+           "means)">,
+    Option<"perChannel", "per-channel", "bool", /*default=*/"true",
+           "As qnn-quantize's option">,
+    Option<"weightBits", "weight-bits", "unsigned", /*default=*/"8",
+           "As qnn-quantize's option">,
+    Option<"pairBounded", "pair-bounded", "bool", /*default=*/"false",
+           "As qnn-quantize's option">,
+  ];
+  let statistics = [
+    Statistic<"numCorrected", "corrected", "Layers whose bias was corrected">,
+  ];
   let dependentDialects = ["tosa::TosaDialect"];
 }
 
