@@ -320,3 +320,27 @@ func.func @folded_bn_kind(%x: tensor<1x2x2x2xf32>, %w: tensor<2x1x1x2xf32>, %b: 
   %c = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, qnn.folded_bn = {beta = array<f32: 1.0, 2.0>}} : (tensor<1x2x2x2xf32>, tensor<2x1x1x2xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x2xf32>
   return %c : tensor<1x2x2x2xf32>
 }
+
+// -----
+
+func.func @observe_mean_size(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{expected one mean per channel (last dimension), got 2}}
+  %0 = qnn.observe %x {max = 1.0 : f32, mean = array<f32: 0.5, 0.5>, min = 0.0 : f32} : tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @observe_mean_range(%x: tensor<2x1xf32>) -> tensor<2x1xf32> {
+  // expected-error @+1 {{mean 2.000000e+00 is outside the range [0.000000e+00, 1.000000e+00]}}
+  %0 = qnn.observe %x {max = 1.0 : f32, mean = array<f32: 2.0>, min = 0.0 : f32} : tensor<2x1xf32>
+  return %0 : tensor<2x1xf32>
+}
+
+// -----
+
+func.func @observe_mean_uncalibrated(%x: tensor<2x1xf32>) -> tensor<2x1xf32> {
+  // expected-error @+1 {{a mean needs the calibrated min and max}}
+  %0 = qnn.observe %x {mean = array<f32: 0.5>} : tensor<2x1xf32>
+  return %0 : tensor<2x1xf32>
+}

@@ -4,6 +4,7 @@
 // RUN: python3 -c "import struct,sys; open(sys.argv[1],'wb').write(struct.pack('<3f', 0, 4, -1))" %t/bad/short.bin
 // RUN: quant-opt %s --qnn-calibrate=calib-dir=%t/calib | FileCheck %s
 // RUN: quant-opt %s --qnn-calibrate="calib-dir=%t/calib max-inputs=1" | FileCheck %s --check-prefix=ONE
+// RUN: quant-opt %s --qnn-calibrate="calib-dir=%t/calib means=true" | FileCheck %s --check-prefix=MEANS
 // RUN: not quant-opt %s --qnn-calibrate=calib-dir=%t/missing 2>&1 | FileCheck %s --check-prefix=MISSING
 // RUN: not quant-opt %s --qnn-calibrate=calib-dir=%t/empty 2>&1 | FileCheck %s --check-prefix=EMPTY
 // RUN: not quant-opt %s --qnn-calibrate=calib-dir=%t/bad 2>&1 | FileCheck %s --check-prefix=SIZE
@@ -21,6 +22,10 @@
 // CHECK: %[[O0:.*]] = qnn.observe %{{.*}} {max = 4.000000e+00 : f32, min = -2.000000e+00 : f32}
 // CHECK: %[[A:.*]] = tosa.abs %[[O0]]
 // CHECK: qnn.observe %[[A]] {max = 4.000000e+00 : f32, min = 0.000000e+00 : f32}
+// Means per channel (the last dimension) over both inputs and both rows:
+// x[:, 0] = 1, 3, 0, -1 and x[:, 1] = -2, 0.5, 4, 2; |x| likewise.
+// MEANS: qnn.observe %{{.*}} {max = 4.000000e+00 : f32, mean = array<f32: 7.500000e-01, 1.125000e+00>, min = -2.000000e+00 : f32}
+// MEANS: qnn.observe %{{.*}} {max = 4.000000e+00 : f32, mean = array<f32: 1.250000e+00, 2.125000e+00>, min = 0.000000e+00 : f32}
 // ONE: qnn.observe %{{.*}} {max = 3.000000e+00 : f32, min = -2.000000e+00 : f32}
 // ONE: qnn.observe %{{.*}} {max = 3.000000e+00 : f32, min = 5.000000e-01 : f32}
 // MISSING: error: qnn-calibrate: input directory '{{.*}}missing' does not exist
