@@ -53,3 +53,31 @@ func.func @empirical(%x: tensor<1x4x4x1xf32>) -> tensor<1x4x3x1xf32> {
   return %c : tensor<1x4x3x1xf32>
 }
 
+
+// -----
+
+// Matmuls (empirical only): weights [1.0, 0.3] along K, input means [2, 4]
+// (through a reshape): the bias gains 7.874e-4 * 4 = 3.1496e-3, in the
+// existing constant add or in a new one.
+// EMPIRICAL-LABEL: func @matmul
+// EMPIRICAL: %[[MM:.*]] = tosa.matmul
+// EMPIRICAL: %[[B:.*]] = "tosa.const"() <{values = dense<0.50314{{[0-9]*}}> : tensor<1x1x1xf32>}>
+// EMPIRICAL: tosa.add %[[MM]], %[[B]]
+// EMPIRICAL: %[[MM2:.*]] = tosa.matmul
+// EMPIRICAL: %[[B2:.*]] = "tosa.const"() <{values = dense<0.0031496{{[0-9]*}}> : tensor<1x1x1xf32>}>
+// EMPIRICAL: %[[ADD:.*]] = tosa.add %[[MM2]], %[[B2]]
+// EMPIRICAL: return %{{.*}}, %[[ADD]]
+// CHECK-LABEL: func @matmul
+// CHECK-NOT: 0.50314
+func.func @matmul(%x: tensor<1x1x1x2xf32>) -> (tensor<1x1x1xf32>, tensor<1x1x1xf32>) {
+  %w = "tosa.const"() <{values = dense<[[[1.0], [0.3]]]> : tensor<1x2x1xf32>}> : () -> tensor<1x2x1xf32>
+  %b = "tosa.const"() <{values = dense<0.5> : tensor<1x1x1xf32>}> : () -> tensor<1x1x1xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %s = tosa.const_shape {values = dense<[1, 1, 2]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %o = qnn.observe %x {max = 4.0 : f32, mean = array<f32: 2.0, 4.0>, min = 0.0 : f32} : tensor<1x1x1x2xf32>
+  %r = tosa.reshape %o, %s : (tensor<1x1x1x2xf32>, !tosa.shape<3>) -> tensor<1x1x2xf32>
+  %m = tosa.matmul %r, %w, %zp, %zp : (tensor<1x1x2xf32>, tensor<1x2x1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x1xf32>
+  %a = tosa.add %m, %b : (tensor<1x1x1xf32>, tensor<1x1x1xf32>) -> tensor<1x1x1xf32>
+  %m2 = tosa.matmul %r, %w, %zp, %zp : (tensor<1x1x2xf32>, tensor<1x2x1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x1xf32>
+  return %a, %m2 : tensor<1x1x1xf32>, tensor<1x1x1xf32>
+}

@@ -9,6 +9,8 @@
 #include "LayerChains.h"
 #include "qmlir/Support/WeightQuantization.h"
 
+#include "mlir/IR/Matchers.h"
+
 #include <cfloat>
 #include <cmath>
 
@@ -109,6 +111,96 @@ struct QNNCorrectBiasPass
     return SmallVector<double>(mean->begin(), mean->end());
   }
 
+  /// Empirical correction of a `tosa.matmul` with constant [1, K, N]
+  /// weights: the correction goes into the constant bias added to its
+  /// result, or into a new one. Returns the reason when it cannot.
+  std::string correctMatmul(tosa::MatMulOp matmul,
+                            const wq::WeightScheme &scheme) {
+    auto wType = dyn_cast<RankedTensorType>(matmul.getB().getType());
+    auto outType = dyn_cast<RankedTensorType>(matmul.getType());
+    DenseElementsAttr wAttr;
+    if (!wType || !outType || !wType.hasStaticShape() ||
+        !outType.hasStaticShape() || wType.getRank() != 3 ||
+        wType.getDimSize(0) != 1 || !wType.getElementType().isF32() ||
+        !matchPattern(matmul.getB(), m_Constant(&wAttr)))
+      return "its weights are not a constant f32 [1, K, N] tensor";
+    int64_t k = wType.getDimSize(1), n = wType.getDimSize(2);
+    // The observer of the input, through reshapes.
+    Value input = matmul.getA();
+    while (Operation *def = input.getDefiningOp()) {
+      if (!isa<tosa::ReshapeOp, tensor::CollapseShapeOp,
+               tensor::ExpandShapeOp>(def))
+        break;
+      input = def->getOperand(0);
+    }
+    auto observer = input.getDefiningOp<qnn::ObserveOp>();
+    std::optional<ArrayRef<float>> mean =
+        observer ? observer.getMean() : std::nullopt;
+    if (!mean || static_cast<int64_t>(mean->size()) != k)
+      return "its input has no calibrated mean per row of the weights";
+    std::vector<double> values;
+    for (APFloat v : wAttr.getValues<APFloat>())
+      values.push_back(v.convertToDouble());
+    if (!llvm::all_of(values, [](double v) { return std::isfinite(v); }))
+      return "its weights hold NaN or infinity";
+    std::function<int64_t(int64_t)> channelOf = [n](int64_t i) {
+      return i % n;
+    };
+    std::vector<double> scales =
+        wq::getWeightScales(values, n, channelOf, scheme);
+    SmallVector<double> correction(n, 0.0);
+    for (int64_t i = 0, e = values.size(); i < e; ++i) {
+      double q = wq::quantizeWeight(values[i], scales[i % n], scheme.weightMax) *
+                 scales[i % n];
+      correction[i % n] += (q - values[i]) * (*mean)[(i / n) % k];
+    }
+
+    // The existing bias: a constant along the columns, added to the result.
+    SmallVector<double> bias(n, 0.0);
+    tosa::AddOp add;
+    if (matmul->hasOneUse())
+      add = dyn_cast<tosa::AddOp>(*matmul->getUsers().begin());
+    Value other;
+    if (add)
+      other = add.getInput1() == matmul.getResult() ? add.getInput2()
+                                                    : add.getInput1();
+    DenseElementsAttr bAttr;
+    if (add && matchPattern(other, m_Constant(&bAttr)) &&
+        bAttr.getElementType().isF32() &&
+        (bAttr.getNumElements() == 1 || bAttr.getNumElements() == n) &&
+        cast<ShapedType>(other.getType()).getRank() == 3 &&
+        cast<ShapedType>(other.getType()).getShape().back() ==
+            bAttr.getNumElements()) {
+      SmallVector<double> b;
+      for (APFloat v : bAttr.getValues<APFloat>())
+        b.push_back(v.convertToDouble());
+      for (int64_t j = 0; j < n; ++j)
+        bias[j] = b[b.size() == 1 ? 0 : j];
+    } else {
+      add = {};
+    }
+    for (int64_t j = 0; j < n; ++j)
+      bias[j] -= correction[j];
+    SmallVector<float> floats(bias.begin(), bias.end());
+    auto biasType = RankedTensorType::get({1, 1, n}, outType.getElementType());
+    OpBuilder builder(matmul);
+    builder.setInsertionPointAfter(matmul);
+    Value biasConst = tosa::ConstOp::create(
+        builder, matmul.getLoc(), biasType,
+        DenseElementsAttr::get(biasType, ArrayRef<float>(floats)));
+    if (add) {
+      add->setOperand(add.getInput1() == matmul.getResult() ? 1 : 0,
+                      biasConst);
+      if (auto c = other.getDefiningOp<tosa::ConstOp>(); c && c->use_empty())
+        c->erase();
+    } else {
+      auto newAdd = tosa::AddOp::create(builder, matmul.getLoc(), outType,
+                                        matmul.getResult(), biasConst);
+      matmul.getResult().replaceAllUsesExcept(newAdd.getResult(), newAdd);
+    }
+    return "";
+  }
+
   void runOnOperation() override {
     bool analytic = mode == "analytic";
     if (!analytic && mode != "empirical") {
@@ -171,6 +263,18 @@ struct QNNCorrectBiasPass
         layer->bias[o] -= (q - w) * (*means)[layer->inChannelOf(k)];
       }
       layer->write(builder);
+      ++numCorrected;
+    }
+    if (analytic)
+      return;
+    SmallVector<tosa::MatMulOp> matmuls;
+    getOperation().walk([&](tosa::MatMulOp op) { matmuls.push_back(op); });
+    for (tosa::MatMulOp matmul : matmuls) {
+      std::string why = correctMatmul(matmul, scheme);
+      if (!why.empty()) {
+        matmul->emitRemark("bias not corrected: ") << why;
+        continue;
+      }
       ++numCorrected;
     }
   }
