@@ -18,7 +18,11 @@
 #include "qmlir/Target/ONNX.h"
 #include "qmlir/Target/Object.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
@@ -356,6 +360,85 @@ std::string compareWithReference(const InputSample &sample, bool oneInput,
     }
   }
   return "";
+}
+
+/// Prints what of the quantized model still computes in float: the islands
+/// (connected float ops) that read a dequantized int8 value and feed a
+/// quantize cast, and the float ops before the first or after the last
+/// int8 op.
+void reportFloatIslands(ModuleOp module) {
+  auto isFloatCompute = [](Operation *op) {
+    if (isa<quant::QuantizeCastOp, quant::DequantizeCastOp,
+            quant::StorageCastOp, func::ReturnOp, tosa::ConstOp,
+            tosa::ConstShapeOp, arith::ConstantOp>(op) ||
+        op->getDialect()->getNamespace() == "qnn")
+      return false;
+    auto isF32Tensor = [](Type t) {
+      auto tensor = dyn_cast<RankedTensorType>(t);
+      return tensor && isa<FloatType>(tensor.getElementType());
+    };
+    return llvm::any_of(op->getResultTypes(), isF32Tensor);
+  };
+  // Union-find over the float ops.
+  DenseMap<Operation *, Operation *> parent;
+  std::function<Operation *(Operation *)> find = [&](Operation *op) {
+    Operation *p = parent.lookup(op);
+    if (p == op)
+      return op;
+    Operation *root = find(p);
+    parent[op] = root;
+    return root;
+  };
+  SmallVector<Operation *> ops;
+  module.walk([&](Operation *op) {
+    if (!isa<func::FuncOp, ModuleOp>(op) && isFloatCompute(op)) {
+      parent[op] = op;
+      ops.push_back(op);
+    }
+  });
+  for (Operation *op : ops)
+    for (Value operand : op->getOperands())
+      if (Operation *def = operand.getDefiningOp(); def && parent.count(def))
+        parent[find(def)] = find(op);
+  DenseMap<Operation *, std::pair<bool, bool>> ends; // reads int8, feeds int8
+  for (Operation *op : ops) {
+    auto &[reads, feeds] = ends[find(op)];
+    for (Value operand : op->getOperands())
+      reads |=
+          isa_and_nonnull<quant::DequantizeCastOp>(operand.getDefiningOp());
+    for (Operation *user : op->getUsers())
+      feeds |= isa<quant::QuantizeCastOp>(user);
+  }
+  // Shape-only ops join islands but are not counted as float work.
+  auto isShapeOnly = [](Operation *op) {
+    return isa<tensor::EmptyOp, tensor::CollapseShapeOp, tensor::ExpandShapeOp,
+               tosa::ReshapeOp>(op);
+  };
+  std::map<std::string, int> kinds;
+  int islands = 0, between = 0, outside = 0;
+  for (auto &[root, flags] : ends)
+    islands += flags.first && flags.second;
+  for (Operation *op : ops) {
+    if (isShapeOnly(op))
+      continue;
+    auto [reads, feeds] = ends[find(op)];
+    if (reads && feeds) {
+      ++between;
+      ++kinds[op->getName().getStringRef().str()];
+    } else {
+      ++outside;
+    }
+  }
+  auto plural = [](int n, StringRef word) {
+    return std::to_string(n) + " " + word.str() + (n == 1 ? "" : "s");
+  };
+  llvm::outs() << "float ops:   " << plural(islands, "island")
+               << " between int8 ops (" << plural(between, "op");
+  for (auto &[name, count] : kinds)
+    llvm::outs() << (&name == &kinds.begin()->first ? ": " : ", ") << name
+                 << " " << count;
+  llvm::outs() << "), " << plural(outside, "op")
+               << " before the first or after the last int8 op\n";
 }
 
 int fail(const Twine &message) {
@@ -770,6 +853,7 @@ int main(int argc, char **argv) {
                     "--pair-bounded-weights (or --weight-bits 7) takes its "
                     "faster exact kernels (vpmaddubsw), at some accuracy "
                     "cost\n";
+  reportFloatIslands(*quantized);
   if (!emitQuantizedIR.empty()) {
     std::string error;
     auto file = openOutputFile(emitQuantizedIR, &error);
