@@ -822,16 +822,19 @@ int main(int argc, char **argv) {
     if (failed(pm.run(*quantized)))
       return fail("quantization failed");
     if (equalize || absorbHighBias || biasCorrection != "none") {
+      auto layers = [](int n) {
+        return std::to_string(n) + (n == 1 ? " layer" : " layers");
+      };
       llvm::outs() << "data-free:  ";
       if (equalize)
-        llvm::outs() << " equalization (" << notEqualized
-                     << " layers left alone)";
+        llvm::outs() << " equalization (" << layers(notEqualized)
+                     << " left alone)";
       if (absorbHighBias)
-        llvm::outs() << " high-bias absorption (" << notAbsorbed
+        llvm::outs() << " high-bias absorption (" << layers(notAbsorbed)
                      << " left alone)";
       if (biasCorrection != "none")
         llvm::outs() << " " << biasCorrection << " bias correction ("
-                     << notCorrected << " layers left alone)";
+                     << layers(notCorrected) << " left alone)";
       llvm::outs() << "; quant-opt lists the reasons as remarks\n";
     }
   }

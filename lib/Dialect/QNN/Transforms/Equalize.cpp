@@ -49,11 +49,16 @@ double equalizePair(FloatLayer &first, FloatLayer &second) {
   SmallVector<double> r2 = second.inChannelRanges();
   SmallVector<double> s(r1.size(), 1.0);
   double change = 0.0;
+  // A dead channel on either side (all-zero or ~0 weights next to live
+  // ones, common in pretrained networks) keeps its scale: there is nothing
+  // to balance, and its ratio would scale the live side's bias into
+  // overflow. So does a pair whose ranges differ by more than 10^12.
+  double max1 = *llvm::max_element(r1), max2 = *llvm::max_element(r2);
   for (size_t i = 0; i < s.size(); ++i) {
-    // A dead channel on either side keeps its scale: there is nothing to
-    // balance.
-    if (r1[i] > 1e-30 && r2[i] > 1e-30) {
-      s[i] = std::sqrt(r1[i] / r2[i]);
+    double ratio = r1[i] / r2[i];
+    if (r1[i] > 1e-8 * max1 && r2[i] > 1e-8 * max2 && r1[i] > 0.0 &&
+        r2[i] > 0.0 && ratio > 1e-12 && ratio < 1e12) {
+      s[i] = std::sqrt(ratio);
       change = std::max(change, std::abs(std::log(s[i])));
     }
   }
