@@ -26,8 +26,7 @@ variants=(
   "CLE|--equalize"
   "CLE+HBA|--equalize --absorb-high-bias"
   "CLE+HBA+BC analytic|--equalize --absorb-high-bias --bias-correction analytic"
-  "CLE+HBA+BC empirical|--equalize --absorb-high-bias --bias-correction empirical"
-  "BC empirical|--bias-correction empirical")
+  "CLE+HBA+BC empirical|--equalize --absorb-high-bias --bias-correction empirical")
 
 for m in "${which[@]}"; do
   case $m in
