@@ -6,6 +6,8 @@
 
 #include "qmlir/Calibration/Passes.h"
 
+#include "qmlir/Calibration/Histogram.h"
+
 #include "qmlir/Conversion/QNNToLinalg/QNNToLinalg.h"
 #include "qmlir/Dialect/QNN/IR/QNNOps.h"
 #include "qmlir/InitAll.h"
@@ -24,6 +26,8 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 
+#include "llvm/ADT/StringSwitch.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -37,6 +41,17 @@ using namespace mlir;
 using namespace mlir::qmlir;
 
 namespace {
+
+enum class Method { MinMax, Percentile, Mse, Entropy };
+
+std::optional<Method> parseMethod(StringRef name) {
+  return llvm::StringSwitch<std::optional<Method>>(name)
+      .Case("minmax", Method::MinMax)
+      .Case("percentile", Method::Percentile)
+      .Case("mse", Method::Mse)
+      .Case("entropy", Method::Entropy)
+      .Default(std::nullopt);
+}
 
 struct QNNCalibratePass : qmlir::impl::QNNCalibrateBase<QNNCalibratePass> {
   using Base::Base;
@@ -146,12 +161,22 @@ struct QNNCalibratePass : qmlir::impl::QNNCalibrateBase<QNNCalibratePass> {
     SmallVector<int64_t> channels(jitObservers.size(), 0);
     SmallVector<double> perChannelCount(jitObservers.size(), 1.0);
     int64_t packedSize = stats.size();
+    SmallVector<Value> parts = {packed};
+    ImplicitLocOpBuilder shapeBuilder(loc, b);
+    auto flatten = [&](Value value, int64_t size) {
+      auto flat = RankedTensorType::get({size}, b.getF32Type());
+      parts.push_back(tosa::ReshapeOp::create(
+          b, loc, flat, value, tosa::getTosaConstShape(shapeBuilder, {size})));
+      packedSize += size;
+    };
+    auto isStaticF32 = [](RankedTensorType type) {
+      return type.hasStaticShape() && type.getRank() > 0 &&
+             type.getElementType().isF32();
+    };
     if (means) {
-      SmallVector<Value> parts = {packed};
       for (auto [i, observer] : llvm::enumerate(jitObservers)) {
         auto type = cast<RankedTensorType>(observer.getType());
-        if (!type.hasStaticShape() || type.getRank() == 0 ||
-            !type.getElementType().isF32())
+        if (!isStaticF32(type))
           continue;
         Value sum = observer.getResult();
         for (int64_t d = 0; d + 1 < type.getRank(); ++d) {
@@ -164,18 +189,36 @@ struct QNNCalibratePass : qmlir::impl::QNNCalibrateBase<QNNCalibratePass> {
         }
         channels[i] = type.getShape().back();
         perChannelCount[i] = double(type.getNumElements()) / channels[i];
-        auto flat = RankedTensorType::get({channels[i]}, b.getF32Type());
-        ImplicitLocOpBuilder shapeBuilder(loc, b);
-        parts.push_back(tosa::ReshapeOp::create(
-            b, loc, flat, sum,
-            tosa::getTosaConstShape(shapeBuilder, {channels[i]})));
-        packedSize += channels[i];
+        flatten(sum, channels[i]);
       }
-      if (parts.size() > 1)
-        packed = tosa::ConcatOp::create(
-            b, loc, RankedTensorType::get({packedSize}, b.getF32Type()), parts,
-            b.getI32IntegerAttr(0));
     }
+    // Histogram methods: then every observed tensor, flattened.
+    std::optional<Method> chosen = parseMethod(method);
+    if (!chosen) {
+      module.emitError("qnn-calibrate: unknown method '")
+          << method << "' (expected minmax, percentile, mse or entropy)";
+      return signalPassFailure();
+    }
+    if (*chosen == Method::Percentile &&
+        !(percentile > 50.0 && percentile <= 100.0)) {
+      module.emitError("qnn-calibrate: percentile must be in (50, 100], got ")
+          << percentile;
+      return signalPassFailure();
+    }
+    SmallVector<int64_t> elements(jitObservers.size(), 0);
+    if (*chosen != Method::MinMax) {
+      for (auto [i, observer] : llvm::enumerate(jitObservers)) {
+        auto type = cast<RankedTensorType>(observer.getType());
+        if (!isStaticF32(type))
+          continue;
+        elements[i] = type.getNumElements();
+        flatten(observer.getResult(), elements[i]);
+      }
+    }
+    if (parts.size() > 1)
+      packed = tosa::ConcatOp::create(
+          b, loc, RankedTensorType::get({packedSize}, b.getF32Type()), parts,
+          b.getI32IntegerAttr(0));
     func::ReturnOp::create(b, loc, packed);
     ret.erase();
     jitFunc.setFunctionType(
@@ -235,22 +278,85 @@ struct QNNCalibratePass : qmlir::impl::QNNCalibrateBase<QNNCalibratePass> {
         for (int64_t c = 0; c < channels[i]; ++c)
           sums[i][c] += output[at + c];
     }
-    Builder attrs(&getContext());
     for (size_t i = 0; i < n; ++i) {
       if (!std::isfinite(lo[i]) || !std::isfinite(hi[i])) {
         observers[i].emitError("qnn-calibrate: non-finite range [")
             << lo[i] << ", " << hi[i] << "]";
         return signalPassFailure();
       }
-      observers[i].setMinAttr(attrs.getF32FloatAttr(lo[i]));
-      observers[i].setMaxAttr(attrs.getF32FloatAttr(hi[i]));
+    }
+    // Second pass for the histogram methods: bins over each observer's
+    // min-max range (|x| up to max |x| for entropy), so that the counts are
+    // exact integers whatever the order of the inputs.
+    std::vector<float> clipLo(lo), clipHi(hi);
+    if (*chosen != Method::MinMax) {
+      std::vector<calibration::Histogram> histograms;
+      for (size_t i = 0; i < n; ++i) {
+        if (*chosen == Method::Entropy)
+          histograms.emplace_back(
+              0.0, std::max(std::abs(lo[i]), std::abs(hi[i])), bins);
+        else
+          histograms.emplace_back(lo[i], hi[i], bins);
+      }
+      size_t tensorsAt = 2 * n;
+      for (size_t i = 0; i < n; ++i)
+        tensorsAt += channels[i];
+      std::vector<float> magnitudes;
+      for (const InputSample &sample : files) {
+        if (std::string error = readInputSample(sample, inputShapes, inputs);
+            !error.empty()) {
+          module.emitError("qnn-calibrate: calibration input ") << error;
+          return signalPassFailure();
+        }
+        if (std::string error = (*jit)->run(inputs, outputs); !error.empty()) {
+          module.emitError("qnn-calibrate: ") << error;
+          return signalPassFailure();
+        }
+        const float *at = outputs[0].data() + tensorsAt;
+        for (size_t i = 0; i < n; at += elements[i], ++i) {
+          if (*chosen == Method::Entropy) {
+            magnitudes.assign(at, at + elements[i]);
+            for (float &v : magnitudes)
+              v = std::abs(v);
+            histograms[i].add(magnitudes.data(), elements[i]);
+          } else {
+            histograms[i].add(at, elements[i]);
+          }
+        }
+      }
+      for (size_t i = 0; i < n; ++i) {
+        if (!elements[i])
+          continue;
+        std::pair<double, double> range;
+        if (*chosen == Method::Percentile) {
+          range = calibration::percentileRange(histograms[i], percentile);
+        } else if (*chosen == Method::Mse) {
+          range = calibration::mseRange(histograms[i]);
+        } else {
+          // Unsigned activations (a ReLU's) have all 256 levels on one side.
+          double t = calibration::entropyThreshold(histograms[i],
+                                                   lo[i] >= 0.0f ? 256 : 128);
+          range = {std::max<double>(lo[i], -t), std::min<double>(hi[i], t)};
+        }
+        // Never wider than what was seen.
+        clipLo[i] = std::max<float>(lo[i], range.first);
+        clipHi[i] = std::min<float>(hi[i], range.second);
+        if (clipLo[i] > clipHi[i])
+          clipLo[i] = clipHi[i];
+      }
+    }
+    Builder attrs(&getContext());
+    for (size_t i = 0; i < n; ++i) {
+      observers[i].setMinAttr(attrs.getF32FloatAttr(clipLo[i]));
+      observers[i].setMaxAttr(attrs.getF32FloatAttr(clipHi[i]));
       if (channels[i] == 0)
         continue;
       // Summed in f32 by the JIT: keep the mean inside the range.
       SmallVector<float> mean(channels[i]);
       for (int64_t c = 0; c < channels[i]; ++c)
-        mean[c] = std::clamp<float>(
-            sums[i][c] / (perChannelCount[i] * files.size()), lo[i], hi[i]);
+        mean[c] =
+            std::clamp<float>(sums[i][c] / (perChannelCount[i] * files.size()),
+                              clipLo[i], clipHi[i]);
       observers[i].setMeanAttr(attrs.getDenseF32ArrayAttr(mean));
     }
   }

@@ -35,6 +35,8 @@ void qmlir::buildPTQPipeline(OpPassManager &pm,
   QNNCalibrateOptions calibrate;
   calibrate.calibDir = options.calibDir;
   calibrate.means = options.biasCorrection == "empirical";
+  calibrate.method = options.calibrationMethod;
+  calibrate.percentile = options.percentile;
   pm.addPass(createQNNCalibrate(calibrate));
   // With the quantizer's own weight scheme, which it predicts.
   if (options.biasCorrection != "none") {

@@ -140,6 +140,18 @@ static cl::opt<bool> pairBoundedWeights(
              "weights of a channel within 128 together: the exact vpmaddubsw "
              "kernels of x86 CPUs without VNNI at nearly 8-bit accuracy"),
     cl::init(false));
+static cl::opt<std::string> calibrationMethod(
+    "calibration-method",
+    cl::desc("Activation ranges from the calibration data: minmax (their "
+             "extremes), percentile (--percentile of them), mse (the "
+             "clipping with the least 8-bit error) or entropy (TensorRT's "
+             "KL threshold)"),
+    cl::init("minmax"));
+static cl::opt<double>
+    percentile("percentile",
+               cl::desc("Central percentage of the values that "
+                        "--calibration-method=percentile keeps"),
+               cl::init(99.99));
 static cl::opt<bool> equalize(
     "equalize",
     cl::desc("Cross-layer equalization of convolutions joined by a ReLU "
@@ -453,6 +465,13 @@ std::string checkOptions() {
     return "--min-calib-sqnr and --min-eval-sqnr take a number of dB";
   if (!(minTop1 >= 0.0 && minTop1 <= 1.0))
     return "--min-top1 takes a fraction in [0, 1]";
+  if (calibrationMethod != "minmax" && calibrationMethod != "percentile" &&
+      calibrationMethod != "mse" && calibrationMethod != "entropy")
+    return "--calibration-method takes minmax, percentile, mse or entropy, "
+           "not '" +
+           calibrationMethod + "'";
+  if (!(percentile > 50.0 && percentile <= 100.0))
+    return "--percentile takes a percentage in (50, 100]";
   if (biasCorrection != "none" && biasCorrection != "analytic" &&
       biasCorrection != "empirical")
     return "--bias-correction takes none, analytic or empirical, not '" +
@@ -798,6 +817,8 @@ int main(int argc, char **argv) {
     options.rounding = rounding;
     options.weightBits = bits;
     options.pairBounded = pairBoundedWeights;
+    options.calibrationMethod = calibrationMethod;
+    options.percentile = percentile;
     options.equalize = equalize;
     options.absorbHighBias = absorbHighBias;
     options.biasCorrection = biasCorrection;

@@ -32,6 +32,22 @@ def QNNCalibrate : Pass<"qnn-calibrate", "ModuleOp"> {
     ```mlir
     %0 = qnn.observe %arg0 {max = 0.99 : f32, min = 0.01 : f32} : tensor<1x16x16x3xf32>
     ```
+    `method` picks each observer's range from the values it saw:
+    - `minmax`: their extremes;
+    - `percentile`: the central `percentile` % of them (both tails);
+    - `mse`: the clipping of min-max shrunk towards 0 (each end on a grid of
+      1, 0.99, ..., 0.2) whose asymmetric 8-bit quantization has the least
+      squared error;
+    - `entropy`: TensorRT's KL threshold `t` on a histogram of |x|
+      (`bins` bins merged into 128 levels), the range [max(min, -t),
+      min(max, t)].
+    The histogram methods run the calibration inputs twice: the first pass
+    fixes each histogram's range (min-max), the second counts. The counts
+    are integers over fixed bins, so the result does not depend on the
+    order or batching of the inputs (TensorRT's entropy calibrator, whose
+    histogram range grows as data arrives, does: its issues #3922, #2705).
+    A range is never wider than min-max.
+
     Errors: a missing or empty directory, an input file of the wrong size,
     non-finite statistics, or a function the JIT cannot call.
   }];
@@ -40,6 +56,12 @@ def QNNCalibrate : Pass<"qnn-calibrate", "ModuleOp"> {
            "Directory of calibration inputs (*.bin, raw f32)">,
     Option<"maxInputs", "max-inputs", "unsigned", /*default=*/"0",
            "Use at most this many inputs (0: all)">,
+    Option<"method", "method", "std::string", /*default=*/"\"minmax\"",
+           "Range of each observer: minmax, percentile, mse or entropy">,
+    Option<"percentile", "percentile", "double", /*default=*/"99.99",
+           "For method=percentile: the central percentage of values kept">,
+    Option<"bins", "bins", "unsigned", /*default=*/"2048",
+           "Histogram bins of the percentile, mse and entropy methods">,
     Option<"means", "means", "bool", /*default=*/"false",
            "Also record each observer's per-channel mean (`mean`, over the "
            "last dimension), for empirical qnn-correct-bias">,

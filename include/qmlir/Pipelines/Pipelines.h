@@ -82,6 +82,16 @@ struct PTQPipelineOptions : public PassPipelineOptions<PTQPipelineOptions> {
   Option<std::string> calibDir{
       *this, "calib-dir",
       llvm::cl::desc("Directory of calibration inputs (*.bin, raw f32)")};
+  Option<std::string> calibrationMethod{
+      *this, "calibration-method",
+      llvm::cl::desc("Activation ranges: minmax, percentile, mse or entropy "
+                     "(qnn-calibrate method)"),
+      llvm::cl::init("minmax")};
+  Option<double> percentile{
+      *this, "percentile",
+      llvm::cl::desc("Central percentage kept by calibration-method="
+                     "percentile"),
+      llvm::cl::init(99.99)};
   Option<bool> perChannel{*this, "per-channel",
                           llvm::cl::desc("Per-output-channel weight scales"),
                           llvm::cl::init(true)};

@@ -5,6 +5,10 @@
 // RUN: quant-opt %s --qnn-calibrate=calib-dir=%t/calib | FileCheck %s
 // RUN: quant-opt %s --qnn-calibrate="calib-dir=%t/calib max-inputs=1" | FileCheck %s --check-prefix=ONE
 // RUN: quant-opt %s --qnn-calibrate="calib-dir=%t/calib means=true" | FileCheck %s --check-prefix=MEANS
+// RUN: quant-opt %s --qnn-calibrate="calib-dir=%t/calib method=percentile percentile=75 bins=6" | FileCheck %s --check-prefix=PCT
+// RUN: quant-opt %s --qnn-calibrate="calib-dir=%t/calib method=entropy bins=6" | FileCheck %s
+// RUN: not quant-opt %s --qnn-calibrate="calib-dir=%t/calib method=median" 2>&1 | FileCheck %s --check-prefix=METHOD
+// RUN: not quant-opt %s --qnn-calibrate="calib-dir=%t/calib method=percentile percentile=40" 2>&1 | FileCheck %s --check-prefix=PERCENT
 // RUN: not quant-opt %s --qnn-calibrate=calib-dir=%t/missing 2>&1 | FileCheck %s --check-prefix=MISSING
 // RUN: not quant-opt %s --qnn-calibrate=calib-dir=%t/empty 2>&1 | FileCheck %s --check-prefix=EMPTY
 // RUN: not quant-opt %s --qnn-calibrate=calib-dir=%t/bad 2>&1 | FileCheck %s --check-prefix=SIZE
@@ -22,6 +26,15 @@
 // CHECK: %[[O0:.*]] = qnn.observe %{{.*}} {max = 4.000000e+00 : f32, min = -2.000000e+00 : f32}
 // CHECK: %[[A:.*]] = tosa.abs %[[O0]]
 // CHECK: qnn.observe %[[A]] {max = 4.000000e+00 : f32, min = 0.000000e+00 : f32}
+// Percentile 75 over 6 bins: x = -2, -1, 0, 0.5, 1, 2, 3, 4 in bins of width
+// 1 from -2 holding 1, 1, 2, 1, 1, 2; each tail may hold 8 * 25 % = 2
+// values: [0, 3] (the lower end stops at 0, the activations' zero). |x| in
+// bins of 2/3 from 0 holding 2, 2, 0, 2, 1, 1: [0, 4 * 2/3].
+// PCT: qnn.observe %{{.*}} {max = 3.000000e+00 : f32, min = 0.000000e+00 : f32}
+// PCT: qnn.observe %{{.*}} {max = 2.66666{{[0-9]*}} : f32, min = 0.000000e+00 : f32}
+// Entropy with no more bins than levels keeps min-max (the CHECK lines).
+// METHOD: error: qnn-calibrate: unknown method 'median' (expected minmax, percentile, mse or entropy)
+// PERCENT: error: qnn-calibrate: percentile must be in (50, 100], got 4.000000e+01
 // Means per channel (the last dimension) over both inputs and both rows:
 // x[:, 0] = 1, 3, 0, -1 and x[:, 1] = -2, 0.5, 4, 2; |x| likewise.
 // MEANS: qnn.observe %{{.*}} {max = 4.000000e+00 : f32, mean = array<f32: 7.500000e-01, 1.125000e+00>, min = -2.000000e+00 : f32}
