@@ -7,6 +7,7 @@
 #include "qmlir/Calibration/Passes.h"
 
 #include "qmlir/Calibration/Histogram.h"
+#include "qmlir/Calibration/Statistics.h"
 
 #include "qmlir/Conversion/QNNToLinalg/QNNToLinalg.h"
 #include "qmlir/Dialect/QNN/IR/QNNOps.h"
@@ -76,6 +77,14 @@ struct QNNCalibratePass : qmlir::impl::QNNCalibrateBase<QNNCalibratePass> {
     }
     if (!func) {
       module.emitRemark("qnn-calibrate: no qnn.observe ops, nothing to do");
+      return;
+    }
+    if (!loadStats.empty()) {
+      if (std::string error = loadCalibrationStatistics(loadStats, observers);
+          !error.empty()) {
+        module.emitError("qnn-calibrate: ") << error;
+        return signalPassFailure();
+      }
       return;
     }
     SmallVector<SmallVector<int64_t>> inputShapes;
@@ -358,6 +367,17 @@ struct QNNCalibratePass : qmlir::impl::QNNCalibrateBase<QNNCalibratePass> {
             std::clamp<float>(sums[i][c] / (perChannelCount[i] * files.size()),
                               clipLo[i], clipHi[i]);
       observers[i].setMeanAttr(attrs.getDenseF32ArrayAttr(mean));
+    }
+    if (!saveStats.empty()) {
+      std::string what = method;
+      if (*chosen == Method::Percentile)
+        what += " " + std::to_string(percentile.getValue());
+      if (std::string error = saveCalibrationStatistics(saveStats, observers,
+                                                        what, files.size());
+          !error.empty()) {
+        module.emitError("qnn-calibrate: ") << error;
+        return signalPassFailure();
+      }
     }
   }
 };

@@ -37,6 +37,8 @@ void qmlir::buildPTQPipeline(OpPassManager &pm,
   calibrate.means = options.biasCorrection == "empirical";
   calibrate.method = options.calibrationMethod;
   calibrate.percentile = options.percentile;
+  calibrate.saveStats = options.saveStats;
+  calibrate.loadStats = options.loadStats;
   pm.addPass(createQNNCalibrate(calibrate));
   // With the quantizer's own weight scheme, which it predicts.
   if (options.biasCorrection != "none") {

@@ -147,6 +147,17 @@ static cl::opt<std::string> calibrationMethod(
              "clipping with the least 8-bit error) or entropy (TensorRT's "
              "KL threshold)"),
     cl::init("minmax"));
+static cl::opt<std::string> saveCalibration(
+    "save-calibration",
+    cl::desc("Write the calibration statistics (activation ranges) to this "
+             "text file"),
+    cl::init(""));
+static cl::opt<std::string> loadCalibration(
+    "load-calibration",
+    cl::desc("Take the calibration statistics from this file (written by "
+             "--save-calibration, possibly edited) instead of running "
+             "--calib inputs"),
+    cl::init(""));
 static cl::opt<double>
     percentile("percentile",
                cl::desc("Central percentage of the values that "
@@ -699,8 +710,9 @@ int main(int argc, char **argv) {
                                          model.signature);
   };
 
-  if (!floatOnly && calibDir.empty())
-    return fail("--calib <directory of calibration inputs> is required");
+  if (!floatOnly && calibDir.empty() && loadCalibration.empty())
+    return fail("--calib <directory of calibration inputs> (or "
+                "--load-calibration <statistics file>) is required");
   // The float reference compiles on a second thread while the model is
   // quantized (calibration compiles a copy of its own): the two share only
   // the context, whose dialects are all loaded, and read the float module
@@ -818,6 +830,8 @@ int main(int argc, char **argv) {
     options.weightBits = bits;
     options.pairBounded = pairBoundedWeights;
     options.calibrationMethod = calibrationMethod;
+    options.saveStats = saveCalibration;
+    options.loadStats = loadCalibration;
     options.percentile = percentile;
     options.equalize = equalize;
     options.absorbHighBias = absorbHighBias;
@@ -903,8 +917,10 @@ int main(int argc, char **argv) {
     if (!dump)
       return fail(error);
   }
-  SmallVector<std::pair<std::string, std::string>> sets = {
-      {"calibration", calibDir}};
+  // With loaded statistics and no --calib, only the evaluation set.
+  SmallVector<std::pair<std::string, std::string>> sets;
+  if (!calibDir.empty())
+    sets.push_back({"calibration", calibDir});
   if (!evalDir.empty())
     sets.push_back({"evaluation", evalDir});
   size_t numOutputs = model.signature.results.size();
@@ -1056,7 +1072,8 @@ int main(int argc, char **argv) {
                 !(agreement >= minTop1));
     }
     // Evaluation inputs more than 10 % of the calibrated span beyond it.
-    for (size_t i = 0; setName == "evaluation" && i < numInputs; ++i) {
+    for (size_t i = 0;
+         setName == "evaluation" && !calibDir.empty() && i < numInputs; ++i) {
       auto [lo, hi] = calibRange[i];
       auto [elo, ehi] = evalRange[i];
       double slack = 0.1 * (double(hi) - lo);

@@ -48,6 +48,21 @@ def QNNCalibrate : Pass<"qnn-calibrate", "ModuleOp"> {
     histogram range grows as data arrives, does: its issues #3922, #2705).
     A range is never wider than min-max.
 
+    `save-stats=FILE` writes what was measured to a versioned text file, one
+    line per observer in the function's order (index, type, min, max, means,
+    location as a comment); `load-stats=FILE` restores it without running
+    anything (no `calib-dir` needed), after checking the observer count and
+    each type: a quantization reproduced, or with ranges edited by hand.
+
+    ```
+    qmlir-calibration 1
+    method minmax
+    inputs 32
+    observers 2
+    0 tensor<1x16x16x3xf32> min 0 max 1  # loc("model.mlir":6:10)
+    1 tensor<1x8x8x16xf32> min 0 max 6  # loc("model.mlir":9:10)
+    ```
+
     Errors: a missing or empty directory, an input file of the wrong size,
     non-finite statistics, or a function the JIT cannot call.
   }];
@@ -62,6 +77,11 @@ def QNNCalibrate : Pass<"qnn-calibrate", "ModuleOp"> {
            "For method=percentile: the central percentage of values kept">,
     Option<"bins", "bins", "unsigned", /*default=*/"2048",
            "Histogram bins of the percentile, mse and entropy methods">,
+    Option<"saveStats", "save-stats", "std::string", /*default=*/"",
+           "Also write the statistics to this text file">,
+    Option<"loadStats", "load-stats", "std::string", /*default=*/"",
+           "Take the statistics from this file (written by save-stats, "
+           "possibly edited) instead of running the calibration inputs">,
     Option<"means", "means", "bool", /*default=*/"false",
            "Also record each observer's per-channel mean (`mean`, over the "
            "last dimension), for empirical qnn-correct-bias">,

@@ -87,6 +87,13 @@ struct PTQPipelineOptions : public PassPipelineOptions<PTQPipelineOptions> {
       llvm::cl::desc("Activation ranges: minmax, percentile, mse or entropy "
                      "(qnn-calibrate method)"),
       llvm::cl::init("minmax")};
+  Option<std::string> saveStats{
+      *this, "save-stats",
+      llvm::cl::desc("Write the calibration statistics to this file")};
+  Option<std::string> loadStats{
+      *this, "load-stats",
+      llvm::cl::desc("Take the calibration statistics from this file "
+                     "instead of running calib-dir")};
   Option<double> percentile{
       *this, "percentile",
       llvm::cl::desc("Central percentage kept by calibration-method="
