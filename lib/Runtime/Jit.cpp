@@ -294,6 +294,112 @@ std::string qmlir::readF32File(StringRef path, int64_t count,
   return "";
 }
 
+namespace {
+/// The value of `key` in a .npy header dictionary ("{'descr': '<f4', ...}"):
+/// the text after "'key':" up to the next top-level comma or brace.
+std::optional<StringRef> npyHeaderValue(StringRef header, StringRef key) {
+  size_t at = header.find(("'" + key + "'").str());
+  if (at == StringRef::npos)
+    return std::nullopt;
+  StringRef rest = header.drop_front(at + key.size() + 2).ltrim();
+  if (!rest.consume_front(":"))
+    return std::nullopt;
+  rest = rest.ltrim();
+  size_t end =
+      rest.front() == '(' ? rest.find(')') + 1 : rest.find_first_of(",}");
+  if (end == StringRef::npos || end == 0)
+    return std::nullopt;
+  return rest.take_front(end).trim();
+}
+} // namespace
+
+std::string qmlir::readNpyFile(StringRef path, ArrayRef<int64_t> shape,
+                               std::vector<float> &values) {
+  auto file = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                          /*RequiresNullTerminator=*/false);
+  if (!file)
+    return "cannot read '" + path.str() + "': " + file.getError().message();
+  StringRef bytes = (*file)->getBuffer();
+  auto bad = [&](const Twine &what) {
+    return ("'" + path + "' is not a readable .npy file: " + what).str();
+  };
+  if (!bytes.starts_with("\x93NUMPY") || bytes.size() < 10)
+    return bad("no .npy magic");
+  uint8_t major = bytes[6];
+  size_t headerLen, headerAt;
+  if (major == 1) {
+    headerLen = uint8_t(bytes[8]) | uint8_t(bytes[9]) << 8;
+    headerAt = 10;
+  } else if (major == 2 || major == 3) {
+    if (bytes.size() < 12)
+      return bad("truncated header");
+    headerLen = uint32_t(uint8_t(bytes[8])) | uint32_t(uint8_t(bytes[9])) << 8 |
+                uint32_t(uint8_t(bytes[10])) << 16 |
+                uint32_t(uint8_t(bytes[11])) << 24;
+    headerAt = 12;
+  } else {
+    return bad("format version " + Twine(int(major)));
+  }
+  if (headerAt + headerLen > bytes.size())
+    return bad("truncated header");
+  StringRef header = bytes.substr(headerAt, headerLen);
+  std::optional<StringRef> descr = npyHeaderValue(header, "descr");
+  std::optional<StringRef> fortran = npyHeaderValue(header, "fortran_order");
+  std::optional<StringRef> shapeText = npyHeaderValue(header, "shape");
+  if (!descr || !fortran || !shapeText)
+    return bad("its header lacks descr, fortran_order or shape");
+  StringRef type = descr->trim("'\"");
+  int elementBytes = type == "<f4" ? 4 : type == "<f8" ? 8 : 0;
+  if (!elementBytes)
+    return "'" + path.str() + "' holds " + type.str() +
+           " values; inputs are little-endian float32 ('<f4') or float64 "
+           "('<f8')";
+  if (*fortran != "False")
+    return "'" + path.str() + "' is in Fortran order; save it in C order";
+  SmallVector<int64_t> fileShape;
+  SmallVector<StringRef> dims;
+  shapeText->trim("()").split(dims, ',', -1, /*KeepEmpty=*/false);
+  for (StringRef dim : dims) {
+    int64_t d;
+    if (dim.trim().getAsInteger(10, d) || d < 0)
+      return bad("shape " + *shapeText);
+    fileShape.push_back(d);
+  }
+  // Leading dimensions of 1 may be missing on either side.
+  auto squeeze = [](ArrayRef<int64_t> s) {
+    while (!s.empty() && s.front() == 1)
+      s = s.drop_front();
+    return s;
+  };
+  if (squeeze(fileShape) != squeeze(shape)) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    os << "'" << path << "' has shape (";
+    llvm::interleaveComma(fileShape, os);
+    os << "), the input is (";
+    llvm::interleaveComma(shape, os);
+    os << ")";
+    return text;
+  }
+  int64_t count = elementCount(shape);
+  size_t dataAt = headerAt + headerLen;
+  if (bytes.size() - dataAt != size_t(count) * elementBytes)
+    return bad("expected " + Twine(count * elementBytes) +
+               " bytes of data, found " + Twine(bytes.size() - dataAt));
+  values.resize(count);
+  const char *data = bytes.data() + dataAt;
+  for (int64_t i = 0; i < count; ++i) {
+    if (elementBytes == 4) {
+      std::memcpy(&values[i], data + 4 * i, 4);
+    } else {
+      double d;
+      std::memcpy(&d, data + 8 * i, 8);
+      values[i] = static_cast<float>(d);
+    }
+  }
+  return "";
+}
+
 std::string qmlir::listInputFiles(StringRef dir,
                                   std::vector<std::string> &files) {
   if (!llvm::sys::fs::is_directory(dir))
@@ -302,12 +408,13 @@ std::string qmlir::listInputFiles(StringRef dir,
   files.clear();
   for (llvm::sys::fs::directory_iterator it(dir, ec), end; it != end && !ec;
        it.increment(ec))
-    if (llvm::sys::path::extension(it->path()) == ".bin")
+    if (StringRef ext = llvm::sys::path::extension(it->path());
+        ext == ".bin" || ext == ".npy")
       files.push_back(it->path());
   if (ec)
     return "cannot list '" + dir.str() + "': " + ec.message();
   if (files.empty())
-    return "no inputs (*.bin) in '" + dir.str() + "'";
+    return "no inputs (*.bin, *.npy) in '" + dir.str() + "'";
   std::sort(files.begin(), files.end());
   return "";
 }
@@ -335,29 +442,37 @@ std::string qmlir::listInputSamples(StringRef dir,
   llvm::StringSet<> present;
   for (const std::string &f : files)
     present.insert(f);
-  std::string first = "." + fileSafeName(inputNames.front()) + ".bin";
+  std::string first = "." + fileSafeName(inputNames.front());
+  llvm::StringSet<> seen;
   for (const std::string &f : files) {
     StringRef file = llvm::sys::path::filename(f);
-    if (!file.ends_with(first) || file.size() == first.size())
+    StringRef stem = llvm::sys::path::stem(file);
+    if (!stem.ends_with(first) || stem.size() == first.size())
       continue;
     InputSample sample;
-    sample.name = file.drop_back(first.size()).str();
+    sample.name = stem.drop_back(first.size()).str();
+    // S.<input>.bin and S.<input>.npy are one sample (the .bin is read).
+    if (!seen.insert(sample.name).second)
+      continue;
     for (const std::string &input : inputNames) {
-      SmallString<128> path(dir);
-      llvm::sys::path::append(path,
+      SmallString<128> bin(dir), npy(dir);
+      llvm::sys::path::append(bin,
                               sample.name + "." + fileSafeName(input) + ".bin");
-      if (!present.contains(path))
+      llvm::sys::path::append(npy,
+                              sample.name + "." + fileSafeName(input) + ".npy");
+      if (!present.contains(bin) && !present.contains(npy))
         return "sample '" + sample.name + "' of '" + dir.str() +
                "' has no file for input '" + input + "' (expected '" +
-               path.str().str() + "')";
-      sample.files.push_back(path.str().str());
+               bin.str().str() + "' or .npy)";
+      sample.files.push_back(present.contains(bin) ? bin.str().str()
+                                                   : npy.str().str());
     }
     samples.push_back(std::move(sample));
   }
   if (samples.empty())
     return "no samples in '" + dir.str() + "': a model of several inputs " +
-           "reads one file <sample>.<input>.bin per input (here '*" + first +
-           "' and the others)";
+           "reads one file <sample>.<input>.bin (or .npy) per input (here '*" +
+           first + ".bin' and the others)";
   return "";
 }
 
@@ -366,8 +481,10 @@ std::string qmlir::readInputSample(const InputSample &sample,
                                    std::vector<std::vector<float>> &values) {
   values.assign(shapes.size(), {});
   for (auto [i, file] : llvm::enumerate(sample.files)) {
-    if (std::string e = readF32File(file, elementCount(shapes[i]), values[i]);
-        !e.empty())
+    std::string e = StringRef(file).ends_with(".npy")
+                        ? readNpyFile(file, shapes[i], values[i])
+                        : readF32File(file, elementCount(shapes[i]), values[i]);
+    if (!e.empty())
       return e;
     for (auto [k, v] : llvm::enumerate(values[i]))
       if (!std::isfinite(v))

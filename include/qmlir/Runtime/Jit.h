@@ -114,7 +114,14 @@ LogicalResult markForCInterface(ModuleOp module, StringRef funcName);
 std::string readF32File(StringRef path, int64_t count,
                         std::vector<float> &values);
 
-/// The `*.bin` files of `dir`, sorted by name, or an error message.
+/// Reads a NumPy `.npy` file of little-endian float32 or float64 values in
+/// C order whose shape is `shape` (leading dimensions of 1 may be missing
+/// on either side), converted to f32. An error message, or empty.
+std::string readNpyFile(StringRef path, ArrayRef<int64_t> shape,
+                        std::vector<float> &values);
+
+/// The `*.bin` and `*.npy` files of `dir`, sorted by name, or an error
+/// message.
 std::string listInputFiles(StringRef dir, std::vector<std::string> &files);
 
 /// One input sample: a file per function argument.
@@ -129,8 +136,9 @@ struct InputSample {
 std::string fileSafeName(StringRef name);
 
 /// The samples of `dir` for a function whose inputs are named `inputNames`,
-/// sorted by name. With one input, each `*.bin` file is a sample. With
-/// several, a sample `S` is the files `S.<input>.bin`, one per input
+/// sorted by name. With one input, each `*.bin` (raw f32) or `*.npy` file is
+/// a sample. With several, a sample `S` is the files `S.<input>.bin` (or
+/// `.npy`), one per input
 /// (fileSafeName), as `scripts/ort_run.js` names several outputs. An error
 /// message, or empty.
 std::string listInputSamples(StringRef dir, ArrayRef<std::string> inputNames,
