@@ -21,9 +21,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
-#include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
 #include "mlir/IR/Builders.h"
-#include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 
@@ -171,11 +169,16 @@ struct QNNCalibratePass : qmlir::impl::QNNCalibrateBase<QNNCalibratePass> {
     SmallVector<double> perChannelCount(jitObservers.size(), 1.0);
     int64_t packedSize = stats.size();
     SmallVector<Value> parts = {packed};
-    ImplicitLocOpBuilder shapeBuilder(loc, b);
     auto flatten = [&](Value value, int64_t size) {
-      auto flat = RankedTensorType::get({size}, b.getF32Type());
-      parts.push_back(tosa::ReshapeOp::create(
-          b, loc, flat, value, tosa::getTosaConstShape(shapeBuilder, {size})));
+      auto type = cast<RankedTensorType>(value.getType());
+      if (type.getRank() != 1) {
+        ReassociationIndices all;
+        for (int64_t d = 0; d < type.getRank(); ++d)
+          all.push_back(d);
+        value = tensor::CollapseShapeOp::create(
+            b, loc, value, SmallVector<ReassociationIndices>{all});
+      }
+      parts.push_back(value);
       packedSize += size;
     };
     auto isStaticF32 = [](RankedTensorType type) {
@@ -187,17 +190,42 @@ struct QNNCalibratePass : qmlir::impl::QNNCalibrateBase<QNNCalibratePass> {
         auto type = cast<RankedTensorType>(observer.getType());
         if (!isStaticF32(type))
           continue;
-        Value sum = observer.getResult();
-        for (int64_t d = 0; d + 1 < type.getRank(); ++d) {
-          SmallVector<int64_t> shape(
-              cast<RankedTensorType>(sum.getType()).getShape());
-          shape[d] = 1;
-          sum = tosa::ReduceSumOp::create(
-              b, loc, RankedTensorType::get(shape, b.getF32Type()), sum,
-              b.getI32IntegerAttr(d));
-        }
+        // [P, C] (the other dimensions collapsed), summed over P by one
+        // linalg.reduce, like the ranges' full reductions.
         channels[i] = type.getShape().back();
-        perChannelCount[i] = double(type.getNumElements()) / channels[i];
+        int64_t positions = type.getNumElements() / channels[i];
+        perChannelCount[i] = double(positions);
+        Value rows = observer.getResult();
+        if (type.getRank() != 2) {
+          SmallVector<ReassociationIndices> groups(2);
+          for (int64_t d = 0; d + 1 < type.getRank(); ++d)
+            groups[0].push_back(d);
+          groups[1].push_back(type.getRank() - 1);
+          rows =
+              type.getRank() == 1
+                  ? tensor::ExpandShapeOp::create(
+                        b, loc,
+                        RankedTensorType::get({1, channels[i]}, b.getF32Type()),
+                        rows, SmallVector<ReassociationIndices>{{0, 1}})
+                        .getResult()
+                  : tensor::CollapseShapeOp::create(b, loc, rows, groups)
+                        .getResult();
+        }
+        Value zero = arith::ConstantOp::create(b, loc, b.getF32Type(),
+                                               b.getF32FloatAttr(0.0f));
+        Value empty = tensor::EmptyOp::create(
+            b, loc, ArrayRef<int64_t>{channels[i]}, b.getF32Type());
+        Value acc = linalg::FillOp::create(b, loc, zero, empty).getResult(0);
+        Value sum =
+            linalg::ReduceOp::create(
+                b, loc, ValueRange{rows}, ValueRange{acc}, ArrayRef<int64_t>{0},
+                [](OpBuilder &nb, Location nl, ValueRange args) {
+                  linalg::YieldOp::create(
+                      nb, nl,
+                      arith::AddFOp::create(nb, nl, args[0], args[1])
+                          .getResult());
+                })
+                .getResult(0);
         flatten(sum, channels[i]);
       }
     }

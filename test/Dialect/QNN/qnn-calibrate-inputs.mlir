@@ -15,7 +15,7 @@
 // CHECK: qnn.observe %arg1 {max = 3.000000e+00 : f32, min = -2.000000e+00 : f32}
 // x + y: [-1.5, 4] and [4.25, -0.5].
 // CHECK: qnn.observe %{{.*}} {max = 4.250000e+00 : f32, min = -1.500000e+00 : f32}
-// MISSING: error: qnn-calibrate: sample 'a' of '{{.*}}missing' has no file for input 'y' (expected '{{.*}}a.y.bin')
+// MISSING: error: qnn-calibrate: sample 'a' of '{{.*}}missing' has no file for input 'y' (expected '{{.*}}a.y.bin' or .npy)
 func.func @main(%x: tensor<2xf32>, %y: tensor<2xf32>) -> tensor<2xf32>
     attributes {qmlir.input_names = ["x", "y"]} {
   %a = qnn.observe %x : tensor<2xf32>

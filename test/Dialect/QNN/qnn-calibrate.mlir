@@ -42,7 +42,7 @@
 // ONE: qnn.observe %{{.*}} {max = 3.000000e+00 : f32, min = -2.000000e+00 : f32}
 // ONE: qnn.observe %{{.*}} {max = 3.000000e+00 : f32, min = 5.000000e-01 : f32}
 // MISSING: error: qnn-calibrate: input directory '{{.*}}missing' does not exist
-// EMPTY: error: qnn-calibrate: no inputs (*.bin) in '{{.*}}empty'
+// EMPTY: error: qnn-calibrate: no inputs (*.bin, *.npy) in '{{.*}}empty'
 // SIZE: error: qnn-calibrate: calibration input '{{.*}}short.bin' has 12 bytes, expected 16 (4 f32 values)
 // NODIR: error: qnn-calibrate needs calib-dir=<directory of *.bin calibration inputs>
 func.func @main(%x: tensor<2x2xf32>) -> tensor<2x2xf32> {
