@@ -165,14 +165,16 @@ static cl::opt<double>
                cl::init(99.99));
 static cl::opt<bool> equalize(
     "equalize",
-    cl::desc("Cross-layer equalization of convolutions joined by a ReLU "
-             "(qnn-equalize): balances the channels' weight ranges, which "
-             "helps per-tensor weights most"),
-    cl::init(false));
+    cl::desc(
+        "Cross-layer equalization of convolutions joined by a ReLU "
+        "(qnn-equalize): balances the channels' weight ranges (default on; "
+        "--equalize=false to skip)"),
+    cl::init(true));
 static cl::opt<bool> absorbHighBias(
     "absorb-high-bias",
-    cl::desc("High-bias absorption through ReLUs (qnn-absorb-high-bias)"),
-    cl::init(false));
+    cl::desc("High-bias absorption through ReLUs (qnn-absorb-high-bias; "
+             "default on)"),
+    cl::init(true));
 static cl::opt<std::string> biasCorrection(
     "bias-correction",
     cl::desc("Remove the mean output error of weight quantization "

@@ -122,12 +122,12 @@ struct PTQPipelineOptions : public PassPipelineOptions<PTQPipelineOptions> {
       *this, "equalize",
       llvm::cl::desc("Cross-layer equalization (qnn-equalize) before "
                      "calibration"),
-      llvm::cl::init(false)};
+      llvm::cl::init(true)};
   Option<bool> absorbHighBias{
       *this, "absorb-high-bias",
       llvm::cl::desc("High-bias absorption (qnn-absorb-high-bias) before "
                      "calibration"),
-      llvm::cl::init(false)};
+      llvm::cl::init(true)};
   Option<std::string> biasCorrection{
       *this, "bias-correction",
       llvm::cl::desc("Bias correction (qnn-correct-bias): none, analytic "
