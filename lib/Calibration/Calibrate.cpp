@@ -295,17 +295,23 @@ struct QNNCalibratePass : qmlir::impl::QNNCalibrateBase<QNNCalibratePass> {
     std::vector<float> lo(n, std::numeric_limits<float>::infinity());
     std::vector<float> hi(n, -std::numeric_limits<float>::infinity());
     std::vector<std::vector<float>> inputs, outputs;
-    for (const InputSample &sample : files) {
-      // min/max would skip a NaN silently: readInputSample rejects it.
+    // Runs one calibration input; false (with the error emitted) on failure.
+    // min/max would skip a NaN silently: readInputSample rejects it.
+    auto runSample = [&](const InputSample &sample) {
       if (std::string error = readInputSample(sample, inputShapes, inputs);
           !error.empty()) {
         module.emitError("qnn-calibrate: calibration input ") << error;
-        return signalPassFailure();
+        return false;
       }
       if (std::string error = (*jit)->run(inputs, outputs); !error.empty()) {
         module.emitError("qnn-calibrate: ") << error;
-        return signalPassFailure();
+        return false;
       }
+      return true;
+    };
+    for (const InputSample &sample : files) {
+      if (!runSample(sample))
+        return signalPassFailure();
       const std::vector<float> &output = outputs[0];
       for (size_t i = 0; i < n; ++i) {
         lo[i] = std::min(lo[i], output[2 * i]);
@@ -340,15 +346,8 @@ struct QNNCalibratePass : qmlir::impl::QNNCalibrateBase<QNNCalibratePass> {
         tensorsAt += channels[i];
       std::vector<float> magnitudes;
       for (const InputSample &sample : files) {
-        if (std::string error = readInputSample(sample, inputShapes, inputs);
-            !error.empty()) {
-          module.emitError("qnn-calibrate: calibration input ") << error;
+        if (!runSample(sample))
           return signalPassFailure();
-        }
-        if (std::string error = (*jit)->run(inputs, outputs); !error.empty()) {
-          module.emitError("qnn-calibrate: ") << error;
-          return signalPassFailure();
-        }
         const float *at = outputs[0].data() + tensorsAt;
         for (size_t i = 0; i < n; at += elements[i], ++i) {
           if (*chosen == Method::Entropy) {

@@ -6,6 +6,8 @@
 
 #include "qmlir/Dialect/QNN/Transforms/Passes.h"
 
+#include "LayerChains.h"
+
 #include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -20,26 +22,6 @@ using namespace mlir;
 using namespace mlir::qmlir;
 
 namespace {
-
-/// Returns the float values of a constant tensor, or std::nullopt.
-std::optional<SmallVector<double>> getConstantValues(Value value) {
-  DenseElementsAttr attr;
-  if (!matchPattern(value, m_Constant(&attr)) ||
-      !isa<FloatType>(attr.getElementType()))
-    return std::nullopt;
-  SmallVector<double> values;
-  for (APFloat v : attr.getValues<APFloat>())
-    values.push_back(v.convertToDouble());
-  return values;
-}
-
-Value createF32Constant(PatternRewriter &rewriter, Location loc,
-                        ArrayRef<int64_t> shape, ArrayRef<double> values) {
-  SmallVector<float> floats(values.begin(), values.end());
-  auto type = RankedTensorType::get(shape, rewriter.getF32Type());
-  auto attr = DenseElementsAttr::get(type, ArrayRef<float>(floats));
-  return tosa::ConstOp::create(rewriter, loc, type, attr);
-}
 
 /// Folds `tosa.add(conv(x), c)` into the convolution's bias when `c` is a
 /// constant per output channel ([1, ..., 1, N] or [N] broadcast; the ONNX
@@ -71,8 +53,8 @@ struct FoldBiasAddIntoConv : OpRewritePattern<tosa::AddOp> {
           (cType.getRank() > 0 && cType.getShape().back() != channels &&
            cType.getShape().back() != 1))
         continue;
-      auto c = getConstantValues(other);
-      auto b = getConstantValues(conv->getOperand(2));
+      auto c = getF32ConstantValues(other);
+      auto b = getF32ConstantValues(conv->getOperand(2));
       if (!c || !b || (b->size() != 1 && (int64_t)b->size() != channels))
         continue;
       SmallVector<double> newB(channels);
@@ -110,12 +92,12 @@ struct FoldBatchNormIntoConv : OpRewritePattern<qnn::BatchNormOp> {
       return rewriter.notifyMatchFailure(bn, "only static f32 is folded");
 
     Value weight = conv->getOperand(1), bias = conv->getOperand(2);
-    auto w = getConstantValues(weight);
-    auto b = getConstantValues(bias);
-    auto mean = getConstantValues(bn.getMean());
-    auto var = getConstantValues(bn.getVariance());
-    auto gamma = getConstantValues(bn.getGamma());
-    auto beta = getConstantValues(bn.getBeta());
+    auto w = getF32ConstantValues(weight);
+    auto b = getF32ConstantValues(bias);
+    auto mean = getF32ConstantValues(bn.getMean());
+    auto var = getF32ConstantValues(bn.getVariance());
+    auto gamma = getF32ConstantValues(bn.getGamma());
+    auto beta = getF32ConstantValues(bn.getBeta());
     if (!w || !b || !mean || !var || !gamma || !beta)
       return rewriter.notifyMatchFailure(bn, "non-constant parameters");
 

@@ -17,9 +17,8 @@
 using namespace mlir;
 using namespace mlir::qmlir;
 
-namespace {
-
-std::optional<SmallVector<double>> getFloats(Value value) {
+std::optional<SmallVector<double>>
+mlir::qmlir::getF32ConstantValues(Value value) {
   DenseElementsAttr attr;
   if (!matchPattern(value, m_Constant(&attr)) ||
       !attr.getElementType().isF32())
@@ -31,15 +30,14 @@ std::optional<SmallVector<double>> getFloats(Value value) {
   return values;
 }
 
-Value createF32Constant(OpBuilder &builder, Location loc,
-                        ArrayRef<int64_t> shape, ArrayRef<double> values) {
+Value mlir::qmlir::createF32Constant(OpBuilder &builder, Location loc,
+                                     ArrayRef<int64_t> shape,
+                                     ArrayRef<double> values) {
   SmallVector<float> floats(values.begin(), values.end());
   auto type = RankedTensorType::get(shape, builder.getF32Type());
   return tosa::ConstOp::create(
       builder, loc, type, DenseElementsAttr::get(type, ArrayRef<float>(floats)));
 }
-
-} // namespace
 
 std::optional<FloatLayer> FloatLayer::get(Operation *op, std::string &why) {
   if (!isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp>(op)) {
@@ -61,8 +59,8 @@ std::optional<FloatLayer> FloatLayer::get(Operation *op, std::string &why) {
   layer.outChannels = outType.getDimSize(3);
   layer.inChannels = inType.getDimSize(3);
   layer.shape.assign(wType.getShape().begin(), wType.getShape().end());
-  auto weights = getFloats(op->getOperand(1));
-  auto bias = getFloats(op->getOperand(2));
+  auto weights = getF32ConstantValues(op->getOperand(1));
+  auto bias = getF32ConstantValues(op->getOperand(2));
   if (!weights || !bias) {
     why = "its weight or bias is not a constant f32 tensor";
     return std::nullopt;

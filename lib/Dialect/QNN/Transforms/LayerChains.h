@@ -24,6 +24,15 @@
 
 namespace mlir::qmlir {
 
+/// The values of a constant f32 tensor in double precision, or
+/// std::nullopt.
+std::optional<SmallVector<double>> getF32ConstantValues(Value value);
+
+/// A `tosa.const` of f32 `values` (rounded) in `shape` at the builder's
+/// insertion point.
+Value createF32Constant(OpBuilder &builder, Location loc,
+                        ArrayRef<int64_t> shape, ArrayRef<double> values);
+
 /// A `tosa.conv2d` or `tosa.depthwise_conv2d` with constant f32 weights and
 /// bias and static shapes, its values in double precision. Weights keep the
 /// TOSA layout: OHWI for conv2d, [KH, KW, C, M] for depthwise (output
