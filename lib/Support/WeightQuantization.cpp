@@ -42,6 +42,12 @@ wq::getScaleRanges(const std::vector<double> &values, int64_t channels,
   return absMax;
 }
 
+std::optional<int64_t> wq::getWeightMax(unsigned bits) {
+  if (bits < 2 || bits > 8)
+    return std::nullopt;
+  return (int64_t{1} << (bits - 1)) - 1;
+}
+
 double wq::getWeightScale(double range, int64_t weightMax) {
   return range > 0.0 ? range / weightMax : 1.0;
 }

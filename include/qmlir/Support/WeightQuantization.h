@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <vector>
 
 namespace mlir {
@@ -30,6 +31,10 @@ struct WeightScheme {
   /// ones, map to at most 127 together (the AVX2 vpmaddubsw bound).
   bool pairBounded = false;
 };
+
+/// The symmetric bound of `bits`-bit weights, 2^(bits-1) - 1, for 2 to 8
+/// bits; std::nullopt otherwise.
+std::optional<int64_t> getWeightMax(unsigned bits);
 
 /// The magnitude that each output channel's scale maps to `weightMax`: its
 /// largest |w|, raised for pair-bounded weights to (largest pair sum) *

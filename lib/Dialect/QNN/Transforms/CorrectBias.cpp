@@ -118,11 +118,11 @@ struct QNNCorrectBiasPass
                             const wq::WeightScheme &scheme) {
     auto wType = dyn_cast<RankedTensorType>(matmul.getB().getType());
     auto outType = dyn_cast<RankedTensorType>(matmul.getType());
-    DenseElementsAttr wAttr;
+    std::optional<SmallVector<double>> weights =
+        getF32ConstantValues(matmul.getB());
     if (!wType || !outType || !wType.hasStaticShape() ||
         !outType.hasStaticShape() || wType.getRank() != 3 ||
-        wType.getDimSize(0) != 1 || !wType.getElementType().isF32() ||
-        !matchPattern(matmul.getB(), m_Constant(&wAttr)))
+        wType.getDimSize(0) != 1 || !weights)
       return "its weights are not a constant f32 [1, K, N] tensor";
     int64_t k = wType.getDimSize(1), n = wType.getDimSize(2);
     // The observer of the input, through reshapes.
@@ -138,9 +138,7 @@ struct QNNCorrectBiasPass
         observer ? observer.getMean() : std::nullopt;
     if (!mean || static_cast<int64_t>(mean->size()) != k)
       return "its input has no calibrated mean per row of the weights";
-    std::vector<double> values;
-    for (APFloat v : wAttr.getValues<APFloat>())
-      values.push_back(v.convertToDouble());
+    std::vector<double> values(weights->begin(), weights->end());
     if (!llvm::all_of(values, [](double v) { return std::isfinite(v); }))
       return "its weights hold NaN or infinity";
     std::function<int64_t(int64_t)> channelOf = [n](int64_t i) {
@@ -164,30 +162,23 @@ struct QNNCorrectBiasPass
     if (add)
       other = add.getInput1() == matmul.getResult() ? add.getInput2()
                                                     : add.getInput1();
-    DenseElementsAttr bAttr;
-    if (add && matchPattern(other, m_Constant(&bAttr)) &&
-        bAttr.getElementType().isF32() &&
-        (bAttr.getNumElements() == 1 || bAttr.getNumElements() == n) &&
+    std::optional<SmallVector<double>> b =
+        add ? getF32ConstantValues(other) : std::nullopt;
+    int64_t bSize = b ? static_cast<int64_t>(b->size()) : 0;
+    if (b && (bSize == 1 || bSize == n) &&
         cast<ShapedType>(other.getType()).getRank() == 3 &&
-        cast<ShapedType>(other.getType()).getShape().back() ==
-            bAttr.getNumElements()) {
-      SmallVector<double> b;
-      for (APFloat v : bAttr.getValues<APFloat>())
-        b.push_back(v.convertToDouble());
+        cast<ShapedType>(other.getType()).getShape().back() == bSize) {
       for (int64_t j = 0; j < n; ++j)
-        bias[j] = b[b.size() == 1 ? 0 : j];
+        bias[j] = (*b)[bSize == 1 ? 0 : j];
     } else {
       add = {};
     }
     for (int64_t j = 0; j < n; ++j)
       bias[j] -= correction[j];
-    SmallVector<float> floats(bias.begin(), bias.end());
-    auto biasType = RankedTensorType::get({1, 1, n}, outType.getElementType());
     OpBuilder builder(matmul);
     builder.setInsertionPointAfter(matmul);
-    Value biasConst = tosa::ConstOp::create(
-        builder, matmul.getLoc(), biasType,
-        DenseElementsAttr::get(biasType, ArrayRef<float>(floats)));
+    Value biasConst =
+        createF32Constant(builder, matmul.getLoc(), {1, 1, n}, bias);
     if (add) {
       add->setOperand(add.getInput1() == matmul.getResult() ? 1 : 0,
                       biasConst);
@@ -208,7 +199,8 @@ struct QNNCorrectBiasPass
           << mode << "' (expected analytic or empirical)";
       return signalPassFailure();
     }
-    if (weightBits < 2 || weightBits > 8) {
+    std::optional<int64_t> weightMax = wq::getWeightMax(weightBits);
+    if (!weightMax) {
       getOperation().emitError("weight-bits must be between 2 and 8, got ")
           << static_cast<unsigned>(weightBits);
       return signalPassFailure();
@@ -227,7 +219,7 @@ struct QNNCorrectBiasPass
     }
     wq::WeightScheme scheme;
     scheme.perChannel = perChannel;
-    scheme.weightMax = (int64_t{1} << (weightBits - 1)) - 1;
+    scheme.weightMax = *weightMax;
     scheme.pairBounded = pairBounded;
 
     SmallVector<Operation *> ops;

@@ -530,15 +530,15 @@ struct QNNQuantizePass : qmlir::impl::QNNQuantizeBase<QNNQuantizePass> {
           << rounding << "' (expected double_round, single_round or half_even)";
       return signalPassFailure();
     }
-    if (weightBits < 2 || weightBits > 8) {
+    std::optional<int64_t> weightMax = wq::getWeightMax(weightBits);
+    if (!weightMax) {
       getOperation().emitError("weight-bits must be between 2 and 8, got ")
           << static_cast<unsigned>(weightBits);
       return signalPassFailure();
     }
-    int64_t weightMax = (int64_t{1} << (weightBits - 1)) - 1;
-    if (failed(
-            Quantizer(getOperation(), perChannel, *mode, weightMax, pairBounded)
-                .run()))
+    if (failed(Quantizer(getOperation(), perChannel, *mode, *weightMax,
+                         pairBounded)
+                   .run()))
       signalPassFailure();
   }
 };
